@@ -1,0 +1,82 @@
+"""Lokus — stunting priority-village (lokus) dashboard for Bappeda.
+
+``python app.py`` serves the dashboard on the embedded Kabupaten Sumedang data;
+``create_app()`` builds an app (used by tests and by gunicorn: ``app:server``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+
+import dash_bootstrap_components as dbc
+from dash import Dash
+
+from callbacks import register_all
+from geo.mapdata import fit_view
+from geo.registry import Registry
+from layouts import map_page
+from layouts.mapfig import base_figure
+from layouts.shell import shell
+
+ROOT = Path(__file__).resolve().parent
+DEFAULT_DATA_DIR = ROOT / "data"
+PREFERRED_INDICATORS = ("rasio_merah", "prevalensi", "merah", "stunting")
+
+
+def create_app(data_dir: str | Path | None = None) -> Dash:
+    """Build the Dash app on the datasets under ``data_dir`` (default: the embedded data)."""
+    data_dir = Path(data_dir or os.environ.get("LOKUS_DATA_DIR") or DEFAULT_DATA_DIR)
+    registry = Registry(data_dir)
+    dataset = registry.get(None)
+    geom = registry.geometry(None)
+
+    app = Dash(
+        __name__,
+        title="Lokus — analisis situasi stunting",
+        assets_folder=str(ROOT / "assets"),
+        serve_locally=True,
+        update_title=None,
+        external_stylesheets=[],  # Bootstrap is served from assets/: no CDN, works offline
+    )
+    available = [i.id for i in dataset.indicators]
+    indicator = next((i for i in PREFERRED_INDICATORS if i in available), available[0])
+    figure = base_figure(geom, dataset.villages["nama"].tolist(),
+                         dataset.villages["nama_kec"].tolist(), fit_view(geom.total_bounds))
+    source = f"Sumber: {dataset.attribution}"
+    app.layout = shell(dataset.id, dataset.title, dataset.synthetic, [
+        map_page.controls(dataset, indicator, dataset.years[-1]),
+        dbc.Row([
+            dbc.Col(map_page.map_panel(figure, source), lg=7),
+            dbc.Col(map_page.table_panel(), lg=5),
+        ], className="g-2"),
+        map_page.report_panel(dataset),
+    ])
+    register_all(app, registry)
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve the dashboard (development server; use gunicorn ``app:server`` in production)."""
+    parser = argparse.ArgumentParser(description="Lokus dashboard")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8050")))
+    parser.add_argument("--data-dir", default=None, help="folder with dataset folders")
+    parser.add_argument("--debug", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO)
+    app = create_app(args.data_dir)
+    app.run(host=args.host, port=args.port, debug=args.debug)
+
+
+def __getattr__(name: str):
+    """Build ``server`` on first access (``gunicorn app:server``), not at import time."""
+    if name == "server":
+        return create_app().server
+    raise AttributeError(name)
+
+
+if __name__ == "__main__":
+    main()

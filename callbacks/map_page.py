@@ -1,0 +1,190 @@
+"""Map page callbacks. Every map update is a Patch: geometry is sent only once."""
+
+from __future__ import annotations
+
+import numpy as np
+from dash import Dash, Input, Output, Patch, State, ctx, no_update
+
+from geo.classify import classify, format_number
+from geo.indicators import IndicatorValues, catalogue
+from geo.mapdata import fit_view
+from geo.registry import Registry
+from layouts import ids
+from layouts.map_page import SCHEME_LABELS, column_defs, legend, summary
+from layouts.mapfig import (
+    NO_DATA_COLOUR,
+    OFFLINE_STYLE,
+    ONLINE_STYLE,
+    PIN_TRACE,
+    VILLAGE_TRACE,
+    class_colours,
+    stepped_colourscale,
+)
+
+
+def hover_text(values: IndicatorValues) -> list[str]:
+    """Per-village hover line: value with numerator and denominator."""
+    ind = values.indicator
+    out = []
+    for i, value in enumerate(values.value):
+        if np.isnan(value):
+            if values.denominator is not None and values.denominator[i] == 0:
+                out.append("tanpa data (0 anak diukur)")
+            else:
+                out.append("tanpa data")
+        elif ind.is_rate:
+            out.append(f"{format_number(value, 1)}% ({format_number(values.numerator[i], 0)} dari "
+                       f"{format_number(values.denominator[i], 0)})")
+        else:
+            out.append(f"{format_number(value, 0)} {ind.unit}")
+    return out
+
+
+def scheme_options(indicator_id: str, scheme: str) -> tuple[list[dict], str]:
+    """Classification choices for an indicator; WHO bands only for prevalence-type rates."""
+    who_ok = catalogue()[indicator_id].thresholds == "who_stunting"
+    options = [{"label": label, "value": key, "disabled": key == "who" and not who_ok}
+               for key, label in SCHEME_LABELS.items()]
+    return options, ("quantiles" if scheme == "who" and not who_ok else scheme)
+
+
+def update_indicator(registry: Registry, dataset_id: str, indicator_id: str, year: int,
+                     scheme: str, k: int, kecamatan: str | None):
+    """Recolour the map and refill legend, summary and table for indicator/year/classes."""
+    dataset = registry.get(dataset_id)
+    values = dataset.values(indicator_id, int(year))
+    classes = classify(values.value, scheme, int(k))
+    colours = class_colours(len(classes.labels), values.indicator.direction)
+
+    fig = Patch()
+    trace = fig["data"][VILLAGE_TRACE]
+    trace["z"] = classes.index.tolist()
+    trace["zmax"] = max(len(classes.labels) - 1, 0)
+    trace["colorscale"] = stepped_colourscale(colours)
+    trace["text"] = hover_text(values)
+    trace["hovertemplate"] = ("<b>%{customdata[0]}</b><br>Kec. %{customdata[1]}<br>"
+                              + values.indicator.label_id + ": %{text}<extra></extra>")
+
+    villages = dataset.villages
+    rows = []
+    keep = np.ones(len(villages), bool) if not kecamatan else (villages["kode_kec"] == kecamatan).to_numpy()
+    for i in np.flatnonzero(keep):
+        row = {"kode": villages["kode"].iat[i], "nama": villages["nama"].iat[i],
+               "nama_kec": villages["nama_kec"].iat[i],
+               "nilai": None if np.isnan(values.value[i]) else round(float(values.value[i]), 2)}
+        if values.denominator is not None:
+            row["pembilang"] = None if np.isnan(values.numerator[i]) else float(values.numerator[i])
+            row["penyebut"] = None if np.isnan(values.denominator[i]) else float(values.denominator[i])
+        rows.append(row)
+
+    note = ""
+    if values.indicator.sector == "hasil" and "skrining" in values.indicator.label_id:
+        note = ("Angka skrining tikar pertumbuhan posyandu, bukan prevalensi stunting TB/U "
+                "< −2 SD (e-PPGBM).")
+    return (fig, legend(values, classes, colours, NO_DATA_COLOUR),
+            summary(values, len(villages)), rows, column_defs(values), note)
+
+
+def select_village(registry: Registry, dataset_id: str, code: str | None):
+    """Highlight a village on the map, zoom to it, and describe it."""
+    fig = Patch()
+    if not code:
+        fig["data"][VILLAGE_TRACE]["selectedpoints"] = None
+        fig["data"][PIN_TRACE]["lon"] = []
+        fig["data"][PIN_TRACE]["lat"] = []
+        return fig, ""
+    dataset = registry.get(dataset_id)
+    geom = registry.geometry(dataset_id)
+    pos = geom.codes.index(code)
+    row = dataset.villages.iloc[pos]
+    point = row.geometry.representative_point()
+    view = fit_view(geom.bounds[code], max_zoom=13)
+    fig["data"][VILLAGE_TRACE]["selectedpoints"] = [pos]
+    fig["data"][PIN_TRACE]["lon"] = [point.x]
+    fig["data"][PIN_TRACE]["lat"] = [point.y]
+    fig["layout"]["map"]["center"] = {"lon": view.lon, "lat": view.lat}
+    fig["layout"]["map"]["zoom"] = view.zoom
+    fig["layout"]["uirevision"] = f"village-{code}"
+    detail = f"Terpilih: {row['nama']} ({row['jenis']}), Kec. {row['nama_kec']} — kode {code}"
+    return fig, detail
+
+
+def zoom_kecamatan(registry: Registry, dataset_id: str, kecamatan: str | None) -> Patch:
+    """Zoom the map to a kecamatan, or back to the whole dataset."""
+    geom = registry.geometry(dataset_id)
+    bounds = geom.kecamatan_bounds.get(kecamatan) if kecamatan else geom.total_bounds
+    view = fit_view(bounds or geom.total_bounds)
+    fig = Patch()
+    fig["layout"]["map"]["center"] = {"lon": view.lon, "lat": view.lat}
+    fig["layout"]["map"]["zoom"] = view.zoom
+    fig["layout"]["uirevision"] = f"kec-{kecamatan}"
+    return fig
+
+
+def basemap(online: bool) -> Patch:
+    """Switch between the offline blank style and the online OpenStreetMap tiles."""
+    fig = Patch()
+    fig["layout"]["map"]["style"] = ONLINE_STYLE if online else OFFLINE_STYLE
+    fig["data"][VILLAGE_TRACE]["marker"]["opacity"] = 0.7 if online else 0.85
+    return fig
+
+
+def register(app: Dash, registry: Registry) -> None:
+    """Wire the map page."""
+    graph = ids.MAP_GRAPH
+
+    @app.callback(Output(ids.FILTER_SCHEME, "options"), Output(ids.FILTER_SCHEME, "value"),
+                  Input(ids.FILTER_INDICATOR, "value"), State(ids.FILTER_SCHEME, "value"))
+    def _scheme(indicator_id, scheme):
+        return scheme_options(indicator_id, scheme)
+
+    @app.callback(
+        Output(graph, "figure"), Output(ids.MAP_LEGEND, "children"),
+        Output(ids.MAP_SUMMARY, "children"), Output(ids.TABLE_GRID, "rowData"),
+        Output(ids.TABLE_GRID, "columnDefs"), Output(ids.FILTER_NOTE, "children"),
+        Input(ids.FILTER_INDICATOR, "value"), Input(ids.FILTER_YEAR, "value"),
+        Input(ids.FILTER_SCHEME, "value"), Input(ids.FILTER_CLASSES, "value"),
+        Input(ids.FILTER_KECAMATAN, "value"), State(ids.STORE_DATASET, "data"),
+    )
+    def _update(indicator_id, year, scheme, k, kecamatan, dataset_id):
+        return update_indicator(registry, dataset_id, indicator_id, year, scheme, k, kecamatan)
+
+    @app.callback(
+        Output(ids.STORE_SELECTED, "data"), Output(graph, "figure", allow_duplicate=True),
+        Output(ids.TABLE_GRID, "selectedRows"), Output(ids.TABLE_GRID, "scrollTo"),
+        Output(ids.TABLE_DETAIL, "children"),
+        Input(graph, "clickData"), Input(ids.TABLE_GRID, "selectedRows"),
+        State(ids.STORE_SELECTED, "data"), State(ids.STORE_DATASET, "data"),
+        prevent_initial_call=True,
+    )
+    def _select(click, selected_rows, current, dataset_id):
+        if ctx.triggered_id == graph:
+            points = (click or {}).get("points") or [{}]
+            code = points[0].get("location")
+        else:
+            code = selected_rows[0]["kode"] if selected_rows else None
+        if code == current:
+            return no_update, no_update, no_update, no_update, no_update
+        fig, detail = select_village(registry, dataset_id, code)
+        from_map = ctx.triggered_id == graph
+        rows = {"ids": [code]} if from_map and code else no_update
+        scroll = {"rowId": code, "rowPosition": "middle"} if from_map and code else no_update
+        return code, fig, rows, scroll, detail
+
+    @app.callback(Output(graph, "figure", allow_duplicate=True),
+                  Input(ids.FILTER_KECAMATAN, "value"), State(ids.STORE_DATASET, "data"),
+                  prevent_initial_call=True)
+    def _kecamatan(kecamatan, dataset_id):
+        return zoom_kecamatan(registry, dataset_id, kecamatan)
+
+    @app.callback(Output(graph, "figure", allow_duplicate=True),
+                  Input(ids.FILTER_BASEMAP, "value"), prevent_initial_call=True)
+    def _basemap(online):
+        return basemap(bool(online))
+
+    @app.callback(Output(ids.TABLE_GRID, "dashGridOptions"), Input(ids.TABLE_SEARCH, "value"),
+                  prevent_initial_call=True)
+    def _search(text):
+        options = Patch()
+        options["quickFilterText"] = text or ""
+        return options

@@ -1,0 +1,96 @@
+"""The ``lokus`` command line: ``lokus check`` (more subcommands join it over time)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from geo.dataset import DEFAULT_DATASET, Dataset, load_dataset, load_manifest
+from geo.errors import InputError
+
+__all__ = ["default_data_dir", "main"]
+
+
+def default_data_dir() -> Path:
+    """The embedded data folder (``LOKUS_DATA_DIR`` overrides it)."""
+    return Path(os.environ.get("LOKUS_DATA_DIR") or Path(__file__).resolve().parents[1] / "data")
+
+
+def _load(args: argparse.Namespace) -> Dataset:
+    """Dataset from --boundaries/--table, each falling back to the embedded one."""
+    data_dir = default_data_dir()
+    folder = data_dir / DEFAULT_DATASET
+    meta = load_manifest(folder)
+    boundaries = Path(args.boundaries) if args.boundaries else folder / meta["boundaries"]
+    table = Path(args.table) if args.table else folder / meta["table"]
+    for path in (boundaries, table):
+        if not path.is_file():
+            raise InputError("berkas tidak ditemukan", file=path.name)
+    embedded = not args.boundaries and not args.table
+    return load_dataset(
+        boundaries, table, dataset_id="cli", title=meta.get("title", "") if embedded else table.stem,
+        data_dir=data_dir,
+        boundary_columns=meta.get("boundary_columns") if not args.boundaries else None,
+        table_columns=meta.get("table_columns") if not args.table else None,
+        default_year=args.year,
+    )
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Print the join report of a boundary file and a table."""
+    dataset = _load(args)
+    bf = dataset.boundary_file
+    boundary = {
+        "repaired_geometries": bf.repaired,
+        "reprojected_from": bf.source_crs if bf.reprojected else None,
+        "empty_geometries_dropped": bf.empty_dropped,
+        "columns": bf.columns,
+    }
+    if args.json:
+        doc = {**dataset.report.to_dict(), "boundaries": boundary,
+               "years": dataset.years, "quality_warnings": list(dataset.quality)}
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        print(f"Laporan penggabungan: {dataset.title}")
+        for line in dataset.report.summary_lines():
+            print(f"- {line}")
+        if bf.repaired:
+            print(f"- {bf.repaired} geometri tidak valid diperbaiki")
+        for line in dataset.quality:
+            print(f"! {line}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Argument parser with one sub-parser per command."""
+    parser = argparse.ArgumentParser(prog="lokus", description="Lokus: desa lokus stunting")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="laporan penggabungan batas desa + tabel")
+    check.add_argument("--boundaries", help="batas desa (.zip shapefile, .geojson, .gpkg)")
+    check.add_argument("--table", help="tabel (.csv, .xlsx) dengan kode desa Kemendagri")
+    check.add_argument("--year", type=int, default=None, help="tahun jika tabel tanpa kolom tahun")
+    check.add_argument("--json", action="store_true", help="cetak satu dokumen JSON")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``lokus`` console script; exit 2 with one line on bad input."""
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except InputError as exc:
+        print(f"lokus: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"lokus: tidak dapat membaca berkas: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Component builders. Every component id lives in :mod:`layouts.ids`."""

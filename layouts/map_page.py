@@ -1,0 +1,191 @@
+"""The map page: controls, choropleth with legend, village table, data report."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import numpy as np
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from geo.classify import Classes, format_number
+from geo.dataset import Dataset
+from geo.indicators import IndicatorValues
+from geo.join import JoinReport
+from layouts import ids
+
+SCHEME_LABELS = {
+    "who": "Ambang WHO/UNICEF 2019",
+    "quantiles": "Kuantil",
+    "equal_interval": "Interval sama",
+    "natural_breaks": "Natural breaks (Jenks)",
+}
+DIRECTION_LABELS = {
+    "higher_worse": "makin tinggi makin buruk",
+    "higher_better": "makin tinggi makin baik",
+    "context": "konteks (penyebut)",
+}
+
+
+def _control(label: str, component, width: int = 3) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, html_for=component.id, className="small fw-semibold mb-1"),
+                    component], md=width)
+
+
+def controls(dataset: Dataset, indicator: str, year: int) -> dbc.Card:
+    """Indicator, year, classification and kecamatan pickers."""
+    return dbc.Card(dbc.CardBody(dbc.Row([
+        _control("Indikator", dcc.Dropdown(
+            id=ids.FILTER_INDICATOR, value=indicator, clearable=False,
+            options=[{"label": i.label_id, "value": i.id} for i in dataset.indicators]), 4),
+        _control("Tahun", dcc.Dropdown(
+            id=ids.FILTER_YEAR, value=year, clearable=False,
+            options=[{"label": str(y), "value": y} for y in dataset.years]), 1),
+        _control("Klasifikasi", dcc.Dropdown(
+            id=ids.FILTER_SCHEME, value="quantiles", clearable=False,
+            options=[{"label": v, "value": k} for k, v in SCHEME_LABELS.items()]), 2),
+        _control("Jumlah kelas", dcc.Dropdown(
+            id=ids.FILTER_CLASSES, value=5, clearable=False,
+            options=[{"label": str(k), "value": k} for k in range(3, 8)]), 1),
+        _control("Kecamatan", dcc.Dropdown(
+            id=ids.FILTER_KECAMATAN, value=None, placeholder="Semua kecamatan",
+            options=[{"label": r.nama_kec, "value": r.kode_kec}
+                     for r in dataset.kecamatan.itertuples()]), 2),
+        dbc.Col([dbc.Label("Peta dasar", html_for=ids.FILTER_BASEMAP,
+                           className="small fw-semibold mb-1"),
+                 dbc.Switch(id=ids.FILTER_BASEMAP, value=False,
+                            label="OpenStreetMap (perlu internet)")], md=2),
+        dbc.Col(html.Div(id=ids.FILTER_NOTE, className="small text-muted mt-1"), md=12),
+    ], className="g-2")), className="mb-2")
+
+
+def legend(values: IndicatorValues, classes: Classes, colours: list[str],
+           no_data_colour: str) -> html.Div:
+    """Legend with the number of villages per class and a grey 'no data' entry."""
+    ind = values.indicator
+    unit = "%" if ind.is_rate else ind.unit
+    title = f"{ind.label_id} ({unit}), {values.year}"
+    items = [
+        html.Li([html.Span(className="legend-swatch", style={"background": colour}),
+                 html.Span(label), html.Span(f"{count} desa", className="legend-count")])
+        for colour, label, count in zip(colours, classes.labels, classes.counts, strict=True)
+    ]
+    items.append(html.Li([html.Span(className="legend-swatch", style={"background": no_data_colour}),
+                          html.Span("Tanpa data"),
+                          html.Span(f"{classes.n_missing} desa", className="legend-count")]))
+    note = []
+    if classes.scheme == "who":
+        note.append(html.Div("Ambang prevalensi stunting WHO/UNICEF (de Onis dkk. 2019).",
+                             className="small text-muted"))
+    return html.Div([
+        html.Div(title, className="fw-semibold small"),
+        html.Div(f"Arah: {DIRECTION_LABELS.get(ind.direction, ind.direction)}",
+                 className="small text-muted"),
+        html.Ul(items, className="legend-list"),
+        *note,
+    ])
+
+
+def summary(values: IndicatorValues, n_villages: int) -> list:
+    """Headline numbers for the current indicator and year."""
+    ind = values.indicator
+    has = int((~np.isnan(values.value)).sum())
+    cards = [("Desa dengan data", f"{has} / {n_villages}")]
+    num_total = float(np.nansum(values.numerator))
+    if ind.is_rate and values.denominator is not None:
+        den_total = float(np.nansum(values.denominator))
+        pooled = 100 * num_total / den_total if den_total else float("nan")
+        cards += [("Angka kabupaten (total)", f"{format_number(pooled, 1)}%"),
+                  ("Pembilang / penyebut", f"{format_number(num_total, 0)} / "
+                                           f"{format_number(den_total, 0)}")]
+    else:
+        cards.append(("Total kabupaten", f"{format_number(num_total, 0)} {ind.unit}"))
+    return [dbc.Col(html.Div([html.Div(v, className="summary-value"),
+                              html.Div(k, className="summary-label")],
+                             className="summary-card"), xs=6, md=4) for k, v in cards]
+
+
+def grid() -> dag.AgGrid:
+    """The village table; rows arrive from the indicator callback."""
+    return dag.AgGrid(
+        id=ids.TABLE_GRID,
+        rowData=[],
+        columnDefs=[],
+        getRowId="params.data.kode",
+        defaultColDef={"sortable": True, "resizable": True, "filter": False},
+        dashGridOptions={
+            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+            "animateRows": False,
+            "localeText": {"noRowsToShow": "Tidak ada desa"},
+        },
+        columnSize="responsiveSizeToFit",
+        style={"height": "560px"},
+    )
+
+
+def column_defs(values: IndicatorValues) -> list[dict]:
+    """Table columns for the current indicator (numerator/denominator shown for rates)."""
+    number = {"type": "rightAligned",
+              "valueFormatter": {"function": "params.value == null ? '–' : "
+                                             "d3.format(',.1f')(params.value).replace(/,/g,'_')"
+                                             ".replace('.',',').replace(/_/g,'.')"}}
+    count = {"type": "rightAligned",
+             "valueFormatter": {"function": "params.value == null ? '–' : "
+                                            "d3.format(',.0f')(params.value).replace(/,/g,'.')"}}
+    cols: list[dict] = [
+        {"field": "nama_kec", "headerName": "Kecamatan", "minWidth": 110},
+        {"field": "nama", "headerName": "Desa/Kel.", "minWidth": 120},
+        {"field": "nilai", "headerName": "%" if values.indicator.is_rate else "Jumlah",
+         "sort": "desc", "minWidth": 80, **(number if values.indicator.is_rate else count)},
+    ]
+    if values.indicator.is_rate:
+        cols += [{"field": "pembilang", "headerName": "Pembilang", "minWidth": 80, **count},
+                 {"field": "penyebut", "headerName": "n", "minWidth": 70, **count}]
+    cols.append({"field": "kode", "headerName": "Kode", "minWidth": 110})
+    return cols
+
+
+def map_panel(figure: go.Figure, source: str) -> dbc.Card:
+    """Map with its legend and source line."""
+    return dbc.Card(dbc.CardBody([
+        dbc.Row(id=ids.MAP_SUMMARY, className="g-2 mb-2"),
+        html.Div([
+            dcc.Graph(id=ids.MAP_GRAPH, figure=figure, className="map-graph",
+                      config={"displaylogo": False, "scrollZoom": True,
+                              "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+                              "toImageButtonOptions": {"filename": "peta-lokus"}}),
+            html.Div(id=ids.MAP_LEGEND, className="map-legend"),
+        ], className="map-wrap"),
+        html.Div(source, id=ids.MAP_SOURCE, className="small text-muted mt-1"),
+    ]))
+
+
+def table_panel() -> dbc.Card:
+    """Searchable village table with a detail line for the selected village."""
+    return dbc.Card(dbc.CardBody([
+        dbc.Label("Cari desa", html_for=ids.TABLE_SEARCH, className="visually-hidden"),
+        dbc.Input(id=ids.TABLE_SEARCH, type="search", placeholder="Cari desa, kecamatan atau kode…",
+                  className="mb-2"),
+        grid(),
+        html.Div(id=ids.TABLE_DETAIL, className="small mt-2", **{"aria-live": "polite"}),
+    ]))
+
+
+def report_panel(dataset: Dataset) -> dbc.Accordion:
+    """Data notes: caveats, join report, quality warnings, attribution."""
+    return dbc.Accordion([
+        dbc.AccordionItem([html.Ul([html.Li(c) for c in dataset.caveats]),
+                           html.P(dataset.attribution, className="small text-muted")],
+                          title="Catatan data dan sumber"),
+        dbc.AccordionItem(join_report_body(dataset.report, dataset.quality),
+                          title="Laporan penggabungan data (join)", item_id="report"),
+    ], start_collapsed=True, always_open=True, className="mt-3", id=ids.REPORT_BODY)
+
+
+def join_report_body(report: JoinReport, quality: tuple[str, ...] = ()) -> list:
+    """Join report as lists and small tables."""
+    body: list = [html.Ul([html.Li(line) for line in report.summary_lines()])]
+    if quality:
+        body += [html.H6("Peringatan kualitas data", className="mt-2"),
+                 html.Ul([html.Li(q) for q in quality])]
+    return body

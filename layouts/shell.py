@@ -1,0 +1,29 @@
+"""The page frame: navbar, message area, stores, and the page content."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from layouts import ids
+
+
+def shell(dataset_id: str, dataset_title: str, synthetic: bool, content: list) -> html.Div:
+    """Whole page around ``content``."""
+    badge = [dbc.Badge("sintetis", color="warning", className="ms-2")] if synthetic else []
+    navbar = dbc.Navbar(dbc.Container([
+        html.Div([
+            html.Span("Lokus", className="navbar-brand fw-bold mb-0"),
+            html.Span("Analisis situasi stunting · Aksi 1", className="text-white-50 small"),
+        ]),
+        html.Div([html.Span(dataset_title, className="text-white small"), *badge]),
+    ], fluid=True), color="dark", dark=True, className="mb-2")
+    return html.Div([
+        navbar,
+        dcc.Store(id=ids.STORE_DATASET, data=dataset_id),
+        dcc.Store(id=ids.STORE_SELECTED, data=None),
+        dbc.Container([
+            html.Div(id=ids.ALERT, role="status"),
+            *content,
+        ], fluid=True),
+    ], lang="id")

@@ -1,0 +1,24 @@
+"""Browser tests: Debian chromium + chromium-driver, headless (scripts/test.sh passes --headless)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+pytest.importorskip("selenium", reason="dash[testing] (selenium) is not installed")
+if shutil.which("chromedriver") is None:
+    pytest.skip("no chromedriver on PATH: apt-get install chromium chromium-driver",
+                allow_module_level=True)
+
+
+def pytest_setup_options():
+    """Chromium flags for a closed network, no display, and a 1600×1000 window."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for flag in ("--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--window-size=1600,1000", "--lang=id"):
+        options.add_argument(flag)
+    return options
