@@ -65,16 +65,26 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Argument parser with one sub-parser per command."""
-    parser = argparse.ArgumentParser(prog="lokus", description="Lokus: desa lokus stunting")
-    sub = parser.add_subparsers(dest="command", required=True)
+def add_check(sub: argparse._SubParsersAction) -> None:
+    """``lokus check``: the join report."""
     check = sub.add_parser("check", help="laporan penggabungan batas desa + tabel")
     check.add_argument("--boundaries", help="batas desa (.zip shapefile, .geojson, .gpkg)")
     check.add_argument("--table", help="tabel (.csv, .xlsx) dengan kode desa Kemendagri")
     check.add_argument("--year", type=int, default=None, help="tahun jika tabel tanpa kolom tahun")
     check.add_argument("--json", action="store_true", help="cetak satu dokumen JSON")
     check.set_defaults(func=cmd_check)
+
+
+#: Each command module adds its own sub-parser (with ``set_defaults(func=...)``).
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_check]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Argument parser with one sub-parser per command."""
+    parser = argparse.ArgumentParser(prog="lokus", description="Lokus: desa lokus stunting")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in COMMANDS:
+        add(sub)
     return parser
 
 
