@@ -15,9 +15,12 @@ import dash_bootstrap_components as dbc
 from dash import Dash
 
 from callbacks import register_all
+from geo.dataset import Dataset
+from geo.errors import InputError
 from geo.mapdata import fit_view
 from geo.registry import Registry
-from layouts import map_page
+from geo.scoring import PRESETS
+from layouts import ids, map_page, scoring
 from layouts.mapfig import base_figure
 from layouts.shell import shell
 
@@ -46,16 +49,40 @@ def create_app(data_dir: str | Path | None = None) -> Dash:
     figure = base_figure(geom, dataset.villages["nama"].tolist(),
                          dataset.villages["nama_kec"].tolist(), fit_view(geom.total_bounds))
     source = f"Sumber: {dataset.attribution}"
+    tabs = dbc.Tabs([
+        dbc.Tab(map_page.table_panel(), label="Tabel desa", tab_id="tabel"),
+        dbc.Tab(scoring.scoring_panel(dataset.years, preset_labels(),
+                                      scoring_choices(dataset), village_choices(dataset)),
+                label="Skoring lokus", tab_id="skoring"),
+        dbc.Tab(scoring.quadrant_panel(), label="Kuadran", tab_id="kuadran"),
+        dbc.Tab(map_page.report_panel(dataset), label="Data & sumber", tab_id="data"),
+    ], id=ids.TABS, active_tab="tabel")
     app.layout = shell(dataset.id, dataset.title, dataset.synthetic, [
         map_page.controls(dataset, indicator, dataset.years[-1]),
         dbc.Row([
-            dbc.Col(map_page.map_panel(figure, source), lg=7),
-            dbc.Col(map_page.table_panel(), lg=5),
+            dbc.Col(map_page.map_panel(figure, source), lg=6),
+            dbc.Col(tabs, lg=6, className="right-panel"),
         ], className="g-2"),
-        map_page.report_panel(dataset),
     ])
     register_all(app, registry)
     return app
+
+
+def preset_labels() -> dict[str, str]:
+    """Preset name → Indonesian label."""
+    return {name: p["label_id"] for name, p in PRESETS.items()}
+
+
+def scoring_choices(dataset: Dataset) -> list[tuple[str, str, str, str]]:
+    """Indicators a planner may score with in the latest year: (id, label, direction, sector)."""
+    return [(i.id, i.label_id, i.direction, i.sector)
+            for i in dataset.scoring_indicators(dataset.years[-1])]
+
+
+def village_choices(dataset: Dataset) -> list[tuple[str, str]]:
+    """(code, "Desa — Kec. X") for pickers, sorted by kecamatan then village."""
+    v = dataset.villages.sort_values(["nama_kec", "nama"])
+    return [(c, f"{n} — Kec. {k}") for c, n, k in zip(v["kode"], v["nama"], v["nama_kec"], strict=True)]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -67,7 +94,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
-    app = create_app(args.data_dir)
+    try:
+        app = create_app(args.data_dir)
+    except InputError as exc:  # bad data folder: one clear line, no traceback
+        raise SystemExit(f"lokus: {exc}") from None
     app.run(host=args.host, port=args.port, debug=args.debug)
 
 

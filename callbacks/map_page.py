@@ -21,6 +21,9 @@ from layouts.mapfig import (
     stepped_colourscale,
 )
 
+MAX_TABLE_ROWS = 5_000
+TABLE_ROWS_WHEN_LARGE = 2_000
+
 
 def hover_text(values: IndicatorValues) -> list[str]:
     """Per-village hover line: value with numerator and denominator."""
@@ -33,7 +36,7 @@ def hover_text(values: IndicatorValues) -> list[str]:
             else:
                 out.append("tanpa data")
         elif ind.is_rate:
-            out.append(f"{format_number(value, 1)}% ({format_number(values.numerator[i], 0)} dari "
+            out.append(f"{format_number(value, 1)}% ({format_number(values.numerator[i], 0)}/"
                        f"{format_number(values.denominator[i], 0)})")
         else:
             out.append(f"{format_number(value, 0)} {ind.unit}")
@@ -65,24 +68,31 @@ def update_indicator(registry: Registry, dataset_id: str, indicator_id: str, yea
     trace["hovertemplate"] = ("<b>%{customdata[0]}</b><br>Kec. %{customdata[1]}<br>"
                               + values.indicator.label_id + ": %{text}<extra></extra>")
 
-    villages = dataset.villages
-    rows = []
-    keep = np.ones(len(villages), bool) if not kecamatan else (villages["kode_kec"] == kecamatan).to_numpy()
-    for i in np.flatnonzero(keep):
-        row = {"kode": villages["kode"].iat[i], "nama": villages["nama"].iat[i],
-               "nama_kec": villages["nama_kec"].iat[i],
-               "nilai": None if np.isnan(values.value[i]) else round(float(values.value[i]), 2)}
-        if values.denominator is not None:
-            row["pembilang"] = None if np.isnan(values.numerator[i]) else float(values.numerator[i])
-            row["penyebut"] = None if np.isnan(values.denominator[i]) else float(values.denominator[i])
-        rows.append(row)
-
-    note = ""
-    if values.indicator.sector == "hasil" and "skrining" in values.indicator.label_id:
+    rows, table_note = table_rows(dataset.villages, values, kecamatan)
+    note = table_note
+    if "skrining" in values.indicator.label_id:
         note = ("Angka skrining tikar pertumbuhan posyandu, bukan prevalensi stunting TB/U "
-                "< −2 SD (e-PPGBM).")
+                "< −2 SD (e-PPGBM). " + note)
     return (fig, legend(values, classes, colours, NO_DATA_COLOUR),
-            summary(values, len(villages)), rows, column_defs(values), note)
+            summary(values, len(dataset.villages)), rows, column_defs(values), note)
+
+
+def table_rows(villages, values: IndicatorValues, kecamatan: str | None) -> tuple[list[dict], str]:
+    """Village table rows for the current indicator; very large datasets send only the
+    highest values unless a kecamatan is chosen (the map still shows every village)."""
+    frame = villages[["kode", "nama", "nama_kec"]].copy()
+    frame["nilai"] = np.round(values.value, 2)
+    if values.denominator is not None:
+        frame["pembilang"] = values.numerator
+        frame["penyebut"] = values.denominator
+    note = ""
+    if kecamatan:
+        frame = frame[villages["kode_kec"].to_numpy() == kecamatan]
+    elif len(frame) > MAX_TABLE_ROWS:
+        frame = frame.sort_values("nilai", ascending=False).head(TABLE_ROWS_WHEN_LARGE)
+        note = (f"Tabel menampilkan {format_number(TABLE_ROWS_WHEN_LARGE, 0)} desa dengan nilai "
+                "tertinggi; pilih kecamatan untuk melihat semua desanya.")
+    return frame.astype(object).where(frame.notna(), None).to_dict("records"), note
 
 
 def select_village(registry: Registry, dataset_id: str, code: str | None):
@@ -144,32 +154,40 @@ def register(app: Dash, registry: Registry) -> None:
         Output(ids.TABLE_GRID, "columnDefs"), Output(ids.FILTER_NOTE, "children"),
         Input(ids.FILTER_INDICATOR, "value"), Input(ids.FILTER_YEAR, "value"),
         Input(ids.FILTER_SCHEME, "value"), Input(ids.FILTER_CLASSES, "value"),
-        Input(ids.FILTER_KECAMATAN, "value"), State(ids.STORE_DATASET, "data"),
+        Input(ids.FILTER_KECAMATAN, "value"), Input(ids.MAP_LAYER, "value"),
+        State(ids.STORE_DATASET, "data"),
     )
-    def _update(indicator_id, year, scheme, k, kecamatan, dataset_id):
-        return update_indicator(registry, dataset_id, indicator_id, year, scheme, k, kecamatan)
+    def _update(indicator_id, year, scheme, k, kecamatan, layer, dataset_id):
+        out = update_indicator(registry, dataset_id, indicator_id, year, scheme, k, kecamatan)
+        if layer != "indikator":  # the map shows a scoring layer: keep it, refresh the table
+            return (no_update, no_update, *out[2:])
+        return out
 
     @app.callback(
         Output(ids.STORE_SELECTED, "data"), Output(graph, "figure", allow_duplicate=True),
         Output(ids.TABLE_GRID, "selectedRows"), Output(ids.TABLE_GRID, "scrollTo"),
-        Output(ids.TABLE_DETAIL, "children"),
+        Output(ids.SCORE_GRID, "selectedRows"), Output(ids.TABLE_DETAIL, "children"),
         Input(graph, "clickData"), Input(ids.TABLE_GRID, "selectedRows"),
+        Input(ids.SCORE_GRID, "selectedRows"), Input(ids.QUADRANT_GRAPH, "clickData"),
         State(ids.STORE_SELECTED, "data"), State(ids.STORE_DATASET, "data"),
         prevent_initial_call=True,
     )
-    def _select(click, selected_rows, current, dataset_id):
-        if ctx.triggered_id == graph:
-            points = (click or {}).get("points") or [{}]
-            code = points[0].get("location")
-        else:
-            code = selected_rows[0]["kode"] if selected_rows else None
+    def _select(map_click, table_rows, score_rows, quadrant_click, current, dataset_id):
+        trigger = ctx.triggered_id
+        code = {
+            graph: lambda: ((map_click or {}).get("points") or [{}])[0].get("location"),
+            ids.TABLE_GRID: lambda: table_rows[0]["kode"] if table_rows else None,
+            ids.SCORE_GRID: lambda: score_rows[0]["kode"] if score_rows else None,
+            ids.QUADRANT_GRAPH: lambda: ((quadrant_click or {}).get("points") or [{}])[0]
+            .get("customdata"),
+        }[trigger]()
         if code == current:
-            return no_update, no_update, no_update, no_update, no_update
+            return (no_update,) * 6
         fig, detail = select_village(registry, dataset_id, code)
-        from_map = ctx.triggered_id == graph
-        rows = {"ids": [code]} if from_map and code else no_update
-        scroll = {"rowId": code, "rowPosition": "middle"} if from_map and code else no_update
-        return code, fig, rows, scroll, detail
+        in_table = {"ids": [code]} if code and trigger != ids.TABLE_GRID else no_update
+        scroll = {"rowId": code, "rowPosition": "middle"} if in_table is not no_update else no_update
+        in_scores = {"ids": [code]} if code and trigger != ids.SCORE_GRID else no_update
+        return code, fig, in_table, scroll, in_scores, detail
 
     @app.callback(Output(graph, "figure", allow_duplicate=True),
                   Input(ids.FILTER_KECAMATAN, "value"), State(ids.STORE_DATASET, "data"),

@@ -85,6 +85,21 @@ def _fit(values: np.ndarray, scheme: str, k: int):
         return mapclassify.UserDefined(values, bins=bins)
 
 
+def _range_labels(low: float, uppers: np.ndarray, decimals: int, lang: str) -> tuple[str, ...]:
+    """Labels of classes whose upper bounds are inclusive: "0 – 2", "> 2 – 7", and "0" for a
+    class holding one value."""
+    labels = []
+    for i, hi in enumerate(uppers):
+        lo_text = format_number(low, decimals, lang)
+        hi_text = format_number(hi, decimals, lang)
+        if i == 0:
+            labels.append(hi_text if low == hi else f"{lo_text} – {hi_text}")
+        else:
+            labels.append(f"> {lo_text} – {hi_text}")
+        low = hi
+    return tuple(labels)
+
+
 def classify(values: np.ndarray, scheme: str, k: int = 5, *, lang: str = "id",
              decimals: int = 1) -> Classes:
     """Classify values for a choropleth.
@@ -127,11 +142,9 @@ def classify(values: np.ndarray, scheme: str, k: int = 5, *, lang: str = "id",
             fitted = _fit(present, scheme, k)
             idx = np.asarray(fitted.yb, dtype=int)
             uppers = np.asarray(fitted.bins, dtype=float)
-        lowers = np.concatenate([[present.min()], uppers[:-1]])
-        labels = tuple(
-            f"{format_number(lo, decimals, lang)} – {format_number(hi, decimals, lang)}"
-            for lo, hi in zip(lowers, uppers, strict=True)
-        )
+        if np.all(present % 1 == 0) and np.all(uppers % 1 == 0):
+            decimals = 0  # whole counts with whole breaks need no decimals
+        labels = _range_labels(present.min(), uppers, decimals, lang)
     index[ok] = idx
     counts = tuple(int((index == c).sum()) for c in range(len(labels)))
     return Classes(scheme, index, labels, counts, int((~ok).sum()))

@@ -3,11 +3,25 @@
 A dataset lives in a folder with a ``dataset.json`` manifest naming its files,
 title, attribution and caveats. The embedded default (Kabupaten Sumedang) is one
 such folder under the data directory.
+
+Coverage tables (intervention coverage, DOMAIN §4.2–4.4) are optional extra wide
+tables, one row per village (and year), one column per coverage indicator of the
+catalogue. Manifest key::
+
+    "coverage": [{"file": "cakupan.csv", "year": 2021, "synthetic": true, "title": "..."}]
+
+A ``tahun`` column in the file overrides ``year``. Indicator columns are found by
+catalogue id or by catalogue label (both compared with
+:func:`geo.schema.normalise_name`). Each column is either percent (0–100) or a share
+(0–1): a column whose values are all ≤ 1 is read as a share and multiplied by 100;
+the decision is stated in :attr:`Dataset.coverage_notes`. Values outside 0–100
+after that are an :class:`InputError`.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,15 +35,51 @@ from geo.indicators import (
     Indicator,
     IndicatorValues,
     available_indicators,
+    base_id,
     catalogue,
     compute,
+    compute_delta,
+    delta_indicator,
     derive_fields,
+    is_delta,
 )
 from geo.join import JoinReport, join_table
 from geo.readers import BoundaryFile, read_boundaries, read_table, to_number
-from geo.schema import MEASURE_ROLES, TABLE_ROLES, detect_columns
+from geo.schema import MEASURE_ROLES, TABLE_ROLES, detect_columns, normalise_name
 
-__all__ = ["DEFAULT_DATASET", "Dataset", "load_dataset", "load_folder", "load_manifest", "region_names"]
+__all__ = [
+    "DEFAULT_DATASET",
+    "CoverageSpec",
+    "Dataset",
+    "coverage_specs",
+    "load_coverage",
+    "load_dataset",
+    "load_folder",
+    "load_manifest",
+    "region_names",
+]
+
+
+@dataclass(frozen=True)
+class CoverageSpec:
+    """One coverage table to load.
+
+    Attributes
+    ----------
+    file
+        CSV or XLSX, one row per village (and year).
+    year
+        Year of the values when the file has no ``tahun`` column.
+    synthetic
+        The values are synthetic (demo only); shown as "SINTETIS" everywhere.
+    title
+        Human title (e.g. "Cakupan intervensi (SINTETIS, untuk demonstrasi)").
+    """
+
+    file: Path
+    year: int | None = None
+    synthetic: bool = False
+    title: str = ""
 
 DEFAULT_DATASET = "sumedang"
 MANIFEST = "dataset.json"
@@ -47,6 +97,15 @@ class Dataset:
     measures
         Long table: ``kode``, ``tahun`` and one float column per measure field
         (``merah``, ``anak_diukur``, ...). Only rows that matched a polygon.
+    coverage
+        Long table: ``kode``, ``tahun`` and one float column (percent 0–100) per
+        coverage indicator id; empty (just ``kode``, ``tahun``) without coverage files.
+    coverage_sources
+        The coverage tables loaded (file, year, synthetic flag, title).
+    coverage_reports
+        Join report of each coverage table (same order).
+    coverage_notes
+        What was detected per column (percent vs share, ignored columns).
     """
 
     id: str
@@ -59,6 +118,21 @@ class Dataset:
     caveats: tuple[str, ...] = ()
     synthetic: bool = False
     quality: tuple[str, ...] = field(default=())
+    coverage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"kode": pd.Series(dtype=object), "tahun": pd.Series(dtype="int64")}))
+    coverage_sources: tuple[CoverageSpec, ...] = ()
+    coverage_reports: tuple[JoinReport, ...] = ()
+    coverage_notes: tuple[str, ...] = ()
+
+    @property
+    def coverage_report(self) -> JoinReport | None:
+        """Join report of the first coverage table (None without coverage)."""
+        return self.coverage_reports[0] if self.coverage_reports else None
+
+    @property
+    def coverage_synthetic(self) -> bool:
+        """True when any coverage table loaded is synthetic."""
+        return any(c.synthetic for c in self.coverage_sources)
 
     @cached_property
     def codes(self) -> pd.Index:
@@ -71,13 +145,96 @@ class Dataset:
         return sorted(int(y) for y in self.measures["tahun"].unique())
 
     @property
+    def coverage_years(self) -> list[int]:
+        """Years with coverage data, ascending."""
+        return sorted(int(y) for y in self.coverage["tahun"].unique())
+
+    @property
     def indicators(self) -> list[Indicator]:
-        """Catalogue indicators this dataset can compute."""
-        return available_indicators(frozenset(self.measures.columns) - {"kode", "tahun"})
+        """Catalogue indicators this dataset can compute (counts, rates, coverage).
+
+        Derived ``__delta`` indicators are not listed here (they depend on the year):
+        see :meth:`delta_indicators` and :meth:`scoring_indicators`.
+        """
+        fields = (frozenset(self.measures.columns) | frozenset(self.coverage.columns)) - {"kode", "tahun"}
+        return available_indicators(fields)
+
+    def _table(self, indicator: Indicator) -> pd.DataFrame:
+        return self.coverage if indicator.kind == "coverage" else self.measures
+
+    def indicator_years(self, indicator_id: str) -> list[int]:
+        """Years in which an indicator has a value for at least one village.
+
+        For a ``__delta`` id: the years of its base that have an earlier year with data.
+        """
+        if is_delta(indicator_id):
+            years = self.indicator_years(base_id(indicator_id))
+            return years[1:]
+        ind = self._catalogue_indicator(indicator_id)
+        table = self._table(ind)
+        if not set(ind.fields) <= set(table.columns):
+            return []
+        present = table[list(ind.fields)].notna().all(axis=1)
+        return sorted(int(y) for y in table.loc[present, "tahun"].unique())
+
+    def previous_year(self, indicator_id: str, year: int) -> int | None:
+        """The latest year before ``year`` in which the (base) indicator has data."""
+        earlier = [y for y in self.indicator_years(base_id(indicator_id)) if y < year]
+        return earlier[-1] if earlier else None
+
+    def _catalogue_indicator(self, indicator_id: str) -> Indicator:
+        try:
+            return catalogue()[indicator_id]
+        except KeyError:
+            raise InputError(f"indikator '{indicator_id}' tidak ada di katalog") from None
+
+    def indicator(self, indicator_id: str, year: int | None = None) -> Indicator:
+        """Catalogue entry of an id; for ``__delta`` ids the derived entry for ``year``.
+
+        Raises
+        ------
+        InputError
+            Unknown id, or a ``__delta`` id with no earlier year of data.
+        """
+        if not is_delta(indicator_id):
+            return self._catalogue_indicator(indicator_id)
+        base = self._catalogue_indicator(base_id(indicator_id))
+        if year is None:
+            year = max(self.indicator_years(base.id), default=0)
+        prev = self.previous_year(base.id, year)
+        if prev is None:
+            raise InputError(f"'{indicator_id}': tidak ada tahun sebelum {year} untuk dibandingkan")
+        return delta_indicator(base, prev)
+
+    def delta_indicators(self, year: int) -> list[Indicator]:
+        """``__delta`` indicators available for ``year`` (non-context bases with an earlier year)."""
+        out = []
+        for ind in self.indicators:
+            if ind.direction == "context" or year not in self.indicator_years(ind.id):
+                continue
+            prev = self.previous_year(ind.id, year)
+            if prev is not None:
+                out.append(delta_indicator(ind, prev))
+        return out
+
+    def scoring_indicators(self, year: int) -> list[Indicator]:
+        """Indicators that can be scored for ``year``: non-context indicators with data
+        that year, then the ``__delta`` ones."""
+        base = [i for i in self.indicators
+                if i.direction != "context" and year in self.indicator_years(i.id)]
+        return base + self.delta_indicators(year)
 
     def values(self, indicator_id: str, year: int) -> IndicatorValues:
-        """Values of an indicator for a year, aligned to :attr:`villages`."""
-        return compute(catalogue()[indicator_id], self.measures, self.codes, year)
+        """Values of an indicator (incl. coverage and ``__delta`` ids) for a year,
+        aligned to :attr:`villages`."""
+        if is_delta(indicator_id):
+            base = self._catalogue_indicator(base_id(indicator_id))
+            prev = self.previous_year(base.id, year)
+            if prev is None:
+                raise InputError(f"'{indicator_id}': tidak ada tahun sebelum {year} untuk dibandingkan")
+            return compute_delta(base, self._table(base), self.codes, year, prev)
+        ind = self._catalogue_indicator(indicator_id)
+        return compute(ind, self._table(ind), self.codes, year)
 
     @cached_property
     def kecamatan(self) -> pd.DataFrame:
@@ -144,6 +301,98 @@ def _consistency(measures: pd.DataFrame) -> list[str]:
     return notes
 
 
+_ID_ROLES = {k: TABLE_ROLES[k] for k in ("kode", "kode_bps", "nama_desa", "nama_kec", "tahun")}
+
+
+def _coverage_columns(columns: Sequence[str]) -> dict[str, str]:
+    """Column → coverage indicator id, matched by id or label (normalised names)."""
+    names: dict[str, str] = {}
+    for ind in catalogue().values():
+        if ind.kind == "coverage":
+            for text in (ind.id, ind.label_id, ind.label_en):
+                names.setdefault(normalise_name(text), ind.id)
+    out: dict[str, str] = {}
+    for col in columns:
+        cid = names.get(normalise_name(col))
+        if cid is not None and cid not in out.values():
+            out[col] = cid
+    return out
+
+
+def load_coverage(
+    villages: gpd.GeoDataFrame, spec: CoverageSpec, *, boundary_file: str = ""
+) -> tuple[pd.DataFrame, JoinReport, list[str]]:
+    """Read one coverage table and join it to the villages.
+
+    Returns
+    -------
+    (coverage, report, notes)
+        Long table ``kode``, ``tahun``, one percent column per indicator id (matched
+        rows only), the join report and notes on what was detected.
+
+    Raises
+    ------
+    InputError
+        No code column, no year, no recognised indicator column, non-numeric
+        values, or values outside 0–100 % (naming file, column and first rows).
+    """
+    file = Path(spec.file).name
+    raw = read_table(spec.file)
+    columns = [c for c in raw.columns if c != "_row"]
+    ids = detect_columns(columns, _ID_ROLES, file=file)
+    if "kode" not in ids:
+        raise InputError("tidak ada kolom kode desa Kemendagri", file=file)
+    rest = [c for c in columns if c not in ids.values()]
+    found = _coverage_columns(rest)
+    if not found:
+        raise InputError("tidak ada kolom cakupan yang dikenali (id atau label katalog indikator, "
+                         "mis. sp_asi_eksklusif, se_sanitasi, sc_jamban)", file=file)
+    notes = [f"{file}: kolom '{c}' tidak dikenali, diabaikan" for c in rest if c not in found]
+    out = pd.DataFrame({"kode": normalise_codes(raw[ids["kode"]]), "_row": raw["_row"]})
+    if "nama_desa" in ids:
+        out["nama_desa"] = raw[ids["nama_desa"]]
+    if "tahun" in ids:
+        years = to_number(raw[ids["tahun"]], file=file, column=ids["tahun"], rows=raw["_row"])
+        bad = years.isna() | (years % 1 != 0) | (years < 1990) | (years > 2100)
+        if bad.any():
+            raise InputError("tahun harus bilangan bulat antara 1990 dan 2100", file=file,
+                             column=ids["tahun"], rows=raw.loc[bad, "_row"].tolist())
+        out["tahun"] = years.astype(int)
+    elif spec.year is not None:
+        out["tahun"] = int(spec.year)
+    else:
+        raise InputError("tabel cakupan tidak punya kolom tahun; sebutkan tahunnya", file=file)
+    for col, cid in found.items():
+        values = to_number(raw[col], file=file, column=col, rows=raw["_row"])
+        present = values.dropna()
+        if present.empty:
+            notes.append(f"{file}: kolom '{col}' ({cid}) kosong")
+        elif (present.abs() <= 1).all():
+            values = values * 100.0
+            notes.append(f"{file}: kolom '{col}' ({cid}) berisi proporsi 0–1, diubah ke persen")
+        else:
+            notes.append(f"{file}: kolom '{col}' ({cid}) berisi persen 0–100")
+        bad = (values < 0) | (values > 100)
+        if bad.any():
+            raise InputError("nilai cakupan harus persen 0–100 atau proporsi 0–1", file=file,
+                             column=col, rows=raw.loc[bad, "_row"].tolist())
+        out[cid] = values
+    matched, report = join_table(villages, out, table_file=file, boundary_file=boundary_file)
+    keep = ["kode", "tahun", *found.values()]
+    return matched[keep].reset_index(drop=True), report, notes
+
+
+def _merge_coverage(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Combine coverage tables; for a cell given in several files the first file wins."""
+    if not frames:
+        return pd.DataFrame({"kode": pd.Series(dtype=object), "tahun": pd.Series(dtype="int64")})
+    both = pd.concat(frames, ignore_index=True)
+    merged = both.groupby(["kode", "tahun"], sort=True).first().reset_index()
+    value_cols = [c for c in merged.columns if c not in ("kode", "tahun")]
+    merged[value_cols] = merged[value_cols].astype(float)
+    return merged
+
+
 def load_dataset(
     boundaries: Path,
     table: Path,
@@ -157,8 +406,11 @@ def load_dataset(
     attribution: str = "",
     caveats: tuple[str, ...] = (),
     synthetic: bool = False,
+    coverage: Sequence[CoverageSpec] = (),
 ) -> Dataset:
-    """Read, validate and join a boundary file and a table into a :class:`Dataset`.
+    """Read, validate and join a boundary file, a table and coverage tables into a :class:`Dataset`.
+
+    A synthetic coverage table adds a caveat saying so (shown wherever caveats are).
 
     Raises
     ------
@@ -202,6 +454,16 @@ def load_dataset(
                                  boundary_file=boundaries.name)
     fields = [c for c in matched.columns if c in MEASURE_ROLES]
     measures = derive_fields(matched[["kode", "tahun", *fields]].reset_index(drop=True))
+
+    frames, reports, notes = [], [], []
+    for spec in coverage:
+        frame, rep, note = load_coverage(villages, spec, boundary_file=boundaries.name)
+        frames.append(frame)
+        reports.append(rep)
+        notes.extend(note)
+        if spec.synthetic:
+            caveats = (*caveats, f"Data cakupan intervensi '{spec.title or Path(spec.file).name}' adalah "
+                       "SINTETIS (dibuat untuk demonstrasi), bukan data nyata.")
     return Dataset(
         id=dataset_id,
         title=title,
@@ -213,6 +475,10 @@ def load_dataset(
         caveats=caveats,
         synthetic=synthetic,
         quality=tuple(bfile.warnings) + tuple(_consistency(measures)),
+        coverage=_merge_coverage(frames),
+        coverage_sources=tuple(coverage),
+        coverage_reports=tuple(reports),
+        coverage_notes=tuple(notes),
     )
 
 
@@ -230,5 +496,15 @@ def load_folder(folder: Path, *, data_dir: Path | None = None) -> Dataset:
         attribution=meta.get("attribution", ""),
         caveats=tuple(meta.get("caveats", ())),
         synthetic=bool(meta.get("synthetic", False)),
+        coverage=coverage_specs(meta, folder),
+    )
+
+
+def coverage_specs(meta: dict, folder: Path) -> tuple[CoverageSpec, ...]:
+    """Coverage tables named in a manifest (files relative to the dataset folder)."""
+    return tuple(
+        CoverageSpec(file=folder / item["file"], year=item.get("year"),
+                     synthetic=bool(item.get("synthetic", False)), title=item.get("title", ""))
+        for item in meta.get("coverage", ())
     )
 

@@ -4,11 +4,23 @@ The catalogue is data (``geo/resources/indicators.csv``), not code: every indica
 names the measure fields it is computed from, its unit, its direction and its
 source. Rates are always computed from their numerator and denominator so that
 ``n`` travels with every rate.
+
+Kinds:
+
+- ``count``: a count field, used as is.
+- ``rate``: ``100 · numerator / denominator`` (percent), NaN when nobody was counted.
+- ``coverage``: an intervention coverage given directly in percent (0–100) in a
+  coverage table; the field is named like the indicator id, there is no denominator.
+- ``delta`` (derived, not in the catalogue): ``<base>__delta`` is the change of a base
+  indicator since the previous year that has data, :math:`v(y) - v(y_{prev})`
+  (percentage points for rates and coverage). It keeps the base direction, so a
+  village that worsened gets more priority. It exists only for a year that has an
+  earlier year with data; see :func:`delta_indicator` and :func:`compute_delta`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 
@@ -16,13 +28,21 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "DELTA_SUFFIX",
     "Indicator",
     "IndicatorValues",
     "available_indicators",
+    "base_id",
     "catalogue",
     "compute",
+    "compute_delta",
+    "delta_indicator",
     "derive_fields",
+    "is_delta",
 ]
+
+#: Suffix of derived "change since the previous year" indicator ids.
+DELTA_SUFFIX = "__delta"
 
 
 @dataclass(frozen=True)
@@ -33,7 +53,7 @@ class Indicator:
     label_id: str
     label_en: str
     unit: str
-    kind: str  # "count" or "rate"
+    kind: str  # "count", "rate", "coverage" (percent given directly) or "delta" (derived)
     numerator: str
     denominator: str | None
     direction: str  # "higher_worse", "higher_better" or "context"
@@ -43,6 +63,9 @@ class Indicator:
     thresholds: str | None  # "who_stunting" when WHO/UNICEF prevalence bands apply
     source_id: str
     source_en: str
+    intervention_id: str = ""  # intervention a gap in this indicator calls for (Aksi 2)
+    intervention_en: str = ""
+    previous_year: int | None = None  # delta indicators only: the year compared with
 
     @property
     def is_rate(self) -> bool:
@@ -102,6 +125,8 @@ def catalogue() -> dict[str, Indicator]:
             thresholds=_opt(row["thresholds"]),
             source_id=row["source_id"],
             source_en=row["source_en"],
+            intervention_id=row.get("intervention_id", ""),
+            intervention_en=row.get("intervention_en", ""),
         )
     return out
 
@@ -143,6 +168,9 @@ def compute(indicator: Indicator, measures: pd.DataFrame, codes: pd.Index, year:
     year
         The year to compute; villages without a row that year get NaN.
 
+    Counts and coverage (``kind == "coverage"``) are read straight from their field
+    (``numerator`` = value, ``denominator`` None).
+
     Returns
     -------
     IndicatorValues
@@ -150,6 +178,9 @@ def compute(indicator: Indicator, measures: pd.DataFrame, codes: pd.Index, year:
         not a 0 % rate), and so does a numerator above its denominator.
     """
     rows = measures.loc[measures["tahun"] == year].set_index("kode")
+    if indicator.numerator not in rows:
+        nan = np.full(len(codes), np.nan)
+        return IndicatorValues(indicator, year, nan, nan, None if indicator.denominator is None else nan)
     num = rows[indicator.numerator].reindex(codes).to_numpy(dtype=float)
     if indicator.denominator is None:
         return IndicatorValues(indicator, year, num, num, None)
@@ -158,3 +189,50 @@ def compute(indicator: Indicator, measures: pd.DataFrame, codes: pd.Index, year:
         # numerator > denominator is inconsistent data: shown as no data, reported on load
         value = np.where((den > 0) & (num <= den), 100.0 * num / den, np.nan)
     return IndicatorValues(indicator, year, value, num, den)
+
+
+def is_delta(indicator_id: str) -> bool:
+    """True for a derived "change since previous year" id (``<base>__delta``)."""
+    return indicator_id.endswith(DELTA_SUFFIX)
+
+
+def base_id(indicator_id: str) -> str:
+    """The catalogue id behind an id (strips ``__delta``)."""
+    return indicator_id[: -len(DELTA_SUFFIX)] if is_delta(indicator_id) else indicator_id
+
+
+def delta_indicator(base: Indicator, previous_year: int) -> Indicator:
+    """The derived indicator "change in <base> since <previous_year>".
+
+    Same direction, sector, OPD and source as the base; unit "poin %" for rates and
+    coverage (a difference of percentages), the base unit otherwise; no target and
+    no thresholds.
+    """
+    unit = "poin %" if base.unit == "%" else base.unit
+    return replace(
+        base,
+        id=base.id + DELTA_SUFFIX,
+        label_id=f"Perubahan {base.label_id} sejak {previous_year}",
+        label_en=f"Change in {base.label_en} since {previous_year}",
+        unit=unit,
+        kind="delta",
+        target=None,
+        thresholds=None,
+        previous_year=int(previous_year),
+    )
+
+
+def compute_delta(
+    base: Indicator, table: pd.DataFrame, codes: pd.Index, year: int, previous_year: int
+) -> IndicatorValues:
+    """Change of ``base`` from ``previous_year`` to ``year``, aligned to ``codes``.
+
+    :math:`\\Delta_i = v_i(\\text{year}) - v_i(\\text{previous\\_year})`, NaN where
+    either year has no value. ``numerator`` holds Δ as well; ``denominator`` is None.
+    """
+    if previous_year >= year:
+        raise ValueError("previous_year must be before year")
+    now = compute(base, table, codes, year).value
+    before = compute(base, table, codes, previous_year).value
+    value = now - before
+    return IndicatorValues(delta_indicator(base, previous_year), year, value, value, None)

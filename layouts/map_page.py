@@ -20,6 +20,13 @@ SCHEME_LABELS = {
     "equal_interval": "Interval sama",
     "natural_breaks": "Natural breaks (Jenks)",
 }
+MAP_LAYERS = {
+    "indikator": "Indikator",
+    "skor": "Skor prioritas",
+    "rekomendasi": "Rekomendasi lokus",
+    "stabilitas": "Stabilitas",
+    "lisa": "Hotspot LISA",
+}
 DIRECTION_LABELS = {
     "higher_worse": "makin tinggi makin buruk",
     "higher_better": "makin tinggi makin baik",
@@ -61,28 +68,29 @@ def controls(dataset: Dataset, indicator: str, year: int) -> dbc.Card:
 
 def legend(values: IndicatorValues, classes: Classes, colours: list[str],
            no_data_colour: str) -> html.Div:
-    """Legend with the number of villages per class and a grey 'no data' entry."""
+    """Legend of an indicator layer: villages per class and a grey 'no data' entry."""
     ind = values.indicator
     unit = "%" if ind.is_rate else ind.unit
-    title = f"{ind.label_id} ({unit}), {values.year}"
-    items = [
-        html.Li([html.Span(className="legend-swatch", style={"background": colour}),
-                 html.Span(label), html.Span(f"{count} desa", className="legend-count")])
-        for colour, label, count in zip(colours, classes.labels, classes.counts, strict=True)
-    ]
-    items.append(html.Li([html.Span(className="legend-swatch", style={"background": no_data_colour}),
-                          html.Span("Tanpa data"),
-                          html.Span(f"{classes.n_missing} desa", className="legend-count")]))
-    note = []
-    if classes.scheme == "who":
-        note.append(html.Div("Ambang prevalensi stunting WHO/UNICEF (de Onis dkk. 2019).",
-                             className="small text-muted"))
+    note = ("Ambang prevalensi stunting WHO/UNICEF (de Onis dkk. 2019)."
+            if classes.scheme == "who" else "")
+    return legend_box(f"{ind.label_id} ({unit}), {values.year}",
+                      f"Arah: {DIRECTION_LABELS.get(ind.direction, ind.direction)}",
+                      list(zip(colours, classes.labels, classes.counts, strict=True)),
+                      (no_data_colour, "Tanpa data", classes.n_missing), note)
+
+
+def legend_box(title: str, subtitle: str, entries: list[tuple[str, str, int]],
+               missing: tuple[str, str, int] | None, note: str = "") -> html.Div:
+    """Legend: (colour, label, number of villages) per class, then the 'no data' entry."""
+    rows = entries + ([missing] if missing else [])
+    items = [html.Li([html.Span(className="legend-swatch", style={"background": colour}),
+                      html.Span(label), html.Span(f"{count} desa", className="legend-count")])
+             for colour, label, count in rows]
     return html.Div([
         html.Div(title, className="fw-semibold small"),
-        html.Div(f"Arah: {DIRECTION_LABELS.get(ind.direction, ind.direction)}",
-                 className="small text-muted"),
+        html.Div(subtitle, className="small text-muted"),
         html.Ul(items, className="legend-list"),
-        *note,
+        *([html.Div(note, className="small text-muted")] if note else []),
     ])
 
 
@@ -149,6 +157,12 @@ def map_panel(figure: go.Figure, source: str) -> dbc.Card:
     """Map with its legend and source line."""
     return dbc.Card(dbc.CardBody([
         dbc.Row(id=ids.MAP_SUMMARY, className="g-2 mb-2"),
+        html.Div([dbc.Label("Lapisan peta", html_for=ids.MAP_LAYER,
+                            className="small fw-semibold me-2 mb-0"),
+                  dbc.RadioItems(id=ids.MAP_LAYER, value="indikator", inline=True,
+                                 className="small d-inline-block", options=[
+                                     {"label": v, "value": k} for k, v in MAP_LAYERS.items()])],
+                 className="mb-1"),
         html.Div([
             dcc.Graph(id=ids.MAP_GRAPH, figure=figure, className="map-graph",
                       config={"displaylogo": False, "scrollZoom": True,
@@ -171,21 +185,21 @@ def table_panel() -> dbc.Card:
     ]))
 
 
-def report_panel(dataset: Dataset) -> dbc.Accordion:
-    """Data notes: caveats, join report, quality warnings, attribution."""
-    return dbc.Accordion([
-        dbc.AccordionItem([html.Ul([html.Li(c) for c in dataset.caveats]),
-                           html.P(dataset.attribution, className="small text-muted")],
-                          title="Catatan data dan sumber"),
-        dbc.AccordionItem(join_report_body(dataset.report, dataset.quality),
-                          title="Laporan penggabungan data (join)", item_id="report"),
-    ], start_collapsed=True, always_open=True, className="mt-3", id=ids.REPORT_BODY)
+def report_panel(dataset: Dataset) -> html.Div:
+    """Data notes: caveats, attribution, join report and quality warnings."""
+    return html.Div([
+        html.H6("Catatan data dan sumber"),
+        html.Ul([html.Li(c) for c in dataset.caveats], className="small"),
+        html.P(dataset.attribution, className="small text-muted"),
+        html.H6("Laporan penggabungan data (join)"),
+        *join_report_body(dataset.report, dataset.quality),
+    ], id=ids.REPORT_BODY, className="p-2")
 
 
 def join_report_body(report: JoinReport, quality: tuple[str, ...] = ()) -> list:
     """Join report as lists and small tables."""
-    body: list = [html.Ul([html.Li(line) for line in report.summary_lines()])]
+    body: list = [html.Ul([html.Li(line) for line in report.summary_lines()], className="small")]
     if quality:
         body += [html.H6("Peringatan kualitas data", className="mt-2"),
-                 html.Ul([html.Li(q) for q in quality])]
+                 html.Ul([html.Li(q) for q in quality], className="small")]
     return body

@@ -22,6 +22,9 @@ def shell(dataset_id: str, dataset_title: str, synthetic: bool, content: list) -
         navbar,
         dcc.Store(id=ids.STORE_DATASET, data=dataset_id),
         dcc.Store(id=ids.STORE_SELECTED, data=None),
+        dcc.Store(id=ids.STORE_CONFIG, data=None),
+        dcc.Store(id=ids.STORE_WEIGHTS_SET, data=None),
+        dcc.Store(id=ids.STORE_FORCED, data={"in": {}, "out": {}}),
         dbc.Container([
             html.Div(id=ids.ALERT, role="status"),
             *content,

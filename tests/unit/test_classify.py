@@ -34,7 +34,14 @@ def test_equal_interval_by_hand():
     c = classify(np.array([0.0, 1.0, 2.0, 3.0, 4.0, 10.0]), "equal_interval", 2)
     # two classes of width 5: [0, 5] and (5, 10]
     assert c.index.tolist() == [0, 0, 0, 0, 0, 1]
-    assert c.labels == ("0,0 – 5,0", "5,0 – 10,0")
+    assert c.labels == ("0 – 5", "> 5 – 10")  # whole numbers and breaks: no decimals
+
+
+def test_labels_of_tied_and_fractional_classes():
+    c = classify(np.array([0.0, 0.0, 0.0, 1.5, 3.0, 4.5]), "equal_interval", 3)
+    assert c.labels == ("0,0 – 1,5", "> 1,5 – 3,0", "> 3,0 – 4,5")
+    c = classify(np.array([0.0] * 6 + [2.0, 5.0, 9.0]), "quantiles", 3)
+    assert c.labels[0] == "0,0"  # a class holding only zeros
 
 
 def test_fewer_distinct_values_than_classes_lowers_k():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import tempfile
 import zipfile
@@ -513,7 +514,9 @@ def test_csv_round_trip_text(rows: list[list[str]]) -> None:
     frame = pd.DataFrame(rows, columns=["a", "b"])
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "x.csv"
-        frame.to_csv(path, index=False)
+        # pandas leaves a bare CR unquoted, which any CSV reader takes as a line break:
+        # quote every cell so the file says what the frame holds
+        frame.to_csv(path, index=False, quoting=csv.QUOTE_ALL)
         try:
             table = read_table(path)
         except InputError:

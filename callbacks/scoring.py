@@ -1,0 +1,295 @@
+"""Scoring callbacks: controls → ScoringConfig (small JSON in the browser) → ranking on the server.
+
+The scoring result is a pure function of (dataset, config), so each worker memoises it
+in a bounded cache; nothing shared is mutated.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import dash_bootstrap_components as dbc
+import numpy as np
+from dash import ALL, Dash, Input, Output, Patch, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+
+from geo.ahp import ahp_weights, matrix_from_judgements
+from geo.classify import classify, format_number
+from geo.errors import InputError
+from geo.registry import Registry
+from geo.scoring import ScoringConfig, ScoringResult, explain_village, preset_config, quadrant, run_scoring
+from layouts import ids
+from layouts.map_page import legend_box
+from layouts.mapfig import NO_DATA_COLOUR, VILLAGE_TRACE, class_colours, stepped_colourscale
+from layouts.scoring import ahp_matrix, explanation_card, forced_list, quadrant_figure, weight_rows
+
+LAYERS = {"skor": "Skor prioritas", "rekomendasi": "Rekomendasi lokus",
+          "stabilitas": "Stabilitas peringkat", "lisa": "Hotspot (LISA)"}
+CATEGORIES = {
+    "rekomendasi": [("ya", "Lokus (rekomendasi)", "#b2182b"), ("tidak", "Bukan lokus", "#fddbc7")],
+    "stabilitas": [("inti", "Inti: P(top-N) ≥ 90%", "#b2182b"),
+                   ("bimbang", "Bimbang: 10–90%", "#f4a582"),
+                   ("jarang", "Jarang: ≤ 10%", "#f7f7f7")],
+    "lisa": [("Tinggi-Tinggi", "Tinggi-Tinggi (hotspot)", "#b2182b"),
+             ("Rendah-Rendah", "Rendah-Rendah", "#2166ac"),
+             ("Tinggi-Rendah", "Tinggi-Rendah (pencilan)", "#f4a582"),
+             ("Rendah-Tinggi", "Rendah-Tinggi (pencilan)", "#92c5de"),
+             ("Tidak signifikan", "Tidak signifikan", "#f7f7f7"),
+             ("Tanpa tetangga", "Tanpa tetangga", "#e0e0e0")],
+}
+
+
+def config_from_controls(year, indicators, slider_ids, slider_values, method, normalisation,
+                         smoothing, min_n, missing, hotspot, top_n, max_per_kec, min_one,
+                         forced) -> dict:
+    """The ScoringConfig dict from the control values (weights normalised by the config)."""
+    chosen = list(indicators or [])
+    raw = {sid["indicator"]: float(v or 0) for sid, v in zip(slider_ids, slider_values, strict=True)}
+    weights = {i: raw.get(i, 1.0) for i in chosen}
+    if chosen and sum(weights.values()) == 0:
+        weights = dict.fromkeys(chosen, 1.0)
+    forced = forced or {}
+    return ScoringConfig(
+        year=int(year), indicators=tuple(chosen), weights=weights, method=method,
+        normalisation=normalisation, smoothing=smoothing, min_n=int(min_n or 0), missing=missing,
+        top_n=max(1, int(top_n or 1)), max_per_kecamatan=int(max_per_kec) if max_per_kec else None,
+        min_one_per_kecamatan=bool(min_one), force_in=dict(forced.get("in", {})),
+        force_out=dict(forced.get("out", {})), hotspot_criterion=bool(hotspot),
+    ).to_dict()
+
+
+def layer_classes(result: ScoringResult, layer: str) -> tuple[np.ndarray, list, list[str], str]:
+    """Class index per village (boundary order), legend entries, colours and title for a layer."""
+    table = result.table
+    if layer == "skor":
+        classes = classify(table["skor"].to_numpy(dtype=float), "quantiles", 5, decimals=3)
+        colours = class_colours(len(classes.labels), "higher_worse")
+        entries = list(zip(colours, classes.labels, classes.counts, strict=True))
+        return classes.index, entries, colours, f"Skor prioritas {result.config.year} (kuantil)"
+    cats = CATEGORIES[layer]
+    values = table[layer].fillna("").astype(str).to_numpy()
+    index = np.full(len(values), -1)
+    for i, (key, _label, _colour) in enumerate(cats):
+        index[values == key] = i
+    entries = [(colour, label, int((index == i).sum())) for i, (_k, label, colour) in enumerate(cats)]
+    return index, entries, [c for _k, _l, c in cats], LAYERS[layer]
+
+
+def map_patch(result: ScoringResult, layer: str):
+    """Patch recolouring the villages for a scoring layer, and its legend."""
+    index, entries, colours, title = layer_classes(result, layer)
+    table = result.table
+    fig = Patch()
+    trace = fig["data"][VILLAGE_TRACE]
+    trace["z"] = index.tolist()
+    trace["zmax"] = max(len(colours) - 1, 0)
+    trace["colorscale"] = stepped_colourscale(colours)
+    trace["text"] = [
+        "tanpa data" if np.isnan(s) else
+        f"skor {format_number(s, 3)}, peringkat {r}, P(top-N) {format_number(100 * p, 0)}%"
+        + (" · LOKUS" if rec == "ya" else "")
+        for s, r, p, rec in zip(table["skor"], table["peringkat"], table["p_top_n"].fillna(0),
+                                table["rekomendasi"], strict=True)]
+    trace["hovertemplate"] = ("<b>%{customdata[0]}</b><br>Kec. %{customdata[1]}<br>%{text}"
+                              "<extra></extra>")
+    missing = int((index == -1).sum())
+    legend = legend_box(title, f"N = {result.config.top_n}, metode {result.config.method}",
+                        entries, (NO_DATA_COLOUR, "Tanpa data", missing) if missing else None)
+    return fig, legend
+
+
+def ranking_rows(result: ScoringResult) -> list[dict]:
+    """Rows of the ranked table (rounded for display)."""
+    cols = ["kode", "nama", "nama_kec", "skor", "peringkat", "peringkat_kec", "kelas", "p_top_n",
+            "stabilitas", "rekomendasi", "alasan", "flags"]
+    table = result.ranked()[cols].copy()
+    table["skor"] = table["skor"].round(4)
+    table["kelas"] = table["kelas"].astype(str)
+    return json.loads(table.to_json(orient="records"))
+
+
+def summary_line(result: ScoringResult) -> str:
+    """One line: what was scored and what was chosen."""
+    cfg = result.config
+    chosen = len(result.selection.chosen)
+    inti = int(((result.table["rekomendasi"] == "ya") & (result.table["stabilitas"] == "inti")).sum())
+    return (f"Tahun {cfg.year} · {len(cfg.indicators)} indikator · {chosen} desa lokus "
+            f"direkomendasikan, {inti} di antaranya stabil (inti).")
+
+
+def register(app: Dash, registry: Registry) -> None:
+    """Wire the scoring panel."""
+
+    @lru_cache(maxsize=32)
+    def scored(dataset_id: str, config_json: str) -> ScoringResult:
+        return run_scoring(registry.get(dataset_id), ScoringConfig.from_dict(json.loads(config_json)))
+
+    def result_for(dataset_id, config) -> ScoringResult:
+        return scored(dataset_id or registry.default_id, json.dumps(config, sort_keys=True))
+
+    @app.callback(Output(ids.SCORE_INDICATORS, "value"), Output(ids.STORE_WEIGHTS_SET, "data"),
+                  Input(ids.SCORE_PRESET, "value"), State(ids.SCORE_YEAR, "value"),
+                  State(ids.STORE_DATASET, "data"))
+    def _preset(name, year, dataset_id):
+        config = preset_config(registry.get(dataset_id), name, year)
+        return list(config.indicators), dict(config.weights)
+
+    @app.callback(Output(ids.SCORE_WEIGHTS, "children"), Output(ids.AHP_BODY, "children"),
+                  Input(ids.SCORE_INDICATORS, "value"), Input(ids.STORE_WEIGHTS_SET, "data"),
+                  State({"type": "weight-slider", "indicator": ALL}, "id"),
+                  State({"type": "weight-slider", "indicator": ALL}, "value"),
+                  State(ids.SCORE_YEAR, "value"), State(ids.STORE_DATASET, "data"))
+    def _weights(indicators, weights_set, slider_ids, slider_values, year, dataset_id):
+        current = {s["indicator"]: (v or 0) / 100 for s, v in zip(slider_ids, slider_values,
+                                                                  strict=True)}
+        if ctx.triggered_id == ids.STORE_WEIGHTS_SET or not current:
+            current = dict(weights_set or {})
+        chosen = list(indicators or [])
+        default = 1 / len(chosen) if chosen else 0
+        weights = {i: current.get(i, default) for i in chosen}
+        dataset = registry.get(dataset_id)
+        inds = [dataset.indicator(i, year) for i in chosen]
+        return (weight_rows([(i.id, i.label_id, i.direction) for i in inds], weights),
+                ahp_matrix([(i.id, i.label_id) for i in inds]))
+
+    @app.callback(Output(ids.AHP_COLLAPSE, "is_open"), Input(ids.AHP_OPEN, "n_clicks"),
+                  State(ids.AHP_COLLAPSE, "is_open"), prevent_initial_call=True)
+    def _ahp_toggle(_n, is_open):
+        return not is_open
+
+    @app.callback(Output(ids.AHP_RESULT, "children"), Output(ids.STORE_WEIGHTS_SET, "data",
+                                                               allow_duplicate=True),
+                  Input({"type": "ahp-pair", "a": ALL, "b": ALL}, "value"),
+                  Input(ids.AHP_APPLY, "n_clicks"),
+                  State({"type": "ahp-pair", "a": ALL, "b": ALL}, "id"),
+                  State(ids.SCORE_INDICATORS, "value"), State(ids.AHP_CONFIRM, "value"),
+                  State(ids.SCORE_YEAR, "value"), State(ids.STORE_DATASET, "data"),
+                  prevent_initial_call=True)
+    def _ahp(values, _apply, pair_ids, indicators, confirm, year, dataset_id):
+        dataset = registry.get(dataset_id)
+        labels = {i: dataset.indicator(i, year).label_id for i in indicators or []}
+        return ahp_feedback(values, pair_ids, labels, ctx.triggered_id == ids.AHP_APPLY, confirm)
+
+    @app.callback(Output(ids.STORE_FORCED, "data"), Output(ids.SCORE_FORCE_REASON, "value"),
+                  Output(ids.SCORE_FORCE_LIST, "children"),
+                  Input(ids.SCORE_FORCE_IN, "n_clicks"), Input(ids.SCORE_FORCE_OUT, "n_clicks"),
+                  Input({"type": "force-remove", "code": ALL}, "n_clicks"),
+                  State(ids.SCORE_FORCE_VILLAGE, "value"), State(ids.SCORE_FORCE_REASON, "value"),
+                  State(ids.STORE_FORCED, "data"), State(ids.STORE_DATASET, "data"),
+                  prevent_initial_call=True)
+    def _force(_in, _out, _remove, code, reason, forced, dataset_id):
+        forced = {"in": dict((forced or {}).get("in", {})), "out": dict((forced or {}).get("out", {}))}
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict):
+            if not any(_remove):
+                raise PreventUpdate
+            for kind in ("in", "out"):
+                forced[kind].pop(trigger["code"], None)
+        elif code and (reason or "").strip():
+            kind = "in" if trigger == ids.SCORE_FORCE_IN else "out"
+            other = "out" if kind == "in" else "in"
+            forced[other].pop(code, None)
+            forced[kind][code] = reason.strip()
+        else:
+            raise PreventUpdate
+        villages = registry.get(dataset_id).villages
+        names = dict(zip(villages["kode"], villages["nama"], strict=True))
+        return forced, "", forced_list(forced, names)
+
+    @app.callback(
+        Output(ids.STORE_CONFIG, "data"), Output(ids.SCORE_WEIGHT_SUM, "children"),
+        Input(ids.SCORE_YEAR, "value"), Input(ids.SCORE_INDICATORS, "value"),
+        Input({"type": "weight-slider", "indicator": ALL}, "value"),
+        Input(ids.SCORE_METHOD, "value"), Input(ids.SCORE_NORMALISATION, "value"),
+        Input(ids.SCORE_SMOOTHING, "value"), Input(ids.SCORE_MIN_N, "value"),
+        Input(ids.SCORE_MISSING, "value"), Input(ids.SCORE_HOTSPOT, "value"),
+        Input(ids.SCORE_TOP_N, "value"), Input(ids.SCORE_MAX_PER_KEC, "value"),
+        Input(ids.SCORE_MIN_ONE, "value"), Input(ids.STORE_FORCED, "data"),
+        State({"type": "weight-slider", "indicator": ALL}, "id"), State(ids.STORE_DATASET, "data"),
+    )
+    def _config(year, indicators, slider_values, method, normalisation, smoothing, min_n,
+                missing, hotspot, top_n, max_per_kec, min_one, forced, slider_ids, dataset_id):
+        if not indicators:
+            return None, "Pilih minimal satu indikator."
+        config = config_from_controls(year, indicators, slider_ids, slider_values, method,
+                                      normalisation, smoothing, min_n, missing, hotspot, top_n,
+                                      max_per_kec, min_one, forced)
+        dataset = registry.get(dataset_id)
+        shares = ", ".join(f"{dataset.indicator(i, year).label_id} {format_number(100 * w, 0)}%"
+                           for i, w in config["weights"].items())
+        return config, f"Bobot (jumlah = 100%): {shares}"
+
+    @app.callback(
+        Output(ids.SCORE_GRID, "rowData"), Output(ids.SCORE_WARNINGS, "children"),
+        Output(ids.SCORE_SUMMARY, "children"),
+        Output(ids.MAP_GRAPH, "figure", allow_duplicate=True),
+        Output(ids.MAP_LEGEND, "children", allow_duplicate=True),
+        Input(ids.STORE_CONFIG, "data"), Input(ids.MAP_LAYER, "value"),
+        State(ids.STORE_DATASET, "data"), prevent_initial_call=True,
+    )
+    def _score(config, layer, dataset_id):
+        if not config:
+            return [], None, "", no_update, no_update
+        try:
+            result = result_for(dataset_id, config)
+        except InputError as exc:
+            return [], dbc.Alert(str(exc), color="danger"), "", no_update, no_update
+        alerts = [dbc.Alert(w, color="warning", className="py-1 small mb-1") for w in result.warnings]
+        fig, legend = (no_update, no_update)
+        if layer in LAYERS:
+            fig, legend = map_patch(result, layer)
+        return ranking_rows(result), alerts, summary_line(result), fig, legend
+
+    @app.callback(Output(ids.SCORE_EXPLAIN, "children"), Input(ids.STORE_SELECTED, "data"),
+                  Input(ids.STORE_CONFIG, "data"), State(ids.STORE_DATASET, "data"))
+    def _explain(code, config, dataset_id):
+        if not code or not config:
+            return html.Div("Klik desa di peta atau tabel untuk melihat mengapa ia diprioritaskan.",
+                            className="small text-muted")
+        result = result_for(dataset_id, config)
+        ex = explain_village(result, code)
+        title = f"Mengapa {ex.name}? Peringkat {ex.rank} · {ex.rank_kec} dari {ex.n_kec} di kecamatan"
+        return explanation_card(title, ex.sentence, [(label, value, share)
+                                                     for _i, label, value, share in ex.contributions])
+
+    @app.callback(Output(ids.QUADRANT_GRAPH, "figure"), Input(ids.STORE_CONFIG, "data"),
+                  Input(ids.QUADRANT_X_CUT, "value"), Input(ids.QUADRANT_Y_CUT, "value"),
+                  State(ids.STORE_DATASET, "data"))
+    def _quadrant(config, x_cut, y_cut, dataset_id):
+        if not config:
+            raise PreventUpdate
+        dataset = registry.get(dataset_id)
+        result = result_for(dataset_id, config)
+        quad = quadrant(result, dataset)
+        return quadrant_figure(
+            quad.table["outcome"], quad.table["gap"], result.table["nama"], result.table["kode"],
+            result.table["rekomendasi"] == "ya",
+            quad.x_cut if x_cut is None else x_cut, quad.y_cut if y_cut is None else y_cut,
+            quad.x_title, quad.y_title)
+
+
+def ahp_feedback(values, pair_ids, labels: dict[str, str], apply: bool, confirm: bool):
+    """CR feedback for the AHP judgements (``labels``: chosen indicator id → label); weights
+    are applied only on request, and an inconsistent matrix (CR > 0.1) only with explicit
+    confirmation."""
+    chosen = list(labels)
+    judgements = {(p["a"], p["b"]): float(v) for p, v in zip(pair_ids, values, strict=True)
+                  if p["a"] in chosen and p["b"] in chosen}
+    if len(chosen) < 2 or len(judgements) < len(chosen) * (len(chosen) - 1) // 2:
+        return "", no_update
+    result = ahp_weights(matrix_from_judgements(chosen, judgements), ids=chosen)
+    weights = ", ".join(f"{labels[i]} {format_number(100 * w, 0)}%"
+                        for i, w in result.weights.items())
+    status = (f"CR = {format_number(result.cr, 3)} "
+              + ("(konsisten, ≤ 0,1)" if result.consistent else "(TIDAK konsisten, > 0,1)"))
+    text = html.Div([html.Div(status, className="fw-semibold" + ("" if result.consistent
+                                                                   else " text-danger")),
+                     html.Div(f"Bobot AHP: {weights}")])
+    if not apply:
+        return text, no_update
+    if not result.consistent and not confirm:
+        return html.Div([text, html.Div("Bobot belum diterapkan: perbaiki perbandingan atau "
+                                        "centang konfirmasi.", className="text-danger")]), no_update
+    return html.Div([text, html.Div("Bobot AHP diterapkan.", className="text-success")]), \
+        result.weights.to_dict()

@@ -1,0 +1,78 @@
+"""Real-browser tests of the scoring panel (headless Chromium)."""
+
+from __future__ import annotations
+
+import pytest
+from dash.testing.wait import until
+from selenium.webdriver.common.keys import Keys
+
+from app import create_app
+from tests.e2e.test_map_page import trace, wait_for_map
+
+pytestmark = pytest.mark.e2e
+
+
+def click_radio(dash_duo, radio_id: str, text: str):
+    labels = dash_duo.find_elements(f"#{radio_id} label")
+    next(label for label in labels if label.text.strip() == text).click()
+
+
+def grid_values(dash_duo, grid_id: str, field: str) -> list:
+    """Values of one field over every row of an AG Grid (not only the rendered ones)."""
+    return dash_duo.driver.execute_script(
+        f"const api = dash_ag_grid.getApi('{grid_id}'); const out = [];"
+        f"api.forEachNode(n => out.push(n.data['{field}'])); return out;")
+
+
+@pytest.fixture
+def scoring(dash_duo):
+    dash_duo.start_server(create_app())
+    wait_for_map(dash_duo)
+    tabs = dash_duo.find_elements("#tabs-main .nav-link")
+    next(t for t in tabs if t.text == "Skoring lokus").click()
+    until(lambda: len(grid_values(dash_duo, "score-grid", "kode")) == 277, timeout=30)
+    return dash_duo
+
+
+def test_e2e101_default_preset_recommends_exactly_n_and_maps_them(scoring):
+    dash_duo = scoring
+    ya = grid_values(dash_duo, "score-grid", "rekomendasi").count("ya")
+    assert ya == 20
+    click_radio(dash_duo, "map-layer", "Rekomendasi lokus")
+    dash_duo.wait_for_contains_text("#map-legend", "Rekomendasi lokus", timeout=10)
+    legend = dash_duo.find_element("#map-legend").text
+    assert "Lokus (rekomendasi)\n20 desa" in legend
+    z = trace(dash_duo, "gd.data[0].z")
+    assert z.count(0) == 20  # class 0 = lokus
+    assert dash_duo.get_logs() == []
+
+
+def test_e2e102_changing_n_and_quota_updates_the_recommendation(scoring):
+    dash_duo = scoring
+    box = dash_duo.find_element("#score-top-n")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("10")
+    until(lambda: grid_values(dash_duo, "score-grid", "rekomendasi").count("ya") == 10, timeout=20)
+    quota = dash_duo.find_element("#score-max-per-kec")
+    quota.send_keys("1")
+    until(lambda: _max_per_kecamatan(dash_duo) == 1, timeout=20)
+    assert grid_values(dash_duo, "score-grid", "rekomendasi").count("ya") == 10
+    assert dash_duo.get_logs() == []
+
+
+def _max_per_kecamatan(dash_duo) -> int:
+    kec = grid_values(dash_duo, "score-grid", "nama_kec")
+    ya = grid_values(dash_duo, "score-grid", "rekomendasi")
+    chosen = [k for k, r in zip(kec, ya, strict=True) if r == "ya"]
+    return max(chosen.count(k) for k in set(chosen))
+
+
+def test_e2e103_clicking_a_ranked_village_explains_it(scoring):
+    dash_duo = scoring
+    first = dash_duo.wait_for_element_by_css_selector(
+        "#score-grid .ag-row[row-index='0'] .ag-cell[col-id='nama']", timeout=10)
+    name = first.text
+    first.click()
+    dash_duo.wait_for_contains_text("#score-explain", f"Mengapa {name}?", timeout=10)
+    assert "Peringkat 1" in dash_duo.find_element("#score-explain").text
+    assert dash_duo.get_logs() == []
