@@ -17,6 +17,7 @@ from dash import Dash
 from callbacks import register_all
 from geo.dataset import Dataset
 from geo.errors import InputError
+from geo.indicators import base_id
 from geo.mapdata import fit_view
 from geo.registry import Registry
 from geo.scoring import PRESETS
@@ -57,7 +58,7 @@ def create_app(data_dir: str | Path | None = None) -> Dash:
         dbc.Tab(scoring.quadrant_panel(), label="Kuadran", tab_id="kuadran"),
         dbc.Tab(map_page.report_panel(dataset), label="Data & sumber", tab_id="data"),
     ], id=ids.TABS, active_tab="tabel")
-    app.layout = shell(dataset.id, dataset.title, dataset.synthetic, [
+    app.layout = shell(dataset.id, dataset.title, dataset.synthetic or dataset.coverage_synthetic, [
         map_page.controls(dataset, indicator, dataset.years[-1]),
         dbc.Row([
             dbc.Col(map_page.map_panel(figure, source), lg=6),
@@ -75,7 +76,9 @@ def preset_labels() -> dict[str, str]:
 
 def scoring_choices(dataset: Dataset) -> list[tuple[str, str, str, str]]:
     """Indicators a planner may score with in the latest year: (id, label, direction, sector)."""
-    return [(i.id, i.label_id, i.direction, i.sector)
+    tag = " · SINTETIS" if dataset.coverage_synthetic else ""
+    return [(i.id, i.label_id + (tag if dataset.indicator(base_id(i.id)).kind == "coverage" else ""),
+             i.direction, i.sector)
             for i in dataset.scoring_indicators(dataset.years[-1])]
 
 

@@ -72,6 +72,8 @@ def layer_classes(result: ScoringResult, layer: str) -> tuple[np.ndarray, list, 
     index = np.full(len(values), -1)
     for i, (key, _label, _colour) in enumerate(cats):
         index[values == key] = i
+    # villages without data stay grey, unless forced into the list
+    index[table["skor"].isna().to_numpy() & (table["rekomendasi"] != "ya").to_numpy()] = -1
     entries = [(colour, label, int((index == i).sum())) for i, (_k, label, colour) in enumerate(cats)]
     return index, entries, [c for _k, _l, c in cats], LAYERS[layer]
 

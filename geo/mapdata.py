@@ -69,8 +69,12 @@ def prepare_map_geometry(villages: gpd.GeoDataFrame, *, decimals: int = 5) -> Ma
     ]
     geojson = {"type": "FeatureCollection", "features": features}
 
-    kec = gpd.GeoDataFrame({"kode_kec": villages["kode_kec"].values}, geometry=lonlat.values,
-                           crs=4326).dissolve("kode_kec")
+    # Kecamatan = union of its villages, closed by ±15 m so that slivers and pinholes
+    # between imperfectly aligned village polygons do not draw as specks on the map.
+    kec = gpd.GeoDataFrame({"kode_kec": villages["kode_kec"].values}, geometry=simple.values,
+                           crs=utm).dissolve("kode_kec")
+    kec = gpd.GeoDataFrame(geometry=kec.geometry.buffer(15).buffer(-15), index=kec.index,
+                           crs=utm).to_crs(4326)
     lon: list[float | None] = []
     lat: list[float | None] = []
     for line in kec.geometry.boundary.values:

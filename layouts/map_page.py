@@ -126,7 +126,6 @@ def grid() -> dag.AgGrid:
             "animateRows": False,
             "localeText": {"noRowsToShow": "Tidak ada desa"},
         },
-        columnSize="responsiveSizeToFit",
         style={"height": "560px"},
     )
 
@@ -141,15 +140,15 @@ def column_defs(values: IndicatorValues) -> list[dict]:
              "valueFormatter": {"function": "params.value == null ? '–' : "
                                             "d3.format(',.0f')(params.value).replace(/,/g,'.')"}}
     cols: list[dict] = [
-        {"field": "nama_kec", "headerName": "Kecamatan", "minWidth": 110},
-        {"field": "nama", "headerName": "Desa/Kel.", "minWidth": 120},
+        {"field": "nama_kec", "headerName": "Kecamatan", "width": 130},
+        {"field": "nama", "headerName": "Desa/Kel.", "width": 140},
         {"field": "nilai", "headerName": "%" if values.indicator.is_rate else "Jumlah",
-         "sort": "desc", "minWidth": 80, **(number if values.indicator.is_rate else count)},
+         "sort": "desc", "width": 90, **(number if values.indicator.is_rate else count)},
     ]
     if values.indicator.is_rate:
-        cols += [{"field": "pembilang", "headerName": "Pembilang", "minWidth": 80, **count},
-                 {"field": "penyebut", "headerName": "n", "minWidth": 70, **count}]
-    cols.append({"field": "kode", "headerName": "Kode", "minWidth": 110})
+        cols += [{"field": "pembilang", "headerName": "Pembilang", "width": 100, **count},
+                 {"field": "penyebut", "headerName": "n", "width": 80, **count}]
+    cols.append({"field": "kode", "headerName": "Kode", "width": 125})
     return cols
 
 
@@ -193,7 +192,23 @@ def report_panel(dataset: Dataset) -> html.Div:
         html.P(dataset.attribution, className="small text-muted"),
         html.H6("Laporan penggabungan data (join)"),
         *join_report_body(dataset.report, dataset.quality),
+        *coverage_body(dataset),
     ], id=ids.REPORT_BODY, className="p-2")
+
+
+def coverage_body(dataset: Dataset) -> list:
+    """Coverage tables: title (SINTETIS when synthetic), unit detection and join report."""
+    if not dataset.coverage_sources:
+        return []
+    items = [html.Li([spec.title or spec.file.name,
+                      *([dbc.Badge("SINTETIS", color="warning", className="ms-1")]
+                        if spec.synthetic else [])])
+             for spec in dataset.coverage_sources]
+    report = dataset.coverage_report
+    return [html.H6("Tabel cakupan intervensi", className="mt-2"),
+            html.Ul(items, className="small"),
+            html.Ul([html.Li(n) for n in dataset.coverage_notes], className="small"),
+            *(join_report_body(report) if report else [])]
 
 
 def join_report_body(report: JoinReport, quality: tuple[str, ...] = ()) -> list:

@@ -171,7 +171,7 @@ def ranking_grid() -> dag.AgGrid:
                          "animateRows": False, "tooltipShowDelay": 300},
         getRowStyle={"styleConditions": [{"condition": "params.data.rekomendasi === 'ya'",
                                           "style": {"fontWeight": "600"}}]},
-        columnSize="autoSize", style={"height": "420px"},
+        style={"height": "420px"},
     )
 
 
@@ -184,19 +184,19 @@ def ranking_columns() -> list[dict]:
            "valueFormatter": {"function": "params.value == null ? '–' : "
                                           "d3.format('.0%')(params.value)"}}
     return [
-        {"field": "peringkat", "headerName": "#", "sort": "asc", "width": 70, "type": "rightAligned"},
-        {"field": "rekomendasi", "headerName": "Lokus", "width": 80},
-        {"field": "nama", "headerName": "Desa/Kel."},
-        {"field": "nama_kec", "headerName": "Kecamatan"},
-        {"field": "skor", "headerName": "Skor", **num2},
-        {"field": "p_top_n", "headerName": "P(top-N)", **pct,
+        {"field": "peringkat", "headerName": "#", "sort": "asc", "width": 64, "type": "rightAligned"},
+        {"field": "rekomendasi", "headerName": "Lokus", "width": 76},
+        {"field": "nama", "headerName": "Desa/Kel.", "width": 130},
+        {"field": "nama_kec", "headerName": "Kecamatan", "width": 120},
+        {"field": "skor", "headerName": "Skor", "width": 84, **num2},
+        {"field": "p_top_n", "headerName": "P(top-N)", "width": 96, **pct,
          "headerTooltip": "Peluang masuk N teratas bila bobot dan data diganggu (1.000 simulasi)"},
-        {"field": "stabilitas", "headerName": "Stabilitas"},
-        {"field": "kelas", "headerName": "Prioritas"},
-        {"field": "peringkat_kec", "headerName": "# kec.", "type": "rightAligned"},
-        {"field": "alasan", "headerName": "Alasan"},
-        {"field": "flags", "headerName": "Catatan", "tooltipField": "flags"},
-        {"field": "kode", "headerName": "Kode"},
+        {"field": "stabilitas", "headerName": "Stabilitas", "width": 100},
+        {"field": "kelas", "headerName": "Prioritas", "width": 110},
+        {"field": "peringkat_kec", "headerName": "# kec.", "width": 76, "type": "rightAligned"},
+        {"field": "alasan", "headerName": "Alasan", "width": 170, "tooltipField": "alasan"},
+        {"field": "flags", "headerName": "Catatan", "width": 260, "tooltipField": "flags"},
+        {"field": "kode", "headerName": "Kode", "width": 120},
     ]
 
 

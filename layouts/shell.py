@@ -10,7 +10,9 @@ from layouts import ids
 
 def shell(dataset_id: str, dataset_title: str, synthetic: bool, content: list) -> html.Div:
     """Whole page around ``content``."""
-    badge = [dbc.Badge("sintetis", color="warning", className="ms-2")] if synthetic else []
+    badge = ([dbc.Badge("memuat data sintetis", color="warning", className="ms-2",
+                        title="Sebagian data dibuat sintetis untuk demonstrasi; lihat tab Data & sumber")]
+             if synthetic else [])
     navbar = dbc.Navbar(dbc.Container([
         html.Div([
             html.Span("Lokus", className="navbar-brand fw-bold mb-0"),
