@@ -261,6 +261,6 @@ def quadrant_panel() -> html.Div:
             _field("Garis potong y", dbc.Input(id=ids.QUADRANT_Y_CUT, type="number", step="any",
                                                placeholder="median"), 6),
         ], className="g-2"),
-        dcc.Graph(id=ids.QUADRANT_GRAPH, config={"displaylogo": False},
+        dcc.Graph(id=ids.QUADRANT_GRAPH, config={"displayModeBar": False},
                   figure=go.Figure(layout={"height": 420})),
     ])
