@@ -13,6 +13,7 @@ from geo.dataset import Dataset
 from geo.indicators import IndicatorValues
 from geo.join import JoinReport
 from layouts import ids
+from layouts.components import dropdown
 
 SCHEME_LABELS = {
     "who": "Ambang WHO/UNICEF 2019",
@@ -42,19 +43,19 @@ def _control(label: str, component, width: int = 3) -> dbc.Col:
 def controls(dataset: Dataset, indicator: str, year: int) -> dbc.Card:
     """Indicator, year, classification and kecamatan pickers."""
     return dbc.Card(dbc.CardBody(dbc.Row([
-        _control("Indikator", dcc.Dropdown(
+        _control("Indikator", dropdown(
             id=ids.FILTER_INDICATOR, value=indicator, clearable=False,
             options=[{"label": i.label_id, "value": i.id} for i in dataset.indicators]), 4),
-        _control("Tahun", dcc.Dropdown(
+        _control("Tahun", dropdown(
             id=ids.FILTER_YEAR, value=year, clearable=False,
             options=[{"label": str(y), "value": y} for y in dataset.years]), 1),
-        _control("Klasifikasi", dcc.Dropdown(
+        _control("Klasifikasi", dropdown(
             id=ids.FILTER_SCHEME, value="quantiles", clearable=False,
             options=[{"label": v, "value": k} for k, v in SCHEME_LABELS.items()]), 2),
-        _control("Jumlah kelas", dcc.Dropdown(
+        _control("Jumlah kelas", dropdown(
             id=ids.FILTER_CLASSES, value=5, clearable=False,
             options=[{"label": str(k), "value": k} for k in range(3, 8)]), 1),
-        _control("Kecamatan", dcc.Dropdown(
+        _control("Kecamatan", dropdown(
             id=ids.FILTER_KECAMATAN, value=None, placeholder="Semua kecamatan",
             options=[{"label": r.nama_kec, "value": r.kode_kec}
                      for r in dataset.kecamatan.itertuples()]), 2),

@@ -11,6 +11,7 @@ from dash import dcc, html
 
 from geo.classify import format_number
 from layouts import ids
+from layouts.components import dropdown
 
 METHODS = {"saw": "Jumlah terbobot (SAW)", "geomean": "Rerata geometrik terbobot",
            "topsis": "TOPSIS"}
@@ -45,17 +46,17 @@ def scoring_panel(years: list[int], presets: Mapping[str, str],
     """All scoring controls and outputs. ``villages`` = (code, "Desa — Kec.") for force in/out."""
     setup = dbc.Card(dbc.CardBody([
         dbc.Row([
-            _field("Preset", dcc.Dropdown(id=ids.SCORE_PRESET, clearable=False,
+            _field("Preset", dropdown(id=ids.SCORE_PRESET, clearable=False,
                                           value=next(iter(presets)),
                                           options=[{"label": v, "value": k}
                                                    for k, v in presets.items()]), 8),
-            _field("Tahun yang diskor", dcc.Dropdown(
+            _field("Tahun yang diskor", dropdown(
                 id=ids.SCORE_YEAR, value=years[-1], clearable=False,
                 options=[{"label": str(y), "value": y} for y in years]), 4),
         ], className="g-2"),
         dbc.Label("Indikator (arah dari katalog)", html_for=ids.SCORE_INDICATORS,
                   className="small fw-semibold mt-2 mb-1"),
-        dcc.Dropdown(id=ids.SCORE_INDICATORS, multi=True, options=indicator_options(choices)),
+        dropdown(id=ids.SCORE_INDICATORS, multi=True, options=indicator_options(choices)),
         html.Div(id=ids.SCORE_WEIGHTS, className="mt-2"),
         html.Div(id=ids.SCORE_WEIGHT_SUM, className="small text-muted"),
         dbc.Button("Bobot dengan AHP (perbandingan berpasangan)…", id=ids.AHP_OPEN,
@@ -71,20 +72,20 @@ def scoring_panel(years: list[int], presets: Mapping[str, str],
     ]), className="mb-2")
 
     method = dbc.Card(dbc.CardBody(dbc.Row([
-        _field("Metode", dcc.Dropdown(id=ids.SCORE_METHOD, value="saw", clearable=False,
+        _field("Metode", dropdown(id=ids.SCORE_METHOD, value="saw", clearable=False,
                                       options=[{"label": v, "value": k}
                                                for k, v in METHODS.items()]), 6),
-        _field("Normalisasi", dcc.Dropdown(id=ids.SCORE_NORMALISATION, value="minmax",
+        _field("Normalisasi", dropdown(id=ids.SCORE_NORMALISATION, value="minmax",
                                            clearable=False,
                                            options=[{"label": v, "value": k}
                                                     for k, v in NORMALISATIONS.items()]), 6),
-        _field("Angka (rate) kecil", dcc.Dropdown(id=ids.SCORE_SMOOTHING, value="global",
+        _field("Angka (rate) kecil", dropdown(id=ids.SCORE_SMOOTHING, value="global",
                                                   clearable=False,
                                                   options=[{"label": v, "value": k}
                                                            for k, v in SMOOTHING.items()]), 6),
         _field("Minimal anak diukur (tanda n kecil)", dbc.Input(
             id=ids.SCORE_MIN_N, type="number", min=0, step=1, value=20), 6),
-        _field("Data kosong", dcc.Dropdown(id=ids.SCORE_MISSING, value="exclude",
+        _field("Data kosong", dropdown(id=ids.SCORE_MISSING, value="exclude",
                                            clearable=False,
                                            options=[{"label": v, "value": k}
                                                     for k, v in MISSING.items()]), 6),
@@ -103,7 +104,7 @@ def scoring_panel(years: list[int], presets: Mapping[str, str],
                                label="Minimal satu per kecamatan"), md=4, className="pt-4"),
         ], className="g-2"),
         dbc.Row([
-            _field("Desa dipaksa masuk/keluar", dcc.Dropdown(
+            _field("Desa dipaksa masuk/keluar", dropdown(
                 id=ids.SCORE_FORCE_VILLAGE, placeholder="Pilih desa…",
                 options=[{"label": label, "value": code} for code, label in villages]), 5),
             _field("Alasan (wajib)", dbc.Input(id=ids.SCORE_FORCE_REASON, type="text",
@@ -150,7 +151,7 @@ def ahp_matrix(items: Sequence[tuple[str, str]]) -> html.Div:
         for b, lb in items[i + 1:]:
             rows.append(dbc.Row([
                 dbc.Col(html.Span(la, className="small"), md=4),
-                dbc.Col(dcc.Dropdown(id=ids.ahp_pair(a, b), value=1, clearable=False,
+                dbc.Col(dropdown(id=ids.ahp_pair(a, b), value=1, clearable=False,
                                      options=[{"label": t, "value": v} for v, t in AHP_SCALE]),
                         md=4),
                 dbc.Col(html.Span(lb, className="small"), md=4),

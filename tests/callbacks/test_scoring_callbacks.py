@@ -22,11 +22,12 @@ def result(registry):
 
 
 def controls(**over):
-    base = dict(year=2021, indicators=["rasio_merah", "merah"],
-                slider_ids=[{"indicator": "rasio_merah"}, {"indicator": "merah"}],
-                slider_values=[30, 10], method="saw", normalisation="minmax", smoothing="global",
-                min_n=20, missing="exclude", hotspot=False, top_n=15, max_per_kec=2, min_one=False,
-                forced={"in": {"32.11.17.1001": "kesepakatan rembuk"}, "out": {}})
+    base = {"year": 2021, "indicators": ["rasio_merah", "merah"],
+                "slider_ids": [{"indicator": "rasio_merah"}, {"indicator": "merah"}],
+                "slider_values": [30, 10], "method": "saw", "normalisation": "minmax", "smoothing": "global",
+                "min_n": 20, "missing": "exclude", "hotspot": False, "top_n": 15, "max_per_kec": 2,
+                "min_one": False,
+                "forced": {"in": {"32.11.17.1001": "kesepakatan rembuk"}, "out": {}}}
     base.update(over)
     return config_from_controls(**base)
 

@@ -12,6 +12,24 @@ from tests.e2e.test_map_page import trace, wait_for_map
 pytestmark = pytest.mark.e2e
 
 
+def pick(dash_duo, dropdown, text: str, search: str | None = None):
+    """Open a Dash dropdown (element), optionally search, and pick the option starting with text."""
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); "
+                                   "arguments[0].click()", dropdown)
+    if search:
+        dash_duo.find_element("input.dash-dropdown-search").send_keys(search)
+    until(lambda: any(o.text.startswith(text) for o in dash_duo.find_elements(".dash-dropdown-option")),
+          timeout=5)
+    option = next(o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text.startswith(text))
+    dash_duo.driver.execute_script("arguments[0].click()", option)
+
+
+def click(dash_duo, selector: str):
+    element = dash_duo.find_element(selector)
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
 def click_radio(dash_duo, radio_id: str, text: str):
     labels = dash_duo.find_elements(f"#{radio_id} label")
     next(label for label in labels if label.text.strip() == text).click()
@@ -76,4 +94,41 @@ def test_e2e103_clicking_a_ranked_village_explains_it(scoring):
     first.click()
     dash_duo.wait_for_contains_text("#score-explain", f"Mengapa {name}?", timeout=10)
     assert "Peringkat 1" in dash_duo.find_element("#score-explain").text
+    assert dash_duo.get_logs() == []
+
+
+def test_e2e104_forcing_a_village_in_records_the_reason(scoring):
+    dash_duo = scoring
+    code = "32.11.17.1001"  # Pasanggrahan Baru, a kelurahan with no data: never chosen by score
+    assert dict(zip(grid_values(dash_duo, "score-grid", "kode"),
+                            grid_values(dash_duo, "score-grid", "rekomendasi"), strict=True))[code] != "ya"
+    pick(dash_duo, dash_duo.find_element("#score-force-village"), "Pasanggrahan Baru",
+         search="Pasanggrahan")
+    dash_duo.find_element("#score-force-reason").send_keys("kesepakatan rembuk 2026")
+    click(dash_duo, "#score-force-in")
+    dash_duo.wait_for_contains_text("#score-force-list", "kesepakatan rembuk 2026", timeout=10)
+
+    def row():
+        kode = grid_values(dash_duo, "score-grid", "kode")
+        i = kode.index(code)
+        return (grid_values(dash_duo, "score-grid", "rekomendasi")[i],
+                grid_values(dash_duo, "score-grid", "alasan")[i])
+
+    until(lambda: row()[0] == "ya", timeout=20)
+    assert "kesepakatan rembuk 2026" in row()[1]
+    assert grid_values(dash_duo, "score-grid", "rekomendasi").count("ya") == 20
+    assert dash_duo.get_logs() == []
+
+
+def test_e2e105_inconsistent_ahp_is_not_applied_silently(scoring):
+    dash_duo = scoring
+    click(dash_duo, "#ahp-open")
+    until(lambda: len(dash_duo.find_elements("#ahp-body .dash-dropdown")) == 1, timeout=5)
+    # the default preset has two indicators: one pair
+    pick(dash_duo, dash_duo.find_elements("#ahp-body .dash-dropdown")[0], "9")
+    dash_duo.wait_for_contains_text("#ahp-result", "CR = 0,000", timeout=10)
+    click(dash_duo, "#ahp-apply")
+    dash_duo.wait_for_contains_text("#ahp-result", "diterapkan", timeout=10)
+    # 9:1 judgement → weights 90 % / 10 %
+    dash_duo.wait_for_contains_text("#score-weight-sum", "90%", timeout=10)
     assert dash_duo.get_logs() == []
