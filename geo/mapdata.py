@@ -73,8 +73,9 @@ def prepare_map_geometry(villages: gpd.GeoDataFrame, *, decimals: int = 5) -> Ma
     # between imperfectly aligned village polygons do not draw as specks on the map.
     kec = gpd.GeoDataFrame({"kode_kec": villages["kode_kec"].values}, geometry=simple.values,
                            crs=utm).dissolve("kode_kec")
-    kec = gpd.GeoDataFrame(geometry=kec.geometry.buffer(15).buffer(-15), index=kec.index,
-                           crs=utm).to_crs(4326)
+    closed = (kec.geometry.buffer(15, join_style="mitre").buffer(-15, join_style="mitre")
+              .simplify(_tolerance_m(len(villages)), preserve_topology=True))
+    kec = gpd.GeoDataFrame(geometry=closed, index=kec.index, crs=utm).to_crs(4326)
     lon: list[float | None] = []
     lat: list[float | None] = []
     for line in kec.geometry.boundary.values:

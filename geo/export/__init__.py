@@ -1,1 +1,153 @@
-"""placeholder"""
+"""Exports of a lokus decision: CSV, XLSX, GeoPackage, GeoJSON, zipped Shapefile, PDF, scenario JSON.
+
+Every export is one call returning bytes (the UI hands them to a download, the CLI
+writes them), built from plain inputs: a :class:`~geo.scoring.ScoringResult`, its
+:class:`~geo.dataset.Dataset`, the chosen codes with reasons, an optional Aksi 2 plan
+and scenario metadata. :func:`export` is the single dispatcher::
+
+    data, filename, mimetype = export("xlsx", result, dataset, chosen=[{"kode": ..., "alasan": ...}])
+
+SINTETIS data (a synthetic coverage indicator was scored, ``result.synthetic``) is
+marked in every format: the suggested file name ends in ``_SINTETIS``; CSV and GIS
+rows carry a ``catatan_data`` column (a CSV comment line would break Excel and
+parsers); XLSX has a red first row in Metodologi and the printed page header; the
+PDF has a cover box and a footer on every page; the map a red subtitle. Scenario
+JSON needs no mark: it reloads the config, which re-derives the flag.
+
+Modules: :mod:`.common` (context, file names), :mod:`.tables` (CSV, XLSX), :mod:`.gis`,
+:mod:`.staticmap`, :mod:`.pdf`, :mod:`.scenario` (JSON), :mod:`.content` (rows shared
+by XLSX and PDF).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from geo.dataset import Dataset
+from geo.errors import InputError
+from geo.export.common import (
+    SYNTHETIC_NOTE,
+    ChosenInput,
+    ExportContext,
+    PlanInput,
+    export_context,
+    kabupaten_name,
+    safe_filename,
+)
+from geo.export.gis import SHP_FIELDS, export_geojson, export_gpkg, export_shp
+from geo.export.pdf import export_pdf
+from geo.export.scenario import ScenarioDocument, export_json, read_scenario_json
+from geo.export.staticmap import render_lokus_map
+from geo.export.tables import SHEETS, export_csv, export_xlsx
+from geo.scoring import ScoringResult
+
+__all__ = [
+    "EXTENSIONS",
+    "FORMATS",
+    "MIMETYPES",
+    "SHEETS",
+    "SHP_FIELDS",
+    "SYNTHETIC_NOTE",
+    "ExportContext",
+    "ScenarioDocument",
+    "export",
+    "export_context",
+    "export_csv",
+    "export_geojson",
+    "export_gpkg",
+    "export_json",
+    "export_pdf",
+    "export_shp",
+    "export_xlsx",
+    "kabupaten_name",
+    "read_scenario_json",
+    "render_lokus_map",
+    "safe_filename",
+]
+
+#: Export formats, in the order the UI offers them.
+FORMATS = ("csv", "xlsx", "gpkg", "geojson", "shp", "pdf", "json")
+#: File extension of each format (the Shapefile is zipped).
+EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "gpkg": "gpkg", "geojson": "geojson", "shp": "zip",
+              "pdf": "pdf", "json": "json"}
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "gpkg": "application/geopackage+sqlite3",
+    "geojson": "application/geo+json",
+    "shp": "application/zip",
+    "pdf": "application/pdf",
+    "json": "application/json",
+}
+
+
+def export(
+    fmt: str,
+    result: ScoringResult,
+    dataset: Dataset,
+    *,
+    chosen: ChosenInput = None,
+    plan: PlanInput = None,
+    name: str = "",
+    author: str = "",
+    notes: str = "",
+    created_at: datetime | None = None,
+    kabupaten: str | None = None,
+    lokus_year: int | None = None,
+    sep: str = ",",
+    all_villages: bool = False,
+    place: str = "",
+    date_text: str = "",
+    signer_name: str = "",
+    nip: str = "",
+) -> tuple[bytes, str, str]:
+    """One export as ``(bytes, sanitised file name, MIME type)``.
+
+    Parameters
+    ----------
+    fmt
+        One of :data:`FORMATS`.
+    result, dataset
+        Scoring result and its dataset.
+    chosen
+        Chosen villages with reasons; None = the default recommendation of ``result``.
+    plan
+        Aksi 2 plan rows (DataFrame, list of dicts or ``PlanItem`` dataclasses); None =
+        not drawn up ("belum disusun").
+    name, author, notes, created_at, kabupaten, lokus_year
+        Scenario metadata (see :func:`export_context`).
+    sep, all_villages
+        CSV only: separator (``";"`` writes a decimal comma) and every village instead
+        of the chosen list.
+    place, date_text, signer_name, nip
+        PDF only: the signature block of the Lampiran Keputusan Bupati.
+
+    Raises
+    ------
+    InputError
+        Unknown format, unknown or duplicate chosen codes, a bad CSV separator.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"format '{fmt}' tidak dikenal; pilih salah satu: {', '.join(FORMATS)}.")
+    ctx = export_context(result, dataset, chosen=chosen, plan=plan, name=name, author=author, notes=notes,
+                         created_at=created_at, kabupaten=kabupaten, lokus_year=lokus_year)
+    tag = ""
+    if fmt == "csv":
+        data = export_csv(ctx, sep=sep, all_villages=all_villages)
+        tag = "semua_desa" if all_villages else ""
+    elif fmt == "xlsx":
+        data = export_xlsx(ctx)
+    elif fmt == "gpkg":
+        data = export_gpkg(ctx)
+    elif fmt == "geojson":
+        data = export_geojson(ctx)
+    elif fmt == "shp":
+        data, tag = export_shp(ctx), "shp"
+    elif fmt == "pdf":
+        data = export_pdf(ctx, place=place, date_text=date_text, signer_name=signer_name, nip=nip)
+    else:
+        data = export_json(result.config, list(zip(ctx.lokus["kode"], ctx.lokus["alasan"], strict=True)),
+                           dataset_id=dataset.id, name=ctx.name, notes=ctx.notes, author=ctx.author,
+                           created_at=ctx.created_at)
+        tag = "skenario"
+    return data, ctx.filename(EXTENSIONS[fmt], tag=tag), MIMETYPES[fmt]

@@ -178,7 +178,8 @@ def render_lokus_map(
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.075), ncol=2, fontsize=8,
                frameon=False)
     epsg = utm.to_epsg()
-    source = (f"Sumber: {ctx.dataset.attribution or ctx.dataset.title}. Proyeksi UTM "
+    origin = (ctx.dataset.attribution or ctx.dataset.title).rstrip(". ")
+    source = (f"Sumber: {origin}. Proyeksi UTM "
               f"(EPSG:{epsg}). Dibuat dengan Lokus {software_version()} pada "
               f"{ctx.created_at.strftime('%Y-%m-%d')}.")
     fig.text(0.03, 0.055, "\n".join(textwrap.wrap(source, 150)), ha="left", va="top", fontsize=5.5,

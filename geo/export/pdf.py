@@ -1,0 +1,309 @@
+"""PDF report for the Bupati and the rembuk stunting (reportlab platypus, A4).
+
+Pages: cover (title, kabupaten, date, scenario, author, SINTETIS notice when relevant);
+the static lokus map (:func:`geo.export.staticmap.render_lokus_map`, no network); the
+ranked list; the Aksi 2 matrix (kegiatan × OPD × desa, or "belum disusun"); the
+methodology; and the last page "Lampiran Keputusan Bupati <X>: Daftar Desa Lokus
+Stunting Tahun <year>" with the numbered list and a signature block (place, date, name,
+NIP; blank lines when not given). Every page footer carries the page number and, with
+SINTETIS coverage, "DATA SINTETIS".
+
+Text is set in DejaVu Sans (shipped with matplotlib, registered with reportlab once),
+so any Indonesian text, dashes and symbols render; all user text is XML-escaped
+before it reaches a reportlab Paragraph.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import matplotlib
+import numpy as np
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from geo.export.common import DIRECTION_TEXT, SYNTHETIC_NOTE, ExportContext, software_version
+from geo.export.content import METHOD_TEXT, aksi2_matrix, methodology_rows
+from geo.export.staticmap import render_lokus_map
+from geo.mcda import format_id
+
+__all__ = ["FONT", "export_pdf", "format_date_id", "lampiran_title", "report_title"]
+
+FONT = "DejaVuSans"
+_FONT_FILES = {FONT: "DejaVuSans.ttf", f"{FONT}-Bold": "DejaVuSans-Bold.ttf",
+               f"{FONT}-Oblique": "DejaVuSans-Oblique.ttf", f"{FONT}-BoldOblique": "DejaVuSans-BoldOblique.ttf"}
+_FONT_LOCK = threading.Lock()
+_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+           "Oktober", "November", "Desember")
+_BLANK = "________________________"
+_HEAD_BG = colors.HexColor("#1F4E78")
+_ALERT = colors.HexColor("#B00020")
+_WIDTH = A4[0] - 4 * cm  # text width between 2 cm margins
+
+
+def _register_fonts() -> None:
+    """Register DejaVu Sans (regular/bold/oblique) with reportlab once per process."""
+    with _FONT_LOCK:
+        if FONT in pdfmetrics.getRegisteredFontNames():
+            return
+        folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+        for name, file in _FONT_FILES.items():
+            pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+        pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=f"{FONT}-Bold", italic=f"{FONT}-Oblique",
+                                      boldItalic=f"{FONT}-BoldOblique")
+
+
+def format_date_id(value: date | datetime) -> str:
+    """"23 November 2026"."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def report_title(ctx: ExportContext) -> str:
+    """Cover title: "Rekomendasi Desa Lokus Stunting Tahun <year>"."""
+    return f"Rekomendasi Desa Lokus Stunting Tahun {ctx.lokus_year}"
+
+
+def lampiran_title(ctx: ExportContext) -> str:
+    """"Lampiran Keputusan Bupati <X>: Daftar Desa Lokus Stunting Tahun <year>"."""
+    return f"Lampiran Keputusan {ctx.head_title} {ctx.region}: Daftar Desa Lokus Stunting Tahun {ctx.lokus_year}"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=12.5)
+    return {
+        "base": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9.2),
+        "head": ParagraphStyle("head", parent=base, fontSize=7.5, leading=9.2, fontName=f"{FONT}-Bold",
+                               textColor=colors.white),
+        "h1": ParagraphStyle("h1", parent=base, fontName=f"{FONT}-Bold", fontSize=14, leading=18,
+                             spaceAfter=8),
+        "h2": ParagraphStyle("h2", parent=base, fontName=f"{FONT}-Bold", fontSize=11, leading=14,
+                             spaceBefore=8, spaceAfter=4),
+        "title": ParagraphStyle("title", parent=base, fontName=f"{FONT}-Bold", fontSize=22, leading=28,
+                                alignment=TA_CENTER),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=14, leading=19, alignment=TA_CENTER),
+        "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
+        "alert": ParagraphStyle("alert", parent=base, fontName=f"{FONT}-Bold", textColor=_ALERT,
+                                fontSize=11, leading=15, alignment=TA_CENTER),
+        "lampiran": ParagraphStyle("lampiran", parent=base, fontName=f"{FONT}-Bold", fontSize=12, leading=16,
+                                   alignment=TA_CENTER, spaceAfter=6),
+    }
+
+
+def _p(text: Any, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(str(text)), style)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float],
+           st: dict[str, ParagraphStyle], *, numeric: Sequence[int] = ()) -> Table:
+    """A wrapped, zebra-striped table whose header row repeats on every page."""
+    data = [[_p(h, st["head"]) for h in headers]]
+    data += [[_p(v, st["cell"]) for v in row] for row in rows]
+    table = Table(data, colWidths=[w * cm for w in widths], repeatRows=1)
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), _HEAD_BG),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9A9A9A")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    style += [("BACKGROUND", (0, i), (-1, i), colors.HexColor("#F2F5F9")) for i in range(2, len(data), 2)]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _num(value: Any, decimals: int) -> str:
+    return format_id(float(value), decimals) if value is not None and np.isfinite(value) else "–"
+
+
+def _pct(value: Any) -> str:
+    return f"{format_id(100.0 * float(value), 0)}%" if value is not None and np.isfinite(value) else "–"
+
+
+# --------------------------------------------------------------------------- sections
+def _cover(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
+    cfg = ctx.result.config
+    story: list[Any] = [Spacer(1, 4 * cm), _p(report_title(ctx), st["title"]), Spacer(1, 0.5 * cm),
+                        _p(ctx.kabupaten, st["subtitle"]), Spacer(1, 0.3 * cm),
+                        _p("Hasil analisis situasi (Aksi 1) untuk rembuk stunting (Aksi 3)", st["center"]),
+                        Spacer(1, 1.5 * cm)]
+    info = [
+        ("Tanggal", format_date_id(ctx.created_at)),
+        ("Skenario", ctx.name or "Rekomendasi bawaan"),
+        ("Penyusun", ctx.author or "–"),
+        ("Jumlah desa lokus", str(len(ctx.lokus))),
+        ("Data yang dinilai", f"{ctx.dataset.title} (tahun {cfg.year})"),
+        ("Metode", f"{METHOD_TEXT.get(cfg.method, cfg.method)}, {len(ctx.result.criteria)} kriteria"),
+    ]
+    if ctx.notes:
+        info.append(("Catatan", ctx.notes))
+    table = Table([[_p(k, st["base"]), _p(v, st["base"])] for k, v in info], colWidths=[4.5 * cm, 11 * cm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#C8C8C8"))]))
+    story.append(table)
+    if ctx.synthetic:
+        box = Table([[_p(f"DATA SINTETIS — skor memakai indikator {SYNTHETIC_NOTE}. "
+                         "Dokumen ini hanya untuk demonstrasi, bukan dasar keputusan.", st["alert"])]],
+                    colWidths=[15.5 * cm])
+        box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, _ALERT),
+                                 ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FDECEE")),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
+        story += [Spacer(1, 1.2 * cm), box]
+    story.append(PageBreak())
+    return story
+
+
+def _map(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
+    size = (7.0, 8.0)
+    png = render_lokus_map(ctx, dpi=200, size=size)
+    width = _WIDTH
+    return [_p("Peta desa lokus", st["h1"]),
+            Image(io.BytesIO(png), width=width, height=width * size[1] / size[0]), PageBreak()]
+
+
+def _ranked(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
+    rows = [(int(r["no"]), r["kecamatan"], r["nama"], r["kode"], _num(r["skor"], 3), int(r["peringkat"]),
+             _pct(r["p_top_n"]), r["alasan"]) for r in ctx.lokus.to_dict("records")]
+    n = ctx.result.config.top_n
+    return [
+        _p("Daftar desa lokus", st["h1"]),
+        _p(f"Urut peringkat skor prioritas (1 = paling prioritas). P(top-N) = peluang desa tetap masuk "
+           f"{n} teratas bila bobot dan jumlah kasus sedikit berubah (simulasi Monte Carlo).", st["base"]),
+        Spacer(1, 0.3 * cm),
+        _table(["No", "Kecamatan", "Desa/Kelurahan", "Kode", "Skor", "Peringkat", "P(top-N)", "Alasan"], rows,
+               [0.8, 2.5, 2.7, 2.5, 1.2, 1.6, 1.5, 4.2], st),
+    ]
+
+
+def _aksi2(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
+    story: list[Any] = [PageBreak(), _p("Matriks rencana kegiatan (Aksi 2)", st["h1"])]
+    matrix = aksi2_matrix(ctx)
+    if matrix is None:
+        story.append(_p("Rencana kegiatan (Aksi 2) belum disusun.", st["base"]))
+        return story
+    rows = [(i, r["kegiatan"], r["opd"], r["desa"], _num(r["volume"], 2) + (f" {r['satuan']}" if r["satuan"]
+                                                                         else ""),
+             _num(r["anggaran"], 0)) for i, r in enumerate(matrix.to_dict("records"), start=1)]
+    total = float(np.nansum(matrix["anggaran"].to_numpy(dtype=float)))
+    story += [_p("Kegiatan × OPD × desa lokus; volume dan anggaran dijumlahkan per kegiatan dan OPD.", st["base"]),
+              Spacer(1, 0.3 * cm),
+              _table(["No", "Kegiatan", "OPD", "Desa lokus", "Volume", "Anggaran (Rp)"], rows,
+                     [0.8, 4.2, 2.8, 5.0, 1.8, 2.4], st),
+              Spacer(1, 0.2 * cm), _p(f"Jumlah anggaran: Rp {format_id(total, 0)}", st["base"])]
+    return story
+
+
+def _method(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
+    story: list[Any] = [PageBreak(), _p("Metodologi", st["h1"])]
+    crit = [(c.label, DIRECTION_TEXT.get(c.direction, c.direction), _num(c.weight, 3),
+             ctx.result.indicators[c.id].source_id if c.id in ctx.result.indicators else "LISA")
+            for c in ctx.result.criteria]
+    story += [_p("Kriteria, arah dan bobot", st["h2"]),
+              _table(["Kriteria", "Arah", "Bobot", "Sumber"], crit, [7.0, 4.0, 1.5, 4.5], st)]
+    current = None
+    for section, item, value, note in methodology_rows(ctx):
+        if section in ("Kriteria", "Konfigurasi", "Umum", "PERHATIAN"):
+            continue  # criteria tabled above; config JSON in the XLSX/JSON exports; Umum on the cover
+        if section != current:
+            story.append(_p(section, st["h2"]))
+            current = section
+        value_text = _num(value, 3) if isinstance(value, float) else str(value)
+        text = f"<b>{escape(item)}:</b> {escape(value_text)}" if item else escape(value_text)
+        if note:
+            text += f" <i>({escape(note)})</i>"
+        story.append(Paragraph(("• " if not item else "") + text, st["base"]))
+    story += [_p("Perangkat lunak", st["h2"]),
+              _p(f"Lokus {software_version()}; konfigurasi lengkap (JSON) ada di ekspor XLSX (lembar "
+                 "Metodologi) dan ekspor skenario JSON, dan mengulang peringkat yang sama persis.", st["base"])]
+    return story
+
+
+def _lampiran(ctx: ExportContext, st: dict[str, ParagraphStyle], *, place: str, when: str, name: str,
+              nip: str) -> list[Any]:
+    rows = [(int(r["no"]), r["kecamatan"], r["nama"], r["kode"]) for r in ctx.lokus.to_dict("records")]
+    sign = [
+        f"Ditetapkan di: {place or _BLANK}",
+        f"Pada tanggal: {when or _BLANK}",
+        "",
+        f"{ctx.head_title.upper()} {ctx.region.upper()},",
+    ]
+    block = [_p(line, st["base"]) if line else Spacer(1, 0.2 * cm) for line in sign]
+    block += [Spacer(1, 2.2 * cm), _p(name or "(nama)", st["base"]), _p(f"NIP {nip or _BLANK}", st["base"])]
+    signature = Table([["", block]], colWidths=[_WIDTH - 7.5 * cm, 7.5 * cm])
+    signature.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story: list[Any] = [PageBreak(), _p(lampiran_title(ctx), st["lampiran"])]
+    if ctx.synthetic:
+        story.append(_p("DATA SINTETIS — contoh, bukan untuk ditetapkan", st["alert"]))
+    story += [
+        _p(f"Nomor: {_BLANK}", st["center"]), Spacer(1, 0.4 * cm),
+        _table(["No", "Kecamatan", "Desa/Kelurahan", "Kode"], rows, [1.2, 5.0, 6.0, 4.8], st),
+        Spacer(1, 0.8 * cm), KeepTogether([signature]),
+    ]
+    return story
+
+
+def export_pdf(
+    ctx: ExportContext,
+    *,
+    place: str = "",
+    date_text: str = "",
+    signer_name: str = "",
+    nip: str = "",
+) -> bytes:
+    """PDF report bytes (A4); see the module docstring for the pages.
+
+    Parameters
+    ----------
+    ctx
+        Export context.
+    place, date_text, signer_name, nip
+        Signature block of the Lampiran ("Ditetapkan di", "Pada tanggal", the Bupati's
+        name, NIP); blank lines when empty.
+    """
+    _register_fonts()
+    st = _styles()
+    footer_left = f"Lokus {software_version()} — {ctx.kabupaten} — {report_title(ctx)}"
+
+    def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 7)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(2 * cm, 1.2 * cm, footer_left)
+        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"Halaman {doc.page}")
+        if ctx.synthetic:
+            canvas.setFont(f"{FONT}-Bold", 8)
+            canvas.setFillColor(_ALERT)
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 1.2 * cm, "DATA SINTETIS — untuk demonstrasi")
+        canvas.restoreState()
+
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
+                            bottomMargin=2 * cm, title=report_title(ctx), author=ctx.author or "Lokus",
+                            subject=f"Desa lokus stunting {ctx.kabupaten}", creator=f"Lokus {software_version()}")
+    story = [*_cover(ctx, st), *_map(ctx, st), *_ranked(ctx, st), *_aksi2(ctx, st), *_method(ctx, st),
+             *_lampiran(ctx, st, place=place, when=date_text, name=signer_name, nip=nip)]
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buf.getvalue()
