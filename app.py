@@ -21,19 +21,36 @@ from geo.indicators import base_id
 from geo.mapdata import fit_view
 from geo.registry import Registry
 from geo.scoring import PRESETS
-from layouts import ids, map_page, scoring
+from geo.store import Store
+from layouts import decide, ids, map_page, scoring
 from layouts.mapfig import base_figure
 from layouts.shell import shell
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = ROOT / "data"
+DEFAULT_STATE_DIR = ROOT / "var"
 PREFERRED_INDICATORS = ("rasio_merah", "prevalensi", "merah", "stunting")
 
 
-def create_app(data_dir: str | Path | None = None) -> Dash:
-    """Build the Dash app on the datasets under ``data_dir`` (default: the embedded data)."""
+def create_app(data_dir: str | Path | None = None, *, database_url: str | None = None,
+               state_dir: str | Path | None = None) -> Dash:
+    """Build the Dash app.
+
+    Parameters
+    ----------
+    data_dir
+        Folder of dataset folders (default: the embedded data; ``LOKUS_DATA_DIR``).
+    database_url
+        SQLAlchemy URL of the scenario database (default: ``DATABASE_URL``, else SQLite
+        ``<state_dir>/lokus.db``).
+    state_dir
+        Folder for saved work (default: ``LOKUS_STATE_DIR`` or ``var/`` beside app.py).
+    """
     data_dir = Path(data_dir or os.environ.get("LOKUS_DATA_DIR") or DEFAULT_DATA_DIR)
+    state_dir = Path(state_dir or os.environ.get("LOKUS_STATE_DIR") or DEFAULT_STATE_DIR)
     registry = Registry(data_dir)
+    store = Store(database_url, data_dir=state_dir)
+    store.upgrade()  # idempotent: every worker may run it
     dataset = registry.get(None)
     geom = registry.geometry(None)
 
@@ -56,6 +73,7 @@ def create_app(data_dir: str | Path | None = None) -> Dash:
                                       scoring_choices(dataset), village_choices(dataset)),
                 label="Skoring lokus", tab_id="skoring"),
         dbc.Tab(scoring.quadrant_panel(), label="Kuadran", tab_id="kuadran"),
+        dbc.Tab(decide.decide_panel(), label="Keputusan & unduh", tab_id="keputusan"),
         dbc.Tab(map_page.report_panel(dataset), label="Data & sumber", tab_id="data"),
     ], id=ids.TABS, active_tab="tabel")
     app.layout = shell(dataset.id, dataset.title, dataset.synthetic or dataset.coverage_synthetic, [
@@ -65,7 +83,7 @@ def create_app(data_dir: str | Path | None = None) -> Dash:
             dbc.Col(tabs, lg=6, className="right-panel"),
         ], className="g-2"),
     ])
-    register_all(app, registry)
+    register_all(app, registry, store)
     return app
 
 
@@ -94,11 +112,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8050")))
     parser.add_argument("--data-dir", default=None, help="folder with dataset folders")
+    parser.add_argument("--state-dir", default=None, help="folder for saved work (SQLite)")
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     try:
-        app = create_app(args.data_dir)
+        app = create_app(args.data_dir, state_dir=args.state_dir)
     except InputError as exc:  # bad data folder: one clear line, no traceback
         raise SystemExit(f"lokus: {exc}") from None
     app.run(host=args.host, port=args.port, debug=args.debug)

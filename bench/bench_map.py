@@ -63,7 +63,7 @@ def measure(label: str, data_dir: Path, dataset_id: str, indicator: str, year: i
     dataset = registry.get(dataset_id)
     load_s = time.perf_counter() - t0
     if dataset_id == "sumedang":  # the whole first page the app sends
-        first = _json_bytes(create_app(data_dir).layout.to_plotly_json())
+        first = _json_bytes(create_app(data_dir, database_url="sqlite://").layout.to_plotly_json())
     else:  # the figure the app would build for this dataset
         geom = registry.geometry(dataset_id)
         first = _json_bytes(base_figure(geom, dataset.villages["nama"].tolist(),

@@ -1,13 +1,9 @@
-"""Scoring callbacks: controls → ScoringConfig (small JSON in the browser) → ranking on the server.
-
-The scoring result is a pure function of (dataset, config), so each worker memoises it
-in a bounded cache; nothing shared is mutated.
-"""
+"""Scoring callbacks: controls → ScoringConfig (small JSON in the browser) → ranking on the
+server (memoised per worker by :meth:`geo.registry.Registry.score`)."""
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 import dash_bootstrap_components as dbc
 import numpy as np
@@ -18,7 +14,7 @@ from geo.ahp import ahp_weights, matrix_from_judgements
 from geo.classify import classify, format_number
 from geo.errors import InputError
 from geo.registry import Registry
-from geo.scoring import ScoringConfig, ScoringResult, explain_village, preset_config, quadrant, run_scoring
+from geo.scoring import ScoringConfig, ScoringResult, explain_village, preset_config, quadrant
 from layouts import ids
 from layouts.map_page import legend_box
 from layouts.mapfig import NO_DATA_COLOUR, VILLAGE_TRACE, class_colours, stepped_colourscale
@@ -40,10 +36,15 @@ CATEGORIES = {
 }
 
 
+#: Config fields with no control: kept from a loaded scenario so it reproduces exactly.
+UNCONTROLLED = ("hotspot_fdr", "draws", "seed", "weight_cv", "ahp_cr", "notes")
+
+
 def config_from_controls(year, indicators, slider_ids, slider_values, method, normalisation,
                          smoothing, min_n, missing, hotspot, top_n, max_per_kec, min_one,
-                         forced) -> dict:
-    """The ScoringConfig dict from the control values (weights normalised by the config)."""
+                         forced, base: dict | None = None) -> dict:
+    """The ScoringConfig dict from the control values (weights normalised by the config);
+    fields without a control come from ``base`` (a loaded scenario's config)."""
     chosen = list(indicators or [])
     raw = {sid["indicator"]: float(v or 0) for sid, v in zip(slider_ids, slider_values, strict=True)}
     weights = {i: raw.get(i, 1.0) for i in chosen}
@@ -56,6 +57,7 @@ def config_from_controls(year, indicators, slider_ids, slider_values, method, no
         top_n=max(1, int(top_n or 1)), max_per_kecamatan=int(max_per_kec) if max_per_kec else None,
         min_one_per_kecamatan=bool(min_one), force_in=dict(forced.get("in", {})),
         force_out=dict(forced.get("out", {})), hotspot_criterion=bool(hotspot),
+        **{k: base[k] for k in UNCONTROLLED if base and k in base},
     ).to_dict()
 
 
@@ -123,13 +125,6 @@ def summary_line(result: ScoringResult) -> str:
 def register(app: Dash, registry: Registry) -> None:
     """Wire the scoring panel."""
 
-    @lru_cache(maxsize=32)
-    def scored(dataset_id: str, config_json: str) -> ScoringResult:
-        return run_scoring(registry.get(dataset_id), ScoringConfig.from_dict(json.loads(config_json)))
-
-    def result_for(dataset_id, config) -> ScoringResult:
-        return scored(dataset_id or registry.default_id, json.dumps(config, sort_keys=True))
-
     @app.callback(Output(ids.SCORE_INDICATORS, "value"), Output(ids.STORE_WEIGHTS_SET, "data"),
                   Input(ids.SCORE_PRESET, "value"), State(ids.SCORE_YEAR, "value"),
                   State(ids.STORE_DATASET, "data"))
@@ -145,7 +140,7 @@ def register(app: Dash, registry: Registry) -> None:
     def _weights(indicators, weights_set, slider_ids, slider_values, year, dataset_id):
         current = {s["indicator"]: (v or 0) / 100 for s, v in zip(slider_ids, slider_values,
                                                                   strict=True)}
-        if ctx.triggered_id == ids.STORE_WEIGHTS_SET or not current:
+        if ids.STORE_WEIGHTS_SET in ctx.triggered_prop_ids.values() or not current:
             current = dict(weights_set or {})
         chosen = list(indicators or [])
         default = 1 / len(chosen) if chosen else 0
@@ -209,14 +204,15 @@ def register(app: Dash, registry: Registry) -> None:
         Input(ids.SCORE_TOP_N, "value"), Input(ids.SCORE_MAX_PER_KEC, "value"),
         Input(ids.SCORE_MIN_ONE, "value"), Input(ids.STORE_FORCED, "data"),
         State({"type": "weight-slider", "indicator": ALL}, "id"), State(ids.STORE_DATASET, "data"),
+        State(ids.STORE_CONFIG_BASE, "data"),
     )
     def _config(year, indicators, slider_values, method, normalisation, smoothing, min_n,
-                missing, hotspot, top_n, max_per_kec, min_one, forced, slider_ids, dataset_id):
+                missing, hotspot, top_n, max_per_kec, min_one, forced, slider_ids, dataset_id, base):
         if not indicators:
             return None, "Pilih minimal satu indikator."
         config = config_from_controls(year, indicators, slider_ids, slider_values, method,
                                       normalisation, smoothing, min_n, missing, hotspot, top_n,
-                                      max_per_kec, min_one, forced)
+                                      max_per_kec, min_one, forced, base)
         dataset = registry.get(dataset_id)
         shares = ", ".join(f"{dataset.indicator(i, year).label_id} {format_number(100 * w, 0)}%"
                            for i, w in config["weights"].items())
@@ -234,7 +230,7 @@ def register(app: Dash, registry: Registry) -> None:
         if not config:
             return [], None, "", no_update, no_update
         try:
-            result = result_for(dataset_id, config)
+            result = registry.score(dataset_id, config)
         except InputError as exc:
             return [], dbc.Alert(str(exc), color="danger"), "", no_update, no_update
         alerts = [dbc.Alert(w, color="warning", className="py-1 small mb-1") for w in result.warnings]
@@ -249,7 +245,7 @@ def register(app: Dash, registry: Registry) -> None:
         if not code or not config:
             return html.Div("Klik desa di peta atau tabel untuk melihat mengapa ia diprioritaskan.",
                             className="small text-muted")
-        result = result_for(dataset_id, config)
+        result = registry.score(dataset_id, config)
         ex = explain_village(result, code)
         title = f"Mengapa {ex.name}? Peringkat {ex.rank} · {ex.rank_kec} dari {ex.n_kec} di kecamatan"
         return explanation_card(title, ex.sentence, [(label, value, share)
@@ -262,7 +258,7 @@ def register(app: Dash, registry: Registry) -> None:
         if not config:
             raise PreventUpdate
         dataset = registry.get(dataset_id)
-        result = result_for(dataset_id, config)
+        result = registry.score(dataset_id, config)
         quad = quadrant(result, dataset)
         return quadrant_figure(
             quad.table["outcome"], quad.table["gap"], result.table["nama"], result.table["kode"],

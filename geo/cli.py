@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from geo.cli_eppgbm import add_eppgbm
+from geo.cli_export import add_export
 from geo.cli_score import add_score
 from geo.dataset import DEFAULT_DATASET, Dataset, load_dataset, load_manifest
 from geo.errors import InputError
@@ -78,7 +79,7 @@ def add_check(sub: argparse._SubParsersAction) -> None:
 
 
 #: Each command module adds its own sub-parser (with ``set_defaults(func=...)``).
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_check, add_score, add_eppgbm]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_check, add_score, add_eppgbm, add_export]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from geo.codes import normalise_codes
+from geo.codes import detect_code_system, normalise_codes
 from geo.errors import InputError
 from geo.indicators import base_id
 from geo.matching import REASONS, match_names, name_matching_reason
@@ -166,7 +166,9 @@ def read_previous_list(
     why = pd.Series("", index=table.index, dtype=object)
     cands = pd.Series("", index=table.index, dtype=object)
     raw_code = table[ids["kode"]] if "kode" in ids else pd.Series(pd.NA, index=table.index, dtype="string")
-    use_codes = "kode" in ids and name_matching_reason(raw_code, known) is None
+    # Per row: a valid code of a village on the map is used; other rows go to name matching.
+    # Only a column that looks BPS as a whole is ignored (BPS codes can pass as Kemendagri ones).
+    use_codes = "kode" in ids and detect_code_system(raw_code) != "bps"
     if use_codes:
         clean = normalise_codes(raw_code)
         hit = clean.isin(known).fillna(False).astype(bool)
@@ -175,6 +177,8 @@ def read_previous_list(
         why[~hit & raw_code.isna()] = "kode kosong"
     elif "kode" in ids:
         notes.append(name_matching_reason(raw_code, known) or "")
+    if use_codes and raw_code.notna().any() and kode.isna().any() and "nama_desa" in ids:
+        notes.append(f"{int(kode.isna().sum())} baris tanpa kode yang dikenal dicocokkan lewat nama.")
     todo = kode.isna()
     if todo.any() and "nama_desa" in ids:
         sub = table.loc[todo]

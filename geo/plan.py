@@ -53,7 +53,7 @@ __all__ = [
 #: ``otomatis``: drafted from a coverage gap; ``manual``: added or edited by a planner.
 SOURCES = ("otomatis", "manual")
 _TEXT_MAX = {"kegiatan": 300, "opd": 120, "satuan": 60, "catatan": 2000, "nama": 200,
-             "kecamatan": 200, "indikator": 300}
+             "kecamatan": 200, "indicator": 300}
 
 
 def _text(value: object, what: str, *, required: bool = False) -> str:
@@ -101,10 +101,10 @@ class PlanItem:
         Responsible OPD (catalogue's usual OPD for automatic items; editable).
     nama, kecamatan
         Village and kecamatan names (for display and export).
-    indicator_id, indikator
+    indicator_id, indicator
         Coverage indicator whose gap called for the activity, and its label (None/""
         for manual activities not tied to an indicator).
-    nilai, target, kesenjangan
+    value, target, gap
         Value that year (%), target used (%), gap in percentage points (≥ 0).
     volume, satuan
         Planned volume and its unit (e.g. 12 "kali pertemuan"); optional.
@@ -124,10 +124,10 @@ class PlanItem:
     nama: str = ""
     kecamatan: str = ""
     indicator_id: str | None = None
-    indikator: str = ""
-    nilai: float | None = None
+    indicator: str = ""
+    value: float | None = None
     target: float | None = None
-    kesenjangan: float | None = None
+    gap: float | None = None
     volume: float | None = None
     satuan: str = ""
     anggaran: int | None = None
@@ -144,14 +144,14 @@ class PlanItem:
             raise InputError("Kode desa rencana kegiatan bukan kode Kemendagri yang sah.", rows=[self.kode])
         put("kode", code)
         put("kegiatan", _text(self.kegiatan, "kegiatan", required=True))
-        for name in ("opd", "nama", "kecamatan", "indikator", "satuan", "catatan"):
+        for name in ("opd", "nama", "kecamatan", "indicator", "satuan", "catatan"):
             put(name, _text(getattr(self, name), name))
         if self.indicator_id is not None:
             iid = str(self.indicator_id).strip()
             if iid and iid not in catalogue():
                 raise InputError("Indikator rencana kegiatan tidak ada di katalog.", rows=[iid])
             put("indicator_id", iid or None)
-        for name in ("nilai", "target", "kesenjangan"):
+        for name in ("value", "target", "gap"):
             value = getattr(self, name)
             if value is not None:
                 number = float(value)
@@ -320,12 +320,12 @@ def draft_plan(
             if gap > 0:
                 found.append(PlanItem(
                     kode=code, nama=str(row["nama"]), kecamatan=str(row["nama_kec"]),
-                    indicator_id=ind.id, indikator=ind.label_id, nilai=value, target=target,
-                    kesenjangan=round(gap, 10), kegiatan=ind.intervention_id or f"Peningkatan {ind.label_id}",
+                    indicator_id=ind.id, indicator=ind.label_id, value=value, target=target,
+                    gap=round(gap, 10), kegiatan=ind.intervention_id or f"Peningkatan {ind.label_id}",
                     opd=ind.opd, source="otomatis"))
         if usable and not has_any:
             empty.append(code)
-        items.extend(sorted(found, key=lambda it: -(it.kesenjangan or 0.0)))
+        items.extend(sorted(found, key=lambda it: -(it.gap or 0.0)))
     if empty:
         notes.append(f"{len(empty)} desa terpilih tanpa nilai cakupan tahun {year}: tidak ada kegiatan "
                      f"otomatis (pertama: {', '.join(empty[:5])}).")
@@ -354,7 +354,7 @@ def plan_matrix(
     items
         Plan items (saved or drafted).
     form
-        ``"long"``: columns ``kegiatan, opd, kode, nama, kecamatan, indikator, volume,
+        ``"long"``: columns ``kegiatan, opd, kode, nama, kecamatan, indicator, volume,
         satuan, anggaran, catatan, jumlah_item, sumber`` (``sumber``: otomatis, manual
         or campuran). ``"wide"``: one row per (kegiatan, opd), one column per village
         labelled ``"<nama> (<kode>)"`` holding ``"✓"`` (with volume and unit when
@@ -365,18 +365,18 @@ def plan_matrix(
     pandas.DataFrame
         Sorted by OPD, then kegiatan; villages in first-appearance order.
     """
-    long_cols = ["kegiatan", "opd", "kode", "nama", "kecamatan", "indikator", "volume", "satuan",
+    long_cols = ["kegiatan", "opd", "kode", "nama", "kecamatan", "indicator", "volume", "satuan",
                  "anggaran", "catatan", "jumlah_item", "sumber"]
     rows = pd.DataFrame([it.to_dict() for it in items])
     if rows.empty:
         if form == "long":
             return pd.DataFrame(columns=long_cols)
         return pd.DataFrame(columns=["kegiatan", "opd", "jumlah_desa", "anggaran"])
-    rows["indikator"] = rows["indikator"].where(rows["indikator"] != "", rows["indicator_id"])
+    rows["indicator"] = rows["indicator"].where(rows["indicator"] != "", rows["indicator_id"])
     keys = ["kegiatan", "opd", "kode"]
     grouped = rows.groupby(keys, sort=False, dropna=False)
     long = grouped.agg(
-        nama=("nama", "first"), kecamatan=("kecamatan", "first"), indikator=("indikator", _join),
+        nama=("nama", "first"), kecamatan=("kecamatan", "first"), indicator=("indicator", _join),
         volume=("volume", lambda s: s.sum(min_count=1)), satuan=("satuan", _join),
         anggaran=("anggaran", lambda s: s.sum(min_count=1)), catatan=("catatan", _join),
         jumlah_item=("kode", "size"),

@@ -6,12 +6,15 @@ gunicorn workers see the same data without sharing memory or mutating globals.
 
 from __future__ import annotations
 
+import json
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 from geo.dataset import DEFAULT_DATASET, MANIFEST, Dataset, load_folder
 from geo.errors import InputError
 from geo.mapdata import MapGeometry, prepare_map_geometry
+from geo.scoring import ScoringConfig, ScoringResult, run_scoring
 
 __all__ = ["Registry"]
 
@@ -28,6 +31,8 @@ class Registry:
         self._datasets: dict[str, Dataset] = {}
         self._geometry: dict[str, MapGeometry] = {}
         self._lock = threading.Lock()
+        # Scoring is a pure function of (dataset, config): memoised per process, bounded.
+        self._scored = lru_cache(maxsize=32)(self._score)
 
     def ids(self) -> list[str]:
         """Ids of the dataset folders present."""
@@ -50,3 +55,10 @@ class Registry:
         """Prepared map geometry of a dataset."""
         self.get(dataset_id)
         return self._geometry[dataset_id or self.default_id]
+
+    def _score(self, dataset_id: str, config_json: str) -> ScoringResult:
+        return run_scoring(self.get(dataset_id), ScoringConfig.from_dict(json.loads(config_json)))
+
+    def score(self, dataset_id: str | None, config: dict) -> ScoringResult:
+        """Scoring result of a config dict (:meth:`ScoringConfig.to_dict`), memoised."""
+        return self._scored(dataset_id or self.default_id, json.dumps(config, sort_keys=True))

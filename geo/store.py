@@ -34,6 +34,7 @@ Design points (each is tested in ``tests/unit/test_store.py``):
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import unicodedata
@@ -111,7 +112,7 @@ __all__ = [
 #: Folder of the Alembic environment and revisions.
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 #: ``format`` value of a scenario JSON export.
-EXPORT_FORMAT = "lokus-skenario"
+EXPORT_FORMAT = "lokus-scenario"  # shared with geo.export.scenario
 _EXPORT_VERSION = 1
 _MAX_IMPORT_BYTES = 10_000_000
 #: Audit actions.
@@ -195,10 +196,10 @@ plan_item_table = Table(
     Column("nama", String(200), nullable=False),
     Column("kecamatan", String(200), nullable=False),
     Column("indicator_id", String(80), nullable=True),
-    Column("indikator", String(300), nullable=False),
-    Column("nilai", Float, nullable=True),
+    Column("indicator", String(300), nullable=False),
+    Column("value", Float, nullable=True),
     Column("target", Float, nullable=True),
-    Column("kesenjangan", Float, nullable=True),
+    Column("gap", Float, nullable=True),
     Column("kegiatan", String(300), nullable=False),
     Column("opd", String(120), nullable=False),
     Column("volume", Float, nullable=True),
@@ -295,26 +296,28 @@ class Scenario:
                 previous: PreviousList | None = None) -> dict[str, Any]:
         """The export document (see :meth:`to_json`)."""
         doc: dict[str, Any] = {
+            # shared head of the ``lokus-scenario`` v1 shape (geo.export.scenario), in order
             "format": EXPORT_FORMAT,
-            "versi_format": _EXPORT_VERSION,
+            "version": _EXPORT_VERSION,
+            "dataset_id": self.dataset_id,
+            "name": self.name,
+            "config": self.config.to_dict(),
+            "chosen": [{"kode": v.kode, "alasan": v.alasan} for v in self.chosen],
+            "notes": self.notes,
+            "author": self.author,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            # store extras (optional when reading)
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
             "id": self.id,
-            "nama": self.name,
-            "dataset": self.dataset_id,
-            "tahun": self.year,
-            "konfigurasi": self.config.to_dict(),
-            "terpilih": [{"kode": v.kode, "alasan": v.alasan} for v in self.chosen],
-            "target": dict(self.targets),
-            "catatan": self.notes,
-            "penulis": self.author,
-            "dibuat": self.created_at.isoformat() if self.created_at else None,
-            "diubah": self.updated_at.isoformat() if self.updated_at else None,
-            "versi": self.version,
-            "rencana": [_plan_export(p) for p in plan],
+            "scenario_version": self.version,
+            "year": self.year,
+            "targets": dict(self.targets),
+            "plan": [_plan_export(p) for p in plan],
         }
         if previous is not None:
-            doc["daftar_sebelumnya"] = {"tahun": previous.year, "berkas": previous.file,
-                                        "desa": [{"kode": c, "nama": previous.names.get(c, "")}
-                                                 for c in previous.codes]}
+            doc["previous"] = {"year": previous.year, "file": previous.file,
+                               "villages": [{"kode": c, "nama": previous.names.get(c, "")}
+                                            for c in previous.codes]}
         return doc
 
     def to_json(self, *, plan: Sequence[PlanItem] = (), previous: PreviousList | None = None) -> str:
@@ -473,9 +476,24 @@ def default_url(data_dir: Path) -> str:
 
 
 def _normalise_url(url: str | URL) -> URL:
+    """``postgres://`` → ``postgresql://``; a bare ``postgresql://`` gets an installed driver.
+
+    SQLAlchemy 2.1 maps a bare ``postgresql://`` to psycopg 3; when only psycopg2 is
+    installed (``psycopg2-binary``), that driver is named explicitly instead.
+    """
     if isinstance(url, str) and url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://"):]  # Heroku-style scheme, refused by SQLAlchemy
-    return make_url(url)
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername=f"postgresql+{_pg_driver()}")
+    return parsed
+
+
+def _pg_driver() -> str:
+    for module, driver in (("psycopg", "psycopg"), ("psycopg2", "psycopg2")):
+        if importlib.util.find_spec(module) is not None:
+            return driver
+    return "psycopg"  # neither installed: SQLAlchemy's own error names the missing package
 
 
 def _sqlite_memory(url: URL) -> bool:
@@ -494,7 +512,9 @@ def make_engine(url: str | URL, *, foreign_keys: bool = True) -> Engine:
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     memory = _sqlite_memory(url)
-    options: dict[str, Any] = {"connect_args": {"timeout": 30, "check_same_thread": not memory}}
+    # the pool hands a connection to one thread at a time; sqlite3's own thread check would
+    # refuse a pooled connection reused by another thread (Dash callbacks run in threads)
+    options: dict[str, Any] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
     if memory:
         options["poolclass"] = StaticPool  # one shared connection, or every checkout sees an empty DB
     elif not foreign_keys:
@@ -545,32 +565,36 @@ def read_export(text: str | bytes) -> ScenarioExport:
     except (ValueError, UnicodeDecodeError):
         raise InputError("Berkas skenario bukan JSON yang sah.") from None
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
-        raise InputError("Berkas JSON ini bukan ekspor skenario Lokus.")
-    if not isinstance(doc.get("versi_format"), int) or doc["versi_format"] > _EXPORT_VERSION:
-        raise InputError("Format skenario lebih baru dari aplikasi ini; perbarui aplikasi.")
+        raise InputError(f"Berkas JSON ini bukan ekspor skenario Lokus (\"format\": \"{EXPORT_FORMAT}\").")
+    if doc.get("version") != _EXPORT_VERSION:
+        raise InputError(f"Versi skenario {doc.get('version')!r} tidak didukung (hanya {_EXPORT_VERSION}); "
+                         "perbarui aplikasi.")
     try:
-        config = ScoringConfig.from_dict(doc["konfigurasi"])
-        chosen = _chosen([ChosenVillage(str(v["kode"]), str(v["alasan"])) for v in doc["terpilih"]])
-        targets = check_targets(doc.get("target") or {})
-        plan = tuple(PlanItem.from_dict(p) for p in doc.get("rencana") or [])
-        prev_doc = doc.get("daftar_sebelumnya") or {}
-        previous = tuple((str(v["kode"]), str(v.get("nama", ""))) for v in prev_doc.get("desa", []))
+        config = ScoringConfig.from_dict(doc["config"])
+        chosen = _chosen([ChosenVillage(str(v["kode"]), str(v["alasan"])) for v in doc["chosen"]])
+        targets = check_targets(doc.get("targets") or {})
+        plan = tuple(PlanItem.from_dict(p) for p in doc.get("plan") or [])
+        prev_doc = doc.get("previous") or {}
+        previous = tuple((str(v["kode"]), str(v.get("nama", ""))) for v in prev_doc.get("villages", []))
         scenario = Scenario(
             id=doc.get("id") if isinstance(doc.get("id"), int) else None,
-            name=_name(doc["nama"])[0], dataset_id=_clean(doc["dataset"], "Dataset", 120),
+            name=_clean(doc.get("name") or "", "Nama skenario", _NAME_MAX, required=False),
+            dataset_id=_clean(doc["dataset_id"], "Dataset", 120),
             year=config.year, config=config, chosen=chosen, targets=targets,
-            notes=_clean(doc.get("catatan") or "", "Catatan", 20_000, required=False, multiline=True),
-            author=_clean(doc.get("penulis") or "", "Penulis", 120, required=False),
-            created_at=_parse_time(doc.get("dibuat")), updated_at=_parse_time(doc.get("diubah")),
-            version=int(doc.get("versi") or 1),
+            notes=_clean(doc.get("notes") or "", "Catatan", 20_000, required=False, multiline=True),
+            author=_clean(doc.get("author") or "", "Penulis", 120, required=False),
+            created_at=_parse_time(doc.get("created_at")), updated_at=_parse_time(doc.get("updated_at")),
+            version=int(doc.get("scenario_version") or 1),
         )
-    except (KeyError, TypeError, AttributeError) as exc:
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        if isinstance(exc, InputError):
+            raise
         raise InputError(f"Berkas skenario tidak lengkap atau rusak ({exc.__class__.__name__}).") from None
-    if doc.get("tahun") is not None and doc["tahun"] != config.year:
+    if doc.get("year") is not None and doc["year"] != config.year:
         raise InputError("Tahun skenario tidak sama dengan tahun konfigurasi.")
     return ScenarioExport(scenario=scenario, plan=plan, previous=previous,
-                          previous_year=prev_doc.get("tahun"),
-                          previous_file=str(prev_doc.get("berkas") or ""))
+                          previous_year=prev_doc.get("year"),
+                          previous_file=str(prev_doc.get("file") or ""))
 
 
 # =========================================================================== store
@@ -846,7 +870,7 @@ class Store:
                                 .order_by(audit_table.c.id)).all()
         out = [self._audit_entry(r) for r in rows]
         if dataset_id is not None:
-            out = [e for e in out if e.detail.get("skenario", {}).get("dataset") == dataset_id]
+            out = [e for e in out if e.detail.get("skenario", {}).get("dataset_id") == dataset_id]
         return out
 
     @staticmethod
@@ -868,8 +892,8 @@ class Store:
     def _plan_item(r: Row[Any]) -> PlanItem:
         m = r._mapping
         return PlanItem(**{k: m[k] for k in (
-            "kode", "kegiatan", "opd", "nama", "kecamatan", "indicator_id", "indikator", "nilai", "target",
-            "kesenjangan", "volume", "satuan", "anggaran", "catatan", "source", "id")})
+            "kode", "kegiatan", "opd", "nama", "kecamatan", "indicator_id", "indicator", "value", "target",
+            "gap", "volume", "satuan", "anggaran", "catatan", "source", "id")})
 
     def previous(self, scenario_id: int) -> PreviousList | None:
         """Last year's lokus saved with the scenario (None when none was imported)."""
@@ -904,7 +928,8 @@ class Store:
         who = _clean(author, "Nama pengguna", 120)
         now = _now()
         with self._write() as conn:
-            sid = self._insert_scenario(conn, name=name or sc.name, dataset_id=sc.dataset_id,
+            sid = self._insert_scenario(conn, name=name or sc.name or "Skenario impor",
+                                        dataset_id=sc.dataset_id,
                                         config=sc.config, chosen=sc.chosen, targets=sc.targets,
                                         notes=sc.notes, author=who, now=now)
             self._insert_audit_row(conn, sid, now, who, "import", None, "skenario diimpor dari berkas JSON",

@@ -89,3 +89,41 @@ def ahp_pair(a: str, b: str) -> dict:
 def force_remove(code: str) -> dict:
     """Pattern-matching id of the button removing a forced village."""
     return {"type": "force-remove", "code": code}
+
+# decide & deliver (scenarios, Aksi 2 plan, exports)
+STORE_SCENARIO: Final = "store-scenario"
+STORE_CONFIG_BASE: Final = "store-config-base"
+SCN_AUTHOR: Final = "scn-author"
+SCN_NAME: Final = "scn-name"
+SCN_SAVE_NEW: Final = "scn-save-new"
+SCN_LIST: Final = "scn-list"
+SCN_LOAD: Final = "scn-load"
+SCN_RENAME: Final = "scn-rename"
+SCN_DUPLICATE: Final = "scn-duplicate"
+SCN_DELETE: Final = "scn-delete"
+SCN_UPDATE: Final = "scn-update"
+SCN_REASON: Final = "scn-reason"
+SCN_NOTES: Final = "scn-notes"
+SCN_STATUS: Final = "scn-status"
+SCN_AUDIT: Final = "scn-audit"
+SCN_COMPARE: Final = "scn-compare"
+SCN_COMPARE_TABLE: Final = "scn-compare-table"
+SCN_UPLOAD_JSON: Final = "scn-upload-json"
+PREV_UPLOAD: Final = "prev-upload"
+PREV_TABLE: Final = "prev-table"
+PLAN_GRID: Final = "plan-grid"
+PLAN_ADD: Final = "plan-add"
+PLAN_SAVE: Final = "plan-save"
+PLAN_STATUS: Final = "plan-status"
+EXPORT_DOWNLOAD: Final = "export-download"
+EXPORT_STATUS: Final = "export-status"
+EXPORT_PLACE: Final = "export-place"
+EXPORT_YEAR: Final = "export-year"
+EXPORT_DATE: Final = "export-date"
+EXPORT_SIGNER: Final = "export-signer"
+EXPORT_NIP: Final = "export-nip"
+
+
+def export_button(fmt: str) -> dict:
+    """Pattern-matching id of one export button."""
+    return {"type": "export", "format": fmt}

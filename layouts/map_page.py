@@ -27,6 +27,7 @@ MAP_LAYERS = {
     "rekomendasi": "Rekomendasi lokus",
     "stabilitas": "Stabilitas",
     "lisa": "Hotspot LISA",
+    "banding": "Perbandingan skenario",
 }
 DIRECTION_LABELS = {
     "higher_worse": "makin tinggi makin buruk",

@@ -27,6 +27,8 @@ def shell(dataset_id: str, dataset_title: str, synthetic: bool, content: list) -
         dcc.Store(id=ids.STORE_CONFIG, data=None),
         dcc.Store(id=ids.STORE_WEIGHTS_SET, data=None),
         dcc.Store(id=ids.STORE_FORCED, data={"in": {}, "out": {}}),
+        dcc.Store(id=ids.STORE_SCENARIO, data=None),
+        dcc.Store(id=ids.STORE_CONFIG_BASE, data=None),
         dbc.Container([
             html.Div(id=ids.ALERT, role="status"),
             *content,

@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # Install Lokus with its test extras into .venv and run every test, browser tests included.
-# Browser tests use Debian's chromium + chromium-driver; as root they are installed here.
+# Browser tests use Debian's chromium + chromium-driver and the database tests run on SQLite
+# and on PostgreSQL: as root, the Debian packages are installed here and a throwaway
+# PostgreSQL cluster is started for the run (unless DATABASE_URL is already set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
-if ! command -v chromedriver >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "Installing Debian chromium + chromium-driver for the browser tests…"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+missing=()
+command -v chromedriver >/dev/null 2>&1 || missing+=(chromium chromium-driver)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if ((${#missing[@]})) && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing Debian packages for the browser and database tests: ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+run=(.venv/bin/python -m pytest --headless "$@")
+if [ -z "${DATABASE_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  run=(bash scripts/with_postgres.sh "${run[@]}")
 fi
 set +e
-.venv/bin/python -m pytest --headless "$@"
+"${run[@]}"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then

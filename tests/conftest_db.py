@@ -5,7 +5,7 @@ Import the fixtures into a test module (``from tests.conftest_db import db_url, 
 
 PostgreSQL: the session creates a fresh database ``lokus_test_<random>`` on the server of
 ``DATABASE_URL`` (never touching the database named there) and drops it at the end; each
-test gets its own schema through ``search_path``. ``scripts/pg_test.sh`` starts a throwaway
+test gets its own schema through ``search_path``. ``scripts/with_postgres.sh`` starts a throwaway
 cluster and sets ``DATABASE_URL``.
 """
 
@@ -27,7 +27,7 @@ from geo.store import Store
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 PG_SKIP = ("DATABASE_URL does not point to PostgreSQL (postgresql://...); "
-           "run scripts/pg_test.sh to test on a throwaway PostgreSQL cluster")
+           "run scripts/with_postgres.sh (scripts/test.sh does as root) to test on PostgreSQL")
 BACKENDS = ("sqlite", "postgresql")
 
 
@@ -89,8 +89,10 @@ def store(empty_store: Store) -> Store:
 # --------------------------------------------------------------------------- tiny dataset
 #: Four villages in two kecamatan. Names chosen for the name-matching tests.
 A, B, C, D = "32.11.01.2001", "32.11.01.2002", "32.11.02.2001", "32.11.02.2002"
-NAMES = {A: ("Sukamaju", "Satu"), B: ("Cikoneng", "Satu"), C: ("Mekarsari", "Dua"), D: ("Pasirreungit", "Dua")}
-#: (merah, hijau) per year: rasio_merah 2021 A 30 %, B 10 %, C 25 %, D 5 %; 2020 A 20 %, B 30 %, C 10 %, D 5 %.
+NAMES = {A: ("Sukamaju", "Satu"), B: ("Cikoneng", "Satu"),
+         C: ("Mekarsari", "Dua"), D: ("Pasirreungit", "Dua")}
+#: (merah, hijau) per year: rasio_merah 2021 A 30 %, B 10 %, C 25 %, D 5 %;
+#: 2020 A 20 %, B 30 %, C 10 %, D 5 %.
 COUNTS = {2020: {A: (20, 80), B: (30, 70), C: (10, 90), D: (5, 95)},
           2021: {A: (30, 70), B: (10, 90), C: (25, 75), D: (5, 95)}}
 COVERAGE_COLUMNS = ("sp_mpasi", "se_kehamilan_tidak_diinginkan", "se_air_minum", "sc_akta_lahir")
@@ -111,7 +113,8 @@ def make_tiny_dataset(folder: Path) -> Dataset:
     folder.mkdir(parents=True, exist_ok=True)
     features = [
         {"type": "Feature",
-         "properties": {"kode": code, "nama": NAMES[code][0], "kode_kec": code[:8], "nama_kec": NAMES[code][1]},
+         "properties": {"kode": code, "nama": NAMES[code][0], "kode_kec": code[:8],
+                        "nama_kec": NAMES[code][1]},
          "geometry": {"type": "Polygon", "coordinates": _square(i)}}
         for i, code in enumerate((A, B, C, D))
     ]

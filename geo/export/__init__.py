@@ -22,6 +22,7 @@ by XLSX and PDF).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from geo.dataset import Dataset
 from geo.errors import InputError
@@ -35,11 +36,13 @@ from geo.export.common import (
     safe_filename,
 )
 from geo.export.gis import SHP_FIELDS, export_geojson, export_gpkg, export_shp
-from geo.export.pdf import export_pdf
 from geo.export.scenario import ScenarioDocument, export_json, read_scenario_json
-from geo.export.staticmap import render_lokus_map
 from geo.export.tables import SHEETS, export_csv, export_xlsx
 from geo.scoring import ScoringResult
+
+if TYPE_CHECKING:
+    from geo.export.pdf import export_pdf
+    from geo.export.staticmap import render_lokus_map
 
 __all__ = [
     "EXTENSIONS",
@@ -70,6 +73,18 @@ FORMATS = ("csv", "xlsx", "gpkg", "geojson", "shp", "pdf", "json")
 #: File extension of each format (the Shapefile is zipped).
 EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "gpkg": "gpkg", "geojson": "geojson", "shp": "zip",
               "pdf": "pdf", "json": "json"}
+_LAZY = {"export_pdf": "geo.export.pdf", "render_lokus_map": "geo.export.staticmap"}
+
+
+def __getattr__(name: str) -> Any:
+    # matplotlib and reportlab load only when a PDF or map is made, not with every CLI command
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 MIMETYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -144,6 +159,8 @@ def export(
     elif fmt == "shp":
         data, tag = export_shp(ctx), "shp"
     elif fmt == "pdf":
+        from geo.export.pdf import export_pdf
+
         data = export_pdf(ctx, place=place, date_text=date_text, signer_name=signer_name, nip=nip)
     else:
         data = export_json(result.config, list(zip(ctx.lokus["kode"], ctx.lokus["alasan"], strict=True)),

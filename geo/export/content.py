@@ -44,8 +44,8 @@ Row = tuple[str, str, Any, str]
 
 def _names(ctx: ExportContext) -> dict[str, str]:
     table = ctx.result.table
-    return dict(zip(table["kode"].astype(str), table["nama"].astype(str) + " (" + table["nama_kec"].astype(str)
-                    + ")", strict=True))
+    labels = table["nama"].astype(str) + " (" + table["nama_kec"].astype(str) + ")"
+    return dict(zip(table["kode"].astype(str), labels, strict=True))
 
 
 def methodology_rows(ctx: ExportContext) -> list[Row]:
@@ -68,7 +68,7 @@ def methodology_rows(ctx: ExportContext) -> list[Row]:
         ("Umum", "Tahun lokus", ctx.lokus_year, ""),
         ("Umum", "Tahun data yang dinilai", cfg.year, ""),
         ("Umum", "Nama skenario", ctx.name or "(rekomendasi bawaan)", ""),
-        ("Umum", "Penyusun", ctx.author or "-", ""),
+        ("Umum", "Penyusun", ctx.author or "(tidak diisi)", ""),
         ("Umum", "Tanggal ekspor", ctx.created_at.strftime("%Y-%m-%d %H:%M %Z").strip(), ""),
         ("Umum", "Jumlah desa lokus", len(ctx.lokus), ""),
         ("Umum", "Perangkat lunak", f"Lokus {software_version()}", "dasbor penentuan desa lokus stunting"),
@@ -139,10 +139,11 @@ def quality_rows(ctx: ExportContext) -> list[tuple[str, str, str, str, str]]:
                     f"baris {d.get('row', '')} (tahun {d.get('tahun', '')}) diabaikan; "
                     f"baris {d.get('first_row', '')} dipakai"))
     for r in rep.invalid_codes:
-        out.append(("Kode tidak valid", str(r.get("kode_bps_raw", "") or ""), str(r.get("nama_desa", "") or ""),
-                    "", f"baris {r.get('row', '')}"))
+        out.append(("Kode tidak valid", str(r.get("kode_bps_raw", "") or ""),
+                    str(r.get("nama_desa", "") or ""), "", f"baris {r.get('row', '')}"))
     for code in rep.boundary_duplicates:
-        out.append(("Kode ganda di batas wilayah", str(code), "", "", "kode muncul di lebih dari satu poligon"))
+        out.append(("Kode ganda di batas wilayah", str(code), "", "",
+                    "kode muncul di lebih dari satu poligon"))
     for cov_rep, spec in zip(ds.coverage_reports, ds.coverage_sources, strict=False):
         label = spec.title or spec.file.name
         if spec.synthetic:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -69,7 +70,7 @@ def lokus_layer(ctx: ExportContext) -> gpd.GeoDataFrame:
     if ctx.synthetic:
         attrs["catatan_data"] = SYNTHETIC_NOTE
     for col in attrs.columns:
-        if attrs[col].dtype == object or str(attrs[col].dtype).startswith("str"):
+        if pd.api.types.is_string_dtype(attrs[col]):
             attrs[col] = attrs[col].astype(str).map(safe_cell)
     return gpd.GeoDataFrame(attrs.reset_index(drop=True), geometry=list(geom), crs=ctx.dataset.villages.crs)
 
@@ -120,7 +121,8 @@ def _field_key(ctx: ExportContext, names: dict[str, str]) -> str:
     lines = [f"Kolom shapefile desa lokus {ctx.kabupaten} (nama kolom dBASE maks. 10 karakter)", ""]
     for full, short in names.items():
         lines.append(f"{short:<10} = {full}: {_DESCRIPTIONS.get(full) or labels.get(full, '')}")
-    lines += ["", "Teks 'alasan' dipotong pada 254 byte (batas dBASE); versi lengkap ada di GeoPackage/GeoJSON."]
+    lines += ["", "Teks 'alasan' dipotong pada 254 byte (batas dBASE); versi lengkap ada di "
+              "GeoPackage/GeoJSON."]
     return "\r\n".join(lines) + "\r\n"
 
 
@@ -129,7 +131,7 @@ def export_shp(ctx: ExportContext) -> bytes:
     names = shp_field_names(ctx)
     layer = lokus_layer(ctx).rename(columns=names)
     for col in layer.columns:
-        if col != "geometry" and layer[col].dtype == object:
+        if col != "geometry" and pd.api.types.is_string_dtype(layer[col]):
             layer[col] = layer[col].map(_cut_utf8)
     buf = io.BytesIO()
     with tempfile.TemporaryDirectory() as tmp:

@@ -53,7 +53,8 @@ __all__ = ["FONT", "export_pdf", "format_date_id", "lampiran_title", "report_tit
 
 FONT = "DejaVuSans"
 _FONT_FILES = {FONT: "DejaVuSans.ttf", f"{FONT}-Bold": "DejaVuSans-Bold.ttf",
-               f"{FONT}-Oblique": "DejaVuSans-Oblique.ttf", f"{FONT}-BoldOblique": "DejaVuSans-BoldOblique.ttf"}
+               f"{FONT}-Oblique": "DejaVuSans-Oblique.ttf",
+               f"{FONT}-BoldOblique": "DejaVuSans-BoldOblique.ttf"}
 _FONT_LOCK = threading.Lock()
 _MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
            "Oktober", "November", "Desember")
@@ -87,7 +88,8 @@ def report_title(ctx: ExportContext) -> str:
 
 def lampiran_title(ctx: ExportContext) -> str:
     """"Lampiran Keputusan Bupati <X>: Daftar Desa Lokus Stunting Tahun <year>"."""
-    return f"Lampiran Keputusan {ctx.head_title} {ctx.region}: Daftar Desa Lokus Stunting Tahun {ctx.lokus_year}"
+    return (f"Lampiran Keputusan {ctx.head_title} {ctx.region}: Daftar Desa Lokus Stunting "
+            f"Tahun {ctx.lokus_year}")
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -118,7 +120,7 @@ def _p(text: Any, style: ParagraphStyle) -> Paragraph:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float],
-           st: dict[str, ParagraphStyle], *, numeric: Sequence[int] = ()) -> Table:
+           st: dict[str, ParagraphStyle]) -> Table:
     """A wrapped, zebra-striped table whose header row repeats on every page."""
     data = [[_p(h, st["head"]) for h in headers]]
     data += [[_p(v, st["cell"]) for v in row] for row in rows]
@@ -129,6 +131,8 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequen
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
     style += [("BACKGROUND", (0, i), (-1, i), colors.HexColor("#F2F5F9")) for i in range(2, len(data), 2)]
     table.setStyle(TableStyle(style))
@@ -137,6 +141,13 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequen
 
 def _num(value: Any, decimals: int) -> str:
     return format_id(float(value), decimals) if value is not None and np.isfinite(value) else "–"
+
+
+def _fixed(value: Any, decimals: int = 3) -> str:
+    # scores keep all decimals (0,510 not 0,51) so a column of scores lines up
+    if value is None or not np.isfinite(value):
+        return "–"
+    return f"{float(value):.{decimals}f}".replace(".", ",")
 
 
 def _pct(value: Any) -> str:
@@ -170,7 +181,8 @@ def _cover(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
                     colWidths=[15.5 * cm])
         box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, _ALERT),
                                  ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FDECEE")),
-                                 ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
+                                 ("TOPPADDING", (0, 0), (-1, -1), 8),
+                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
         story += [Spacer(1, 1.2 * cm), box]
     story.append(PageBreak())
     return story
@@ -185,7 +197,7 @@ def _map(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
 
 
 def _ranked(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
-    rows = [(int(r["no"]), r["kecamatan"], r["nama"], r["kode"], _num(r["skor"], 3), int(r["peringkat"]),
+    rows = [(int(r["no"]), r["kecamatan"], r["nama"], r["kode"], _fixed(r["skor"]), int(r["peringkat"]),
              _pct(r["p_top_n"]), r["alasan"]) for r in ctx.lokus.to_dict("records")]
     n = ctx.result.config.top_n
     return [
@@ -194,7 +206,7 @@ def _ranked(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
            f"{n} teratas bila bobot dan jumlah kasus sedikit berubah (simulasi Monte Carlo).", st["base"]),
         Spacer(1, 0.3 * cm),
         _table(["No", "Kecamatan", "Desa/Kelurahan", "Kode", "Skor", "Peringkat", "P(top-N)", "Alasan"], rows,
-               [0.8, 2.5, 2.7, 2.5, 1.2, 1.6, 1.5, 4.2], st),
+               [0.9, 2.5, 2.9, 2.4, 1.2, 1.8, 1.5, 3.8], st),
     ]
 
 
@@ -208,17 +220,18 @@ def _aksi2(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
                                                                          else ""),
              _num(r["anggaran"], 0)) for i, r in enumerate(matrix.to_dict("records"), start=1)]
     total = float(np.nansum(matrix["anggaran"].to_numpy(dtype=float)))
-    story += [_p("Kegiatan × OPD × desa lokus; volume dan anggaran dijumlahkan per kegiatan dan OPD.", st["base"]),
+    intro = "Kegiatan × OPD × desa lokus; volume dan anggaran dijumlahkan per kegiatan dan OPD."
+    story += [_p(intro, st["base"]),
               Spacer(1, 0.3 * cm),
               _table(["No", "Kegiatan", "OPD", "Desa lokus", "Volume", "Anggaran (Rp)"], rows,
-                     [0.8, 4.2, 2.8, 5.0, 1.8, 2.4], st),
+                     [0.9, 4.1, 2.8, 5.0, 1.8, 2.4], st),
               Spacer(1, 0.2 * cm), _p(f"Jumlah anggaran: Rp {format_id(total, 0)}", st["base"])]
     return story
 
 
 def _method(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
     story: list[Any] = [PageBreak(), _p("Metodologi", st["h1"])]
-    crit = [(c.label, DIRECTION_TEXT.get(c.direction, c.direction), _num(c.weight, 3),
+    crit = [(c.label, DIRECTION_TEXT.get(c.direction, c.direction), _fixed(c.weight),
              ctx.result.indicators[c.id].source_id if c.id in ctx.result.indicators else "LISA")
             for c in ctx.result.criteria]
     story += [_p("Kriteria, arah dan bobot", st["h2"]),
@@ -230,14 +243,15 @@ def _method(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
         if section != current:
             story.append(_p(section, st["h2"]))
             current = section
-        value_text = _num(value, 3) if isinstance(value, float) else str(value)
+        value_text = _fixed(value) if isinstance(value, float) else str(value)
         text = f"<b>{escape(item)}:</b> {escape(value_text)}" if item else escape(value_text)
         if note:
             text += f" <i>({escape(note)})</i>"
         story.append(Paragraph(("• " if not item else "") + text, st["base"]))
     story += [_p("Perangkat lunak", st["h2"]),
               _p(f"Lokus {software_version()}; konfigurasi lengkap (JSON) ada di ekspor XLSX (lembar "
-                 "Metodologi) dan ekspor skenario JSON, dan mengulang peringkat yang sama persis.", st["base"])]
+                 "Metodologi) dan ekspor skenario JSON, dan mengulang peringkat yang sama persis.",
+                 st["base"])]
     return story
 
 
@@ -302,7 +316,8 @@ def export_pdf(
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
                             bottomMargin=2 * cm, title=report_title(ctx), author=ctx.author or "Lokus",
-                            subject=f"Desa lokus stunting {ctx.kabupaten}", creator=f"Lokus {software_version()}")
+                            subject=f"Desa lokus stunting {ctx.kabupaten}",
+                            creator=f"Lokus {software_version()}")
     story = [*_cover(ctx, st), *_map(ctx, st), *_ranked(ctx, st), *_aksi2(ctx, st), *_method(ctx, st),
              *_lampiran(ctx, st, place=place, when=date_text, name=signer_name, nip=nip)]
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)

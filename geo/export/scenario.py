@@ -42,6 +42,8 @@ class ScenarioDocument:
     notes: str = ""
     author: str = ""
     created_at: str = ""
+    #: Aksi 2 plan rows when the document carries them (``Scenario.to_json(plan=...)`` does).
+    plan: tuple[dict[str, Any], ...] = ()
 
 
 def export_json(
@@ -102,7 +104,8 @@ def read_scenario_json(source: bytes | str | Path | Mapping[str, Any]) -> Scenar
         try:
             source = source.read_bytes()
         except OSError as exc:
-            raise InputError(f"berkas skenario tidak dapat dibaca ({exc.strerror or exc})", file=file) from None
+            raise InputError(f"berkas skenario tidak dapat dibaca ({exc.strerror or exc})",
+                             file=file) from None
     if isinstance(source, Mapping):
         doc: Any = dict(source)
     else:
@@ -120,14 +123,19 @@ def read_scenario_json(source: bytes | str | Path | Mapping[str, Any]) -> Scenar
         raise InputError("dokumen skenario tanpa kunci wajib", file=file, rows=missing)
     if not isinstance(doc["config"], dict) or not isinstance(doc["chosen"], list):
         raise InputError("'config' harus objek dan 'chosen' harus daftar", file=file)
+    plan = doc.get("plan") or []
+    if not isinstance(plan, list) or not all(isinstance(p, dict) for p in plan):
+        raise InputError("'plan' harus daftar objek", file=file)
     try:
         config = ScoringConfig.from_dict(doc["config"])
     except InputError as exc:
-        raise InputError(f"konfigurasi skenario tidak valid: {exc.message}", file=file, rows=exc.rows) from None
+        raise InputError(f"konfigurasi skenario tidak valid: {exc.message}", file=file,
+                         rows=exc.rows) from None
     except TypeError:
         raise InputError("konfigurasi skenario tidak valid", file=file) from None
     return ScenarioDocument(
         dataset_id=str(doc["dataset_id"]), name=str(doc.get("name") or ""), config=config,
         chosen=normalise_chosen(doc["chosen"]), notes=str(doc.get("notes") or ""),
         author=str(doc.get("author") or ""), created_at=str(doc.get("created_at") or ""),
+        plan=tuple(plan),
     )

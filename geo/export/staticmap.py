@@ -128,9 +128,11 @@ def render_lokus_map(
     ax.add_collection(_collection([g for g, k in zip(geoms, is_lokus, strict=True) if k],
                                   facecolor=COLORS["lokus"], edgecolor=COLORS["edge"], linewidth=0.4))
 
-    # kecamatan = union of its villages, closed by ±15 m so slivers do not draw as specks
+    # kecamatan = union of its villages, closed by ±15 m (mitre: corners stay sharp) so that
+    # slivers between imperfectly aligned villages do not draw as specks (as geo.mapdata does)
     kec = gpd.GeoDataFrame({"kode_kec": villages["kode_kec"].to_numpy()}, geometry=geo.values, crs=utm)
-    kec = kec.dissolve("kode_kec").geometry.buffer(15).buffer(-15)
+    kec = (kec.dissolve("kode_kec").geometry.buffer(15, join_style="mitre")
+           .buffer(-15, join_style="mitre").simplify(_SIMPLIFY_M, preserve_topology=True))
     segments = []
     for line in kec.boundary.values:
         for part in getattr(line, "geoms", [line]):

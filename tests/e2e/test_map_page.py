@@ -34,8 +34,8 @@ def choose(dash_duo, dropdown_id: str, text: str):
 
 
 @pytest.fixture
-def started(dash_duo):
-    dash_duo.start_server(create_app())
+def started(dash_duo, tmp_path):
+    dash_duo.start_server(create_app(database_url=f"sqlite:///{tmp_path}/e2e.db"))
     wait_for_map(dash_duo)
     return dash_duo
 

@@ -43,8 +43,8 @@ def grid_values(dash_duo, grid_id: str, field: str) -> list:
 
 
 @pytest.fixture
-def scoring(dash_duo):
-    dash_duo.start_server(create_app())
+def scoring(dash_duo, tmp_path):
+    dash_duo.start_server(create_app(database_url=f"sqlite:///{tmp_path}/e2e.db"))
     wait_for_map(dash_duo)
     tabs = dash_duo.find_elements("#tabs-main .nav-link")
     next(t for t in tabs if t.text == "Skoring lokus").click()

@@ -27,7 +27,8 @@ def result(ds):
 def test_catalogue_preconditions():
     """The hand-computed gaps below rely on these catalogue rows."""
     cat = catalogue()
-    assert (cat["sp_mpasi"].target, cat["sp_mpasi"].direction, cat["sp_mpasi"].opd) == (80.0, "higher_better", "Dinkes")
+    mpasi = cat["sp_mpasi"]
+    assert (mpasi.target, mpasi.direction, mpasi.opd) == (80.0, "higher_better", "Dinkes")
     ktd = cat["se_kehamilan_tidak_diinginkan"]
     assert (ktd.target, ktd.direction, ktd.opd) == (15.5, "higher_worse", "DP2KB")
     assert cat["se_air_minum"].target is None
@@ -37,7 +38,7 @@ def test_catalogue_preconditions():
 def test_gaps_by_hand(ds, result):
     assert result.selection.chosen == (A, C)  # 30 % and 25 %
     plan = draft_plan(ds, result)
-    got = [(it.kode, it.indicator_id, it.kesenjangan) for it in plan]
+    got = [(it.kode, it.indicator_id, it.gap) for it in plan]
     # A: MP-ASI 70 < 80 (gap 10), KTD 20 > ceiling 15.5 (gap 4.5), akta 100 = target (no gap),
     #    air minum has no target (no item). C: akta 95 < 100 (gap 5); MP-ASI 85 and KTD 10 fine.
     assert got == [(A, "sp_mpasi", pytest.approx(10.0)),
@@ -46,9 +47,9 @@ def test_gaps_by_hand(ds, result):
     mpasi, ktd, akta = plan.items
     assert (mpasi.opd, mpasi.kegiatan, mpasi.source) == ("Dinkes", catalogue()["sp_mpasi"].intervention_id,
                                                          "otomatis")
-    assert (ktd.opd, ktd.nilai, ktd.target) == ("DP2KB", 20.0, 15.5)
+    assert (ktd.opd, ktd.value, ktd.target) == ("DP2KB", 20.0, 15.5)
     assert (akta.opd, akta.nama, akta.kecamatan) == ("Disdukcapil", "Mekarsari", "Dua")
-    assert mpasi.indikator == catalogue()["sp_mpasi"].label_id
+    assert mpasi.indicator == catalogue()["sp_mpasi"].label_id
     # B has bigger gaps but is not chosen: no items
     assert B not in {it.kode for it in plan}
     notes = " ".join(plan.notes)
@@ -58,7 +59,7 @@ def test_gaps_by_hand(ds, result):
 
 def test_target_overrides_change_the_items(ds, result):
     plan = draft_plan(ds, result, targets={"sp_mpasi": 60, "se_air_minum": 80, "sc_akta_lahir": 90})
-    got = [(it.kode, it.indicator_id, it.kesenjangan, it.opd) for it in plan]
+    got = [(it.kode, it.indicator_id, it.gap, it.opd) for it in plan]
     # MP-ASI 70 ≥ 60 and akta 95 ≥ 90: gone; air minum 50 < 80 (gap 30) now drafted, C's 90 is fine
     assert got == [(A, "se_air_minum", pytest.approx(30.0), "PUPR/Perkim"),
                    (A, "se_kehamilan_tidak_diinginkan", pytest.approx(4.5), "DP2KB")]
@@ -94,7 +95,8 @@ def test_plan_item_validation():
     for bad in ({"kode": "123", "kegiatan": "x"}, {"kode": A, "kegiatan": "  "},
                 {"kode": A, "kegiatan": "x", "anggaran": -5}, {"kode": A, "kegiatan": "x", "anggaran": 10.5},
                 {"kode": A, "kegiatan": "x", "source": "robot"}, {"kode": A, "kegiatan": "x\x00"},
-                {"kode": A, "kegiatan": "x", "indicator_id": "bukan"}, {"kode": A, "kegiatan": "x", "warna": 1}):
+                {"kode": A, "kegiatan": "x", "indicator_id": "bukan"},
+                {"kode": A, "kegiatan": "x", "warna": 1}):
         with pytest.raises(InputError):
             PlanItem.from_dict(bad)
 
@@ -108,7 +110,8 @@ def test_matrix_long_and_wide(ds, result):
     assert list(long.columns)[:3] == ["kegiatan", "opd", "kode"]
     cell = long[(long["kode"] == A) & (long["opd"] == "Dinkes")].iloc[0]
     # the drafted MP-ASI gap and the manual item with the same kegiatan are one cell
-    assert (cell["jumlah_item"], cell["sumber"], cell["volume"], cell["anggaran"]) == (2, "campuran", 12, 5_000_000)
+    got = (cell["jumlah_item"], cell["sumber"], cell["volume"], cell["anggaran"])
+    assert got == (2, "campuran", 12, 5_000_000)
     assert len(long) == 4
     assert long["opd"].tolist() == sorted(long["opd"])
     wide = plan_matrix(items, form="wide")
@@ -126,7 +129,8 @@ def test_no_coverage_dataset_gives_empty_plan_with_note(tmp_path):
     from geo.dataset import load_dataset
 
     ds = make_tiny_dataset(tmp_path / "a")
-    bare = load_dataset(tmp_path / "a" / "desa.geojson", tmp_path / "a" / "jumlah.csv", dataset_id="b", title="b")
+    bare = load_dataset(tmp_path / "a" / "desa.geojson", tmp_path / "a" / "jumlah.csv", dataset_id="b",
+                        title="b")
     cfg = ScoringConfig(year=2021, indicators=("rasio_merah",), weights={"rasio_merah": 1}, smoothing="none",
                         top_n=2)
     res = run_scoring(bare, cfg, stability=False, hotspots=False)

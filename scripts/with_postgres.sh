@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Run the database tests against a throwaway PostgreSQL cluster under /tmp.
+# Run a command with DATABASE_URL pointing at a throwaway PostgreSQL cluster under /tmp.
 #
-#   scripts/pg_test.sh            # DB tests (test_store, test_plan, test_continuity)
-#   scripts/pg_test.sh -k audit   # extra pytest arguments are passed on
+#   scripts/with_postgres.sh .venv/bin/pytest -q tests/unit/test_store.py
+#   scripts/with_postgres.sh bash scripts/test.sh      # what scripts/test.sh does by itself as root
 #
 # The cluster listens on a Unix socket only (no TCP port to collide with), uses trust
 # authentication for the local user "lokus", and is stopped and deleted on exit. When run
@@ -10,11 +10,9 @@
 # PGBIN overrides the server binaries folder (default: newest /usr/lib/postgresql/*/bin).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PYTEST="${PYTEST:-$ROOT/.venv/bin/pytest}"
 PGBIN="${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
 if [[ -z "$PGBIN" || ! -x "$PGBIN/initdb" ]]; then
-  echo "pg_test.sh: PostgreSQL server binaries not found (install the 'postgresql' package or set PGBIN)" >&2
+  echo "with_postgres.sh: PostgreSQL server binaries not found (install the 'postgresql' package or set PGBIN)" >&2
   exit 2
 fi
 
@@ -46,6 +44,5 @@ as_server_user "'$PGBIN/pg_ctl' -D '$WORK/data' -l '$WORK/server.log' -w \
 }
 
 export DATABASE_URL="postgresql+psycopg2://lokus@/postgres?host=$WORK&port=$PORT"
-echo "pg_test.sh: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') at $WORK (socket, port $PORT)"
-cd "$ROOT"
-"$PYTEST" -q -p no:cacheprovider tests/unit/test_store.py tests/unit/test_plan.py tests/unit/test_continuity.py "$@"
+echo "with_postgres.sh: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') at $WORK (socket, port $PORT)"
+"$@"
