@@ -11,6 +11,7 @@ import numpy as np
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from geo.classify import format_number
 from geo.continuity import continuity, read_previous_list
 from geo.errors import InputError
 from geo.export import export, safe_filename
@@ -58,6 +59,14 @@ def audit_rows(store: Store, scenario_id: int, names: dict[str, str]) -> list[di
     return [{"waktu": e.at.strftime("%Y-%m-%d %H:%M"), "oleh": e.who, "aksi": e.action,
              "desa": f"{names.get(e.code, e.code)} ({e.code})" if e.code else "",
              "alasan": e.reason} for e in reversed(store.audit(scenario_id))]
+
+
+def target_rows(dataset, overrides) -> list[dict]:
+    """Coverage indicators of the dataset with catalogue and scenario targets."""
+    arah = {"higher_better": "makin tinggi makin baik", "higher_worse": "makin tinggi makin buruk"}
+    return [{"id": i.id, "label": i.label_id, "arah": arah.get(i.direction, i.direction),
+             "katalog": i.target, "skenario": overrides.get(i.id)}
+            for i in dataset.indicators if i.kind == "coverage"]
 
 
 def plan_rows(items) -> list[dict]:
@@ -192,30 +201,53 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
     @app.callback(
         Output(ids.SCN_AUDIT, "rowData"), Output(ids.SCN_NOTES, "value"),
         Output(ids.PLAN_GRID, "rowData"), Output(ids.PLAN_STATUS, "children"),
+        Output(ids.TARGET_GRID, "rowData"),
         Input(ids.STORE_SCENARIO, "data"), Input(ids.STORE_CONFIG, "data"),
-        State(ids.STORE_DATASET, "data"),
+        Input(ids.PLAN_REDRAFT, "n_clicks"), State(ids.STORE_DATASET, "data"),
     )
-    def _view(active, config, dataset_id):
+    def _view(active, config, _redraft, dataset_id):
         dataset = registry.get(dataset_id)
         names = dict(zip(dataset.villages["kode"], dataset.villages["nama"], strict=True))
+        redraft = ctx.triggered_id == ids.PLAN_REDRAFT
         if active:
             try:
                 sc = store.get(active["id"])
             except InputError:
-                return [], "", [], ""
-            saved = store.plan(sc.id)
+                return [], "", [], "", []
+            audit, targets = audit_rows(store, sc.id, names), target_rows(dataset, sc.targets)
+            saved = [] if redraft else store.plan(sc.id)
             if saved:
-                return audit_rows(store, sc.id, names), sc.notes, plan_rows(saved), \
-                    f"Rencana tersimpan di '{sc.name}': {len(saved)} kegiatan."
+                return audit, sc.notes, plan_rows(saved), \
+                    f"Rencana tersimpan di '{sc.name}': {len(saved)} kegiatan.", targets
             plan = draft_plan(dataset, registry.score(dataset_id, sc.config.to_dict()),
                               targets=sc.targets, chosen=sc.codes)
-            return audit_rows(store, sc.id, names), sc.notes, plan_rows(plan), \
-                " ".join(("Draf otomatis (belum disimpan).", *plan.notes))
+            return audit, sc.notes, plan_rows(plan), \
+                " ".join(("Draf otomatis (belum disimpan).", *plan.notes)), targets
         if not config:
-            return [], no_update, [], ""
+            return [], no_update, [], "", target_rows(dataset, {})
         plan = draft_plan(dataset, registry.score(dataset_id, config))
         return [], no_update, plan_rows(plan), " ".join(("Draf otomatis dari rekomendasi saat ini.",
-                                                         *plan.notes))
+                                                         *plan.notes)), target_rows(dataset, {})
+
+    @app.callback(Output(ids.PLAN_STATUS, "children", allow_duplicate=True),
+                  Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
+                  Input(ids.TARGET_SAVE, "n_clicks"), State(ids.TARGET_GRID, "virtualRowData"),
+                  State(ids.STORE_SCENARIO, "data"), State(ids.SCN_AUTHOR, "value"),
+                  prevent_initial_call=True)
+    def _targets_save(_n, rows, active, author):
+        try:
+            if not active:
+                raise InputError("simpan skenario dulu; target disimpan bersama skenario")
+            if not (author or "").strip():
+                raise InputError("isi nama penyusun dulu")
+            targets = {r["id"]: float(r["skenario"]) for r in rows or []
+                       if r.get("skenario") not in (None, "")}
+            sc = store.set_targets(active["id"], targets, author=author.strip(),
+                                   expected_version=active["version"])
+        except (InputError, ValueError) as exc:
+            return alert(str(exc), "danger"), no_update
+        return alert(f"Target disimpan ({len(targets)} diubah dari katalog). Klik 'Susun ulang "
+                     "draf dari target' untuk memperbarui rencana."), active_ref(sc)
 
     @app.callback(Output(ids.PLAN_GRID, "rowTransaction"), Input(ids.PLAN_ADD, "n_clicks"),
                   State(ids.STORE_SELECTED, "data"), State(ids.STORE_DATASET, "data"),
@@ -291,8 +323,14 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         except InputError as exc:
             return alert(str(exc), "danger")
         counts = table["status"].value_counts()
-        shown = table[["kode", "nama", "nama_kec", "status"]].rename(
-            columns={"kode": "Kode", "nama": "Desa", "nama_kec": "Kecamatan", "status": "Status"})
+        changes = [c for c in table.columns if c.endswith("__perubahan")]
+        shown = table[["kode", "nama", "nama_kec", "status", *changes]].copy()
+        for col in changes:  # Indonesian number style, signed: a change
+            shown[col] = [format_number(v, 1) for v in shown[col]]
+        shown = shown.rename(
+            columns={"kode": "Kode", "nama": "Desa", "nama_kec": "Kecamatan", "status": "Status",
+                     **{c: "Δ " + dataset.indicator(c.removesuffix("__perubahan")).label_id
+                        for c in changes}})
         return [html.Div(f"{counts.get('baru', 0)} baru, {counts.get('lanjutan', 0)} lanjutan, "
                          f"{counts.get('lulus', 0)} lulus.", className="fw-semibold"),
                 *[html.Div(n, className="text-muted") for n in previous.notes],

@@ -33,6 +33,7 @@ class Registry:
         self._lock = threading.Lock()
         # Scoring is a pure function of (dataset, config): memoised per process, bounded.
         self._scored = lru_cache(maxsize=32)(self._score)
+        self._score_locks: dict[tuple[str, str], threading.Lock] = {}
 
     def ids(self) -> list[str]:
         """Ids of the dataset folders present."""
@@ -60,5 +61,10 @@ class Registry:
         return run_scoring(self.get(dataset_id), ScoringConfig.from_dict(json.loads(config_json)))
 
     def score(self, dataset_id: str | None, config: dict) -> ScoringResult:
-        """Scoring result of a config dict (:meth:`ScoringConfig.to_dict`), memoised."""
-        return self._scored(dataset_id or self.default_id, json.dumps(config, sort_keys=True))
+        """Scoring result of a config dict (:meth:`ScoringConfig.to_dict`), memoised; the
+        callbacks of one page load ask for the same result at once, so it is computed once."""
+        key = (dataset_id or self.default_id, json.dumps(config, sort_keys=True))
+        with self._lock:
+            lock = self._score_locks.setdefault(key, threading.Lock())
+        with lock:
+            return self._scored(*key)

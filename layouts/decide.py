@@ -96,9 +96,26 @@ def decide_panel() -> html.Div:
                    style={"height": "320px"}),
         dbc.Button("Tambah kegiatan", id=ids.PLAN_ADD, size="sm", color="secondary",
                    className="mt-2 me-1"),
+        dbc.Button("Susun ulang draf dari target", id=ids.PLAN_REDRAFT, size="sm",
+                   color="secondary", outline=True, className="mt-2 me-1"),
         dbc.Button("Simpan rencana ke skenario", id=ids.PLAN_SAVE, size="sm", color="primary",
                    className="mt-2"),
         html.Div(id=ids.PLAN_STATUS, className="small mt-1", role="status"),
+        html.H6("Target cakupan untuk skenario ini", className="mt-3"),
+        html.P("Kosongkan kolom 'Target skenario' untuk memakai target katalog.",
+               className="small text-muted mb-1"),
+        dag.AgGrid(id=ids.TARGET_GRID, rowData=[], getRowId="params.data.id", columnDefs=[
+            {"field": "label", "headerName": "Indikator cakupan", "width": 300,
+             "tooltipField": "label"},
+            {"field": "arah", "headerName": "Arah", "width": 150},
+            {"field": "katalog", "headerName": "Target katalog (%)", "width": 130,
+             "type": "rightAligned"},
+            {"field": "skenario", "headerName": "Target skenario (%)", "width": 140,
+             "type": "rightAligned", "editable": True, "cellDataType": "number"},
+        ], defaultColDef={"resizable": True}, dashGridOptions={"singleClickEdit": True},
+                   style={"height": "260px"}),
+        dbc.Button("Simpan target", id=ids.TARGET_SAVE, size="sm", color="primary",
+                   className="mt-2"),
     ]), className="mb-2")
 
     exports = dbc.Card(dbc.CardBody([

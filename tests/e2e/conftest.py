@@ -22,3 +22,14 @@ def pytest_setup_options():
                  "--window-size=1600,1000", "--lang=id"):
         options.add_argument(flag)
     return options
+
+
+@pytest.fixture(autouse=True)
+def settle(dash_duo):
+    """After each test, wait until no callback is running, so the server is not stopped in
+    the middle of a request (which raises in its threads). Depending on ``dash_duo`` makes
+    this teardown run before the server's."""
+    yield
+    from dash.testing.wait import until
+
+    until(dash_duo._wait_for_callbacks, timeout=30, poll=0.2)  # dash.testing's own check

@@ -89,9 +89,9 @@ def test_e2e103_clicking_a_ranked_village_explains_it(scoring):
     dash_duo = scoring
     first = dash_duo.wait_for_element_by_css_selector(
         "#score-grid .ag-row[row-index='0'] .ag-cell[col-id='nama']", timeout=10)
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
     name = first.text
-    first.click()
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); "
+                                   "arguments[0].click()", first)
     dash_duo.wait_for_contains_text("#score-explain", f"Mengapa {name}?", timeout=10)
     assert "Peringkat 1" in dash_duo.find_element("#score-explain").text
     assert dash_duo.get_logs() == []
