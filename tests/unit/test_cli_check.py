@@ -1,0 +1,52 @@
+"""`lokus check`: the join report on the command line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+
+from geo.cli import main
+from tests.conftest import DATA, ROOT
+
+TABLE = DATA / "sumedang" / "sumedang_stunting_posyandu_2019_2021.csv"
+
+
+def test_json_report_of_the_embedded_data(capsys):
+    assert main(["check", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert (doc["n_polygons"], doc["n_rows"], doc["n_matched"]) == (277, 810, 270)
+    assert doc["n_table_unmatched"] == 0 and doc["n_polygons_without_data"] == 7
+    assert doc["n_duplicates"] == 0
+    assert [y["tahun"] for y in doc["per_year"]] == [2019, 2020, 2021]
+
+
+def test_table_alone_joins_to_the_embedded_boundaries(tmp_path, capsys):
+    # an Excel-style copy: undotted float codes, semicolons, one unknown code, one duplicate
+    table = pd.read_csv(TABLE, dtype=str)
+    table = table[table["tahun"] == "2021"].head(5).copy()
+    table["kode"] = table["kode"].str.replace(".", "", regex=False) + ".0"
+    extra = table.iloc[[0]].assign(kode="3211992001.0")  # valid form, no such village
+    table = pd.concat([table, table.iloc[[1]], extra])
+    path = tmp_path / "mine.csv"
+    table.to_csv(path, sep=";", index=False)
+    assert main(["check", "--table", str(path), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["n_rows"] == 7 and doc["n_matched"] == 5
+    assert doc["n_table_unmatched"] == 1 and doc["n_duplicates"] == 1
+    assert doc["n_polygons_without_data"] == 272
+
+
+def test_unreadable_input_exits_2_with_one_line_and_no_traceback(tmp_path):
+    bad = tmp_path / "rusak.csv"
+    bad.write_bytes(b"\x00\x01\x02 not a table")
+    run = subprocess.run([sys.executable, "-m", "geo.cli", "check", "--table", str(bad)],
+                         capture_output=True, text=True, cwd=ROOT, check=False)
+    assert run.returncode == 2
+    assert run.stderr.count("\n") == 1 and "rusak.csv" in run.stderr
+    assert "Traceback" not in run.stderr
+    missing = subprocess.run([sys.executable, "-m", "geo.cli", "check", "--table", "tidak-ada.csv"],
+                             capture_output=True, text=True, cwd=ROOT, check=False)
+    assert missing.returncode == 2 and "tidak-ada.csv" in missing.stderr
