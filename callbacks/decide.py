@@ -34,6 +34,15 @@ def alert(text: str, colour: str = "success"):
     return dbc.Alert(text, color=colour, className="py-1 mb-0 small")
 
 
+def require_active(active: dict | None, author: str | None, what: str) -> str:
+    """The author's name, once there is an active scenario to save ``what`` into."""
+    if not active:
+        raise InputError(f"simpan skenario dulu; {what} disimpan bersama skenario")
+    if not (author or "").strip():
+        raise InputError("isi nama penyusun dulu: setiap perubahan dicatat atas nama siapa")
+    return author.strip()
+
+
 def scenario_options(store: Store, dataset_id: str) -> list[dict]:
     """Saved scenarios of a dataset for the pickers, newest change first."""
     return [{"label": f"{s.name} · {s.year} · {s.n_chosen} desa · v{s.version}", "value": s.id}
@@ -236,13 +245,10 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                   prevent_initial_call=True)
     def _targets_save(_n, rows, active, author):
         try:
-            if not active:
-                raise InputError("simpan skenario dulu; target disimpan bersama skenario")
-            if not (author or "").strip():
-                raise InputError("isi nama penyusun dulu")
+            author = require_active(active, author, "target")
             targets = {r["id"]: float(r["skenario"]) for r in rows or []
                        if r.get("skenario") not in (None, "")}
-            sc = store.set_targets(active["id"], targets, author=author.strip(),
+            sc = store.set_targets(active["id"], targets, author=author,
                                    expected_version=active["version"])
         except (InputError, ValueError) as exc:
             return alert(str(exc), "danger"), no_update
@@ -266,12 +272,9 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                   prevent_initial_call=True)
     def _plan_save(_n, rows, active, author):
         try:
-            if not active:
-                raise InputError("simpan skenario dulu; rencana disimpan bersama skenario")
-            if not (author or "").strip():
-                raise InputError("isi nama penyusun dulu")
+            author = require_active(active, author, "rencana")
             items = [PlanItem.from_dict(r) for r in rows or [] if (r.get("kegiatan") or "").strip()]
-            saved = store.save_plan(active["id"], items, author=author.strip())
+            saved = store.save_plan(active["id"], items, author=author)
         except InputError as exc:
             return alert(str(exc), "danger"), no_update
         sc = store.get(active["id"])
