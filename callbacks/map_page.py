@@ -8,6 +8,7 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from geo.classify import classify, format_number
 from geo.indicators import IndicatorValues, catalogue
 from geo.mapdata import fit_view
+from geo.rates import wilson_interval
 from geo.registry import Registry
 from layouts import ids
 from layouts.map_page import SCHEME_LABELS, column_defs, legend, summary
@@ -26,8 +27,13 @@ TABLE_ROWS_WHEN_LARGE = 2_000
 
 
 def hover_text(values: IndicatorValues) -> list[str]:
-    """Per-village hover line: value with numerator and denominator."""
+    """Per-village hover line: value with numerator, denominator and, for rates, the 95 %
+    Wilson interval (small denominators show as wide intervals)."""
     ind = values.indicator
+    if ind.is_rate and values.denominator is not None:
+        k = np.nan_to_num(values.numerator)
+        n = np.nan_to_num(values.denominator)
+        low, high = wilson_interval(np.minimum(k, n), n)
     out = []
     for i, value in enumerate(values.value):
         if np.isnan(value):
@@ -37,7 +43,8 @@ def hover_text(values: IndicatorValues) -> list[str]:
                 out.append("tanpa data")
         elif ind.is_rate:
             out.append(f"{format_number(value, 1)}% ({format_number(values.numerator[i], 0)}/"
-                       f"{format_number(values.denominator[i], 0)})")
+                       f"{format_number(values.denominator[i], 0)}; IK 95% "
+                       f"{format_number(100 * low[i], 1)}–{format_number(100 * high[i], 1)}%)")
         else:
             out.append(f"{format_number(value, 0)} {ind.unit}")
     return out

@@ -106,3 +106,18 @@ def test_kecamatan_zoom_and_basemap_are_layout_patches(registry):
     style = {tuple(o["location"]): o["params"]["value"] for o in ops(basemap(True))}
     assert style[("layout", "map", "style")] == "open-street-map"
     assert np.isclose(style[("data", 0, "marker", "opacity")], 0.7)
+
+
+def test_hover_shows_wilson_interval_matching_scipy(registry):
+    from scipy.stats import binomtest
+
+    from callbacks.map_page import hover_text
+
+    values = registry.get("sumedang").values("rasio_merah", 2021)
+    text = hover_text(values)
+    i = registry.geometry("sumedang").codes.index("32.11.01.2001")  # 14 of 134 children
+    ci = binomtest(14, 134).proportion_ci(confidence_level=0.95, method="wilson")
+    expected = f"IK 95% {100 * ci.low:.1f}–{100 * ci.high:.1f}%".replace(".", ",")
+    assert text[i] == f"10,4% (14/134; {expected})"
+    kelurahan = registry.geometry("sumedang").codes.index("32.11.17.1001")
+    assert text[kelurahan] == "tanpa data"
