@@ -4,48 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from geo.cli_eppgbm import add_eppgbm
 from geo.cli_export import add_export
 from geo.cli_score import add_score
-from geo.dataset import DEFAULT_DATASET, Dataset, load_dataset, load_manifest
+from geo.dataset import load_inputs
 from geo.errors import InputError
 
-__all__ = ["default_data_dir", "main"]
-
-
-def default_data_dir() -> Path:
-    """The embedded data folder (``LOKUS_DATA_DIR`` overrides it)."""
-    return Path(os.environ.get("LOKUS_DATA_DIR") or Path(__file__).resolve().parents[1] / "data")
-
-
-def _load(args: argparse.Namespace) -> Dataset:
-    """Dataset from --boundaries/--table, each falling back to the embedded one."""
-    data_dir = default_data_dir()
-    folder = data_dir / DEFAULT_DATASET
-    meta = load_manifest(folder)
-    boundaries = Path(args.boundaries) if args.boundaries else folder / meta["boundaries"]
-    table = Path(args.table) if args.table else folder / meta["table"]
-    for path in (boundaries, table):
-        if not path.is_file():
-            raise InputError("berkas tidak ditemukan", file=path.name)
-    embedded = not args.boundaries and not args.table
-    return load_dataset(
-        boundaries, table, dataset_id="cli", title=meta.get("title", "") if embedded else table.stem,
-        data_dir=data_dir,
-        boundary_columns=meta.get("boundary_columns") if not args.boundaries else None,
-        table_columns=meta.get("table_columns") if not args.table else None,
-        default_year=args.year,
-    )
+__all__ = ["main"]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Print the join report of a boundary file and a table."""
-    dataset = _load(args)
+    dataset = load_inputs(args.boundaries, args.table, year=args.year)
     bf = dataset.boundary_file
     boundary = {
         "repaired_geometries": bf.repaired,

@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from geo.dataset import embedded_data_dir
 from geo.eppgbm import aggregate, match_villages, read_eppgbm, write_safe_csv
 from geo.errors import InputError
 from geo.matching import load_crosswalk
@@ -16,9 +17,8 @@ __all__ = ["add_eppgbm", "cmd_eppgbm", "default_boundaries"]
 
 def default_boundaries() -> Path:
     """The embedded Sumedang village boundaries."""
-    from geo.cli import default_data_dir  # late import: geo.cli imports this module's add_eppgbm
 
-    return default_data_dir() / "sumedang" / "sumedang_desa_kel_2025.geojson"
+    return embedded_data_dir() / "sumedang" / "sumedang_desa_kel_2025.geojson"
 
 
 def cmd_eppgbm(args: argparse.Namespace) -> int:

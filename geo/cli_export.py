@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from geo.dataset import DEFAULT_DATASET, MANIFEST, Dataset, load_folder
+from geo.dataset import DEFAULT_DATASET, MANIFEST, Dataset, embedded_data_dir, load_folder
 from geo.errors import InputError
 from geo.export import EXTENSIONS, FORMATS, export, read_scenario_json
 from geo.export.common import PLAN_COLUMNS
@@ -45,12 +45,11 @@ _NUMERIC_PLAN = ("value", "target", "gap", "volume", "anggaran")
 @lru_cache(maxsize=4)
 def _dataset(dataset_id: str) -> Dataset:
     """Dataset folder ``dataset_id`` under the data directory (cached: datasets are read-only)."""
-    from geo.cli import default_data_dir  # late import: geo.cli imports this module
 
     # the id comes from a user file: never let it walk out of the data directory
     if not re.fullmatch(r"[A-Za-z0-9_-]+", dataset_id):
         raise InputError(f"dataset '{dataset_id}' tidak valid")
-    data_dir = default_data_dir()
+    data_dir = embedded_data_dir()
     folder = data_dir / dataset_id
     if not (folder / MANIFEST).is_file():
         raise InputError(f"dataset '{dataset_id}' tidak ditemukan di folder data")
@@ -124,9 +123,8 @@ def _stored(ref: str) -> tuple[Dataset, ScoringResult, dict[str, Any]]:
     except ImportError:
         raise InputError("--scenario NAMA (skenario tersimpan) belum tersedia di instalasi ini; "
                          "pakai --scenario FILE.json") from None
-    from geo.cli import default_data_dir
 
-    data_dir = default_data_dir()
+    data_dir = embedded_data_dir()
     url = make_url(default_url(data_dir))
     # reading must not create an empty SQLite file as a side effect
     if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).is_file():

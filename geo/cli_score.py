@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.dataset import DEFAULT_DATASET, CoverageSpec, Dataset, coverage_specs, load_dataset, load_manifest
+from geo.dataset import (
+    Dataset,
+    load_inputs,
+)
 from geo.errors import InputError
 from geo.scoring import PRESETS, ScoringConfig, methodology, preset_config, run_scoring
 
@@ -40,37 +43,6 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(safe_cell)
     return out.rename(columns=lambda c: safe_cell(str(c)))
-
-
-def _load(args: argparse.Namespace) -> Dataset:
-    """Dataset from --boundaries/--table/--coverage, falling back to the embedded one."""
-    from geo.cli import default_data_dir  # late import: geo.cli imports this module
-
-    data_dir = default_data_dir()
-    folder = data_dir / DEFAULT_DATASET
-    meta = load_manifest(folder)
-    boundaries = Path(args.boundaries) if args.boundaries else folder / meta["boundaries"]
-    table = Path(args.table) if args.table else folder / meta["table"]
-    if args.coverage:
-        coverage: tuple[CoverageSpec, ...] = (CoverageSpec(Path(args.coverage), year=args.year),)
-    elif not args.table:
-        coverage = coverage_specs(meta, folder)
-    else:
-        coverage = ()
-    for path in (boundaries, table, *(c.file for c in coverage)):
-        if not Path(path).is_file():
-            raise InputError("berkas tidak ditemukan", file=Path(path).name)
-    embedded = not args.boundaries and not args.table
-    return load_dataset(
-        boundaries, table, dataset_id="cli", title=meta.get("title", "") if embedded else table.stem,
-        data_dir=data_dir,
-        boundary_columns=meta.get("boundary_columns") if not args.boundaries else None,
-        table_columns=meta.get("table_columns") if not args.table else None,
-        default_year=args.year,
-        attribution=meta.get("attribution", "") if embedded else "",
-        caveats=tuple(meta.get("caveats", ())) if embedded else (),
-        coverage=coverage,
-    )
 
 
 def _weights(path: str) -> dict[str, float]:
@@ -137,7 +109,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise InputError("--out harus berakhiran .csv atau .xlsx", file=out.name)
-    dataset = _load(args)
+    dataset = load_inputs(args.boundaries, args.table, coverage=args.coverage, year=args.year)
     config = _config(args, dataset)
     result = run_scoring(dataset, config)
     frame = result.ranked().reset_index(drop=True)

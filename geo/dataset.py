@@ -21,6 +21,7 @@ after that are an :class:`InputError`.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -52,9 +53,11 @@ __all__ = [
     "CoverageSpec",
     "Dataset",
     "coverage_specs",
+    "embedded_data_dir",
     "load_coverage",
     "load_dataset",
     "load_folder",
+    "load_inputs",
     "load_manifest",
     "region_names",
 ]
@@ -508,3 +511,39 @@ def coverage_specs(meta: dict, folder: Path) -> tuple[CoverageSpec, ...]:
         for item in meta.get("coverage", ())
     )
 
+
+def embedded_data_dir() -> Path:
+    """The embedded data folder shipped with Lokus (``LOKUS_DATA_DIR`` overrides it)."""
+    return Path(os.environ.get("LOKUS_DATA_DIR") or Path(__file__).resolve().parents[1] / "data")
+
+
+def load_inputs(boundaries: str | Path | None = None, table: str | Path | None = None, *,
+                coverage: str | Path | None = None, year: int | None = None) -> Dataset:
+    """Dataset from the given files, each falling back to the embedded default dataset
+    (so a table alone joins to the embedded boundaries). Used by the command line."""
+    data_dir = embedded_data_dir()
+    folder = data_dir / DEFAULT_DATASET
+    meta = load_manifest(folder)
+    boundary_path = Path(boundaries) if boundaries else folder / meta["boundaries"]
+    table_path = Path(table) if table else folder / meta["table"]
+    if coverage:
+        specs: tuple[CoverageSpec, ...] = (CoverageSpec(Path(coverage), year=year),)
+    elif not table:
+        specs = coverage_specs(meta, folder)
+    else:
+        specs = ()
+    for path in (boundary_path, table_path, *(c.file for c in specs)):
+        if not Path(path).is_file():
+            raise InputError("berkas tidak ditemukan", file=Path(path).name)
+    embedded = not boundaries and not table
+    return load_dataset(
+        boundary_path, table_path, dataset_id="cli",
+        title=meta.get("title", "") if embedded else table_path.stem,
+        data_dir=data_dir,
+        boundary_columns=meta.get("boundary_columns") if not boundaries else None,
+        table_columns=meta.get("table_columns") if not table else None,
+        default_year=year,
+        attribution=meta.get("attribution", "") if embedded else "",
+        caveats=tuple(meta.get("caveats", ())) if embedded else (),
+        coverage=specs,
+    )

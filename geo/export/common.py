@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.dataset import Dataset
+from geo.dataset import Dataset, embedded_data_dir, region_names
 from geo.errors import InputError
 from geo.scoring import ScoringResult
 
@@ -104,14 +104,11 @@ def kabupaten_name(dataset: Dataset) -> str:
     hit = re.search(r"\b(Kabupaten|Kota)\s+(.+?)(?:\s+[—–-]\s+|[,(:]|$)", dataset.title or "")
     if hit:
         return f"{hit.group(1)} {hit.group(2).strip()}"
-    from geo.dataset import region_names  # late: only needed for untitled uploads
-
     codes = dataset.villages["kode"].astype(str)
     prefix = codes.str[:5].mode()
     if len(prefix):
-        from geo.cli import default_data_dir  # late: geo.cli imports the CLI modules
 
-        name = region_names(default_data_dir()).get(str(prefix.iloc[0]))
+        name = region_names(embedded_data_dir()).get(str(prefix.iloc[0]))
         if name:
             return name
     return "Kabupaten/Kota"
