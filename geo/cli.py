@@ -18,7 +18,7 @@ __all__ = ["main"]
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Print the join report of a boundary file and a table."""
-    dataset = load_inputs(args.boundaries, args.table, year=args.year)
+    dataset = load_inputs(args.boundaries, args.table, year=args.year, mapping=args.mapping)
     bf = dataset.boundary_file
     boundary = {
         "repaired_geometries": bf.repaired,
@@ -47,6 +47,8 @@ def add_check(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--boundaries", help="batas desa (.zip shapefile, .geojson, .gpkg)")
     check.add_argument("--table", help="tabel (.csv, .xlsx) dengan kode desa Kemendagri")
     check.add_argument("--year", type=int, default=None, help="tahun jika tabel tanpa kolom tahun")
+    check.add_argument("--mapping", help="JSON: {\"boundary_columns\": {...}, \"table_columns\": {...}} "
+                       "untuk menimpa deteksi kolom (peran → nama kolom)")
     check.add_argument("--json", action="store_true", help="cetak satu dokumen JSON")
     check.set_defaults(func=cmd_check)
 

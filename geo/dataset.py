@@ -512,15 +512,35 @@ def coverage_specs(meta: dict, folder: Path) -> tuple[CoverageSpec, ...]:
     )
 
 
+def load_mapping(path: Path) -> dict[str, dict[str, str]]:
+    """Column overrides from a JSON mapping file (keys ``boundary_columns``, ``table_columns``)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"berkas pemetaan kolom tidak dapat dibaca ({exc.__class__.__name__})",
+                         file=path.name) from None
+    if not isinstance(doc, dict) or not all(
+            isinstance(doc.get(k, {}), dict) for k in ("boundary_columns", "table_columns")):
+        raise InputError("pemetaan kolom harus berisi objek 'boundary_columns' dan/atau "
+                         "'table_columns' (peran → nama kolom)", file=path.name)
+    return {k: {str(r): str(c) for r, c in doc.get(k, {}).items()}
+            for k in ("boundary_columns", "table_columns")}
+
+
 def embedded_data_dir() -> Path:
     """The embedded data folder shipped with Lokus (``LOKUS_DATA_DIR`` overrides it)."""
     return Path(os.environ.get("LOKUS_DATA_DIR") or Path(__file__).resolve().parents[1] / "data")
 
 
 def load_inputs(boundaries: str | Path | None = None, table: str | Path | None = None, *,
-                coverage: str | Path | None = None, year: int | None = None) -> Dataset:
+                coverage: str | Path | None = None, year: int | None = None,
+                mapping: str | Path | None = None) -> Dataset:
     """Dataset from the given files, each falling back to the embedded default dataset
-    (so a table alone joins to the embedded boundaries). Used by the command line."""
+    (so a table alone joins to the embedded boundaries). Used by the command line.
+
+    ``mapping`` is a JSON file overriding column detection:
+    ``{"boundary_columns": {"kode": "KDEPUM", ...}, "table_columns": {"kode": "...", ...}}``.
+    """
     data_dir = embedded_data_dir()
     folder = data_dir / DEFAULT_DATASET
     meta = load_manifest(folder)
@@ -536,12 +556,15 @@ def load_inputs(boundaries: str | Path | None = None, table: str | Path | None =
         if not Path(path).is_file():
             raise InputError("berkas tidak ditemukan", file=Path(path).name)
     embedded = not boundaries and not table
+    overrides = load_mapping(Path(mapping)) if mapping else {}
     return load_dataset(
         boundary_path, table_path, dataset_id="cli",
         title=meta.get("title", "") if embedded else table_path.stem,
         data_dir=data_dir,
-        boundary_columns=meta.get("boundary_columns") if not boundaries else None,
-        table_columns=meta.get("table_columns") if not table else None,
+        boundary_columns=overrides.get("boundary_columns") or (
+            meta.get("boundary_columns") if not boundaries else None),
+        table_columns=overrides.get("table_columns") or (
+            meta.get("table_columns") if not table else None),
         default_year=year,
         attribution=meta.get("attribution", "") if embedded else "",
         caveats=tuple(meta.get("caveats", ())) if embedded else (),

@@ -50,3 +50,19 @@ def test_unreadable_input_exits_2_with_one_line_and_no_traceback(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "geo.cli", "check", "--table", "tidak-ada.csv"],
                              capture_output=True, text=True, cwd=ROOT, check=False)
     assert missing.returncode == 2 and "tidak-ada.csv" in missing.stderr
+
+
+def test_mapping_file_overrides_column_detection(tmp_path, capsys):
+    table = pd.read_csv(TABLE, dtype=str).rename(columns={"kode": "id_wilayah", "tahun": "periode_x"})
+    path = tmp_path / "renamed.csv"
+    table.to_csv(path, index=False)
+    # without a mapping the code column is not found: a clear one-line error
+    assert main(["check", "--table", str(path)]) == 2
+    assert "kode desa" in capsys.readouterr().err
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"table_columns": {"kode": "id_wilayah", "tahun": "periode_x"}}))
+    assert main(["check", "--table", str(path), "--mapping", str(mapping), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["n_matched"] == 270
+    mapping.write_text(json.dumps({"table_columns": {"kode": "tidak_ada"}}))
+    assert main(["check", "--table", str(path), "--mapping", str(mapping)]) == 2
+    assert "tidak_ada" in capsys.readouterr().err
