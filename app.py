@@ -15,21 +15,24 @@ import dash_bootstrap_components as dbc
 from dash import Dash
 
 from callbacks import register_all
-from geo.dataset import Dataset
+from geo.datasets import user_datasets_dir
 from geo.errors import InputError
-from geo.indicators import base_id
-from geo.mapdata import fit_view
 from geo.registry import Registry
-from geo.scoring import PRESETS
 from geo.store import Store
-from layouts import decide, ids, map_page, scoring
-from layouts.mapfig import base_figure
+from layouts import decide, ids, map_page, scoring, upload
+from layouts.dataset_view import (
+    default_indicator,
+    map_figure,
+    preset_labels,
+    scoring_choices,
+    source_line,
+    village_choices,
+)
 from layouts.shell import shell
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = ROOT / "data"
 DEFAULT_STATE_DIR = ROOT / "var"
-PREFERRED_INDICATORS = ("rasio_merah", "prevalensi", "merah", "stunting")
 
 
 def create_app(data_dir: str | Path | None = None, *, database_url: str | None = None,
@@ -48,7 +51,8 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
     """
     data_dir = Path(data_dir or os.environ.get("LOKUS_DATA_DIR") or DEFAULT_DATA_DIR)
     state_dir = Path(state_dir or os.environ.get("LOKUS_STATE_DIR") or DEFAULT_STATE_DIR)
-    registry = Registry(data_dir)
+    # user datasets (upload page, `lokus import`) live apart from the embedded data
+    registry = Registry(data_dir, extra_roots=[user_datasets_dir(state_dir)])
     store = Store(database_url, data_dir=state_dir)
     store.upgrade()  # idempotent: every worker may run it
     dataset = registry.get(None)
@@ -62,11 +66,10 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
         update_title=None,
         external_stylesheets=[],  # Bootstrap is served from assets/: no CDN, works offline
     )
-    available = [i.id for i in dataset.indicators]
-    indicator = next((i for i in PREFERRED_INDICATORS if i in available), available[0])
-    figure = base_figure(geom, dataset.villages["nama"].tolist(),
-                         dataset.villages["nama_kec"].tolist(), fit_view(geom.total_bounds))
-    source = f"Sumber: {dataset.attribution}"
+    indicator = default_indicator(dataset)
+    figure = map_figure(dataset, geom)
+    source = source_line(dataset)
+    max_bytes = max_upload_bytes()
     tabs = dbc.Tabs([
         dbc.Tab(map_page.table_panel(), label="Tabel desa", tab_id="tabel"),
         dbc.Tab(scoring.scoring_panel(dataset.years, preset_labels(),
@@ -75,6 +78,7 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
         dbc.Tab(scoring.quadrant_panel(), label="Kuadran", tab_id="kuadran"),
         dbc.Tab(decide.decide_panel(), label="Keputusan & unduh", tab_id="keputusan"),
         dbc.Tab(map_page.report_panel(dataset), label="Data & sumber", tab_id="data"),
+        dbc.Tab(upload.upload_panel(max_bytes), label="Unggah data", tab_id="unggah"),
     ], id=ids.TABS, active_tab="tabel")
     app.layout = shell(dataset.id, dataset.title, dataset.synthetic or dataset.coverage_synthetic, [
         map_page.controls(dataset, indicator, dataset.years[-1]),
@@ -83,27 +87,17 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
             dbc.Col(tabs, lg=6, className="right-panel"),
         ], className="g-2"),
     ])
-    register_all(app, registry, store)
+    register_all(app, registry, store, state_dir=state_dir, max_bytes=max_bytes)
     return app
 
 
-def preset_labels() -> dict[str, str]:
-    """Preset name → Indonesian label."""
-    return {name: p["label_id"] for name, p in PRESETS.items()}
-
-
-def scoring_choices(dataset: Dataset) -> list[tuple[str, str, str, str]]:
-    """Indicators a planner may score with in the latest year: (id, label, direction, sector)."""
-    tag = " · SINTETIS" if dataset.coverage_synthetic else ""
-    return [(i.id, i.label_id + (tag if dataset.indicator(base_id(i.id)).kind == "coverage" else ""),
-             i.direction, i.sector)
-            for i in dataset.scoring_indicators(dataset.years[-1])]
-
-
-def village_choices(dataset: Dataset) -> list[tuple[str, str]]:
-    """(code, "Desa — Kec. X") for pickers, sorted by kecamatan then village."""
-    v = dataset.villages.sort_values(["nama_kec", "nama"])
-    return [(c, f"{n} — Kec. {k}") for c, n, k in zip(v["kode"], v["nama"], v["nama_kec"], strict=True)]
+def max_upload_bytes() -> int:
+    """Upload size limit: ``LOKUS_MAX_UPLOAD_MB`` (default 200 MB)."""
+    try:
+        mb = float(os.environ.get("LOKUS_MAX_UPLOAD_MB") or 200)
+    except ValueError:
+        mb = 200
+    return int(max(mb, 1) * 1024 * 1024)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dash import Dash
 
-from callbacks import decide, map_page, scoring
+from callbacks import datasets, decide, map_page, scoring, upload
+from geo.datasets import user_datasets_dir
 from geo.registry import Registry
 from geo.store import Store
 
 
-def register_all(app: Dash, registry: Registry, store: Store) -> None:
-    """Register every callback of the app on ``app``."""
+def register_all(app: Dash, registry: Registry, store: Store, *, state_dir: Path,
+                 max_bytes: int) -> None:
+    """Register every callback of the app on ``app``; uploads and saved datasets live
+    under ``state_dir``."""
     map_page.register(app, registry)
     scoring.register(app, registry)
     decide.register(app, registry, store)
+    datasets_root = user_datasets_dir(state_dir)
+    datasets.register(app, registry, datasets_root)
+    upload.register(app, registry, upload_dir=Path(state_dir) / "uploads",
+                    datasets_root=datasets_root, crosswalk_dir=Path(state_dir) / "crosswalks",
+                    max_bytes=max_bytes)

@@ -11,10 +11,10 @@ import numpy as np
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from geo.classify import format_number
 from geo.continuity import continuity, read_previous_list
 from geo.errors import InputError
 from geo.export import export, safe_filename
+from geo.i18n import format_number
 from geo.plan import PlanItem, draft_plan
 from geo.registry import Registry
 from geo.scoring import ScoringConfig, ScoringResult

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
-from geo.classify import classify, format_number
+from geo.classify import classify
+from geo.i18n import format_number
 from geo.indicators import IndicatorValues, catalogue
 from geo.mapdata import fit_view
 from geo.rates import wilson_interval

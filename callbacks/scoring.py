@@ -11,8 +11,9 @@ from dash import ALL, Dash, Input, Output, Patch, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from geo.ahp import ahp_weights, matrix_from_judgements
-from geo.classify import classify, format_number
+from geo.classify import classify
 from geo.errors import InputError
+from geo.i18n import format_number
 from geo.registry import Registry
 from geo.scoring import ScoringConfig, ScoringResult, explain_village, preset_config, quadrant
 from layouts import ids

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import mapclassify
 import numpy as np
 
-__all__ = ["SCHEMES", "WHO_STUNTING_BANDS", "Classes", "classify", "format_number"]
+from geo.i18n import format_number
+
+__all__ = ["SCHEMES", "WHO_STUNTING_BANDS", "Classes", "classify"]
 
 SCHEMES = ("who", "quantiles", "equal_interval", "natural_breaks")
 
@@ -37,16 +39,6 @@ class Classes:
     labels: tuple[str, ...]
     counts: tuple[int, ...]
     n_missing: int
-
-
-def format_number(value: float, decimals: int = 1, lang: str = "id") -> str:
-    """Format a number Indonesian style (``1.234,5``) or English style (``1,234.5``)."""
-    if value is None or not np.isfinite(value):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if lang == "id":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
 
 
 def _who(values: np.ndarray, lang: str) -> tuple[np.ndarray, tuple[str, ...]]:

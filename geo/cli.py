@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from geo.cli_eppgbm import add_eppgbm
 from geo.cli_export import add_export
+from geo.cli_import import add_import
 from geo.cli_score import add_score
 from geo.dataset import load_inputs
 from geo.errors import InputError
@@ -54,7 +55,8 @@ def add_check(sub: argparse._SubParsersAction) -> None:
 
 
 #: Each command module adds its own sub-parser (with ``set_defaults(func=...)``).
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_check, add_score, add_eppgbm, add_export]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [add_check, add_score, add_eppgbm, add_export,
+                                                                add_import]
 
 
 def build_parser() -> argparse.ArgumentParser:

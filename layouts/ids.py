@@ -130,3 +130,47 @@ EXPORT_NIP: Final = "export-nip"
 def export_button(fmt: str) -> dict:
     """Pattern-matching id of one export button."""
     return {"type": "export", "format": fmt}
+
+# datasets: picker and upload wizard ("Unggah data")
+DATASET_PICKER: Final = "dataset-picker"
+DATASET_TITLE: Final = "dataset-title"
+DATASET_DELETE: Final = "dataset-delete"
+DATASET_STATUS: Final = "dataset-status"
+STORE_DATASETS_VERSION: Final = "store-datasets-version"
+STORE_UPLOAD: Final = "store-upload"
+UPLOAD_BOUNDARIES: Final = "upload-boundaries"
+UPLOAD_TABLE: Final = "upload-table"
+UPLOAD_EPPGBM: Final = "upload-eppgbm"
+UPLOAD_FILES: Final = "upload-files"
+UPLOAD_COLUMNS: Final = "upload-columns"
+UPLOAD_PREVIEW: Final = "upload-preview"
+UPLOAD_CHECK: Final = "upload-check"
+UPLOAD_REPORT: Final = "upload-report"
+UPLOAD_NAME: Final = "upload-name"
+UPLOAD_SAVE: Final = "upload-save"
+UPLOAD_STATUS: Final = "upload-status"
+
+
+def column_role(file: str, role: str) -> dict:
+    """Pattern-matching id of one column-role override dropdown (file: boundaries/table)."""
+    return {"type": "column-role", "file": file, "role": role}
+
+# name-matching review (e-PPGBM uploads)
+MATCH_BOX: Final = "match-box"
+MATCH_ROWS: Final = "match-rows"
+MATCH_SAVE: Final = "match-save"
+MATCH_STATUS: Final = "match-status"
+
+
+def match_pick(kecamatan: str, desa: str) -> dict:
+    """Pattern-matching id of the village chosen for one (kecamatan, desa) pair as written."""
+    return {"type": "match-pick", "kec": kecamatan, "desa": desa}
+
+# language and URL state (issue 6)
+URL: Final = "url"
+STORE_LANG: Final = "store-lang"
+LANG_SWITCH: Final = "lang-switch"
+
+# presenter mode (rembuk stunting)
+PRESENT_OPEN: Final = "present-open"
+PRESENT_STEP: Final = "present-step"  # dcc.Store: 0 = not presenting, 1..5 = step

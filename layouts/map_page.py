@@ -8,8 +8,9 @@ import numpy as np
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from geo.classify import Classes, format_number
+from geo.classify import Classes
 from geo.dataset import Dataset
+from geo.i18n import format_number
 from geo.indicators import IndicatorValues
 from geo.join import JoinReport
 from layouts import ids

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from geo.classify import format_number
+from geo.i18n import format_number
 from layouts import ids
 from layouts.components import dropdown
 

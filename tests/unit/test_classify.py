@@ -2,7 +2,8 @@ import mapclassify
 import numpy as np
 import pytest
 
-from geo.classify import classify, format_number
+from geo.classify import classify
+from geo.i18n import format_number
 
 
 def test_who_bands_are_half_open_at_the_published_thresholds():

@@ -1,0 +1,127 @@
+"""Dataset picker, switching and deleting.
+
+Switching sends the new map figure (with geometry) once and resets every
+dataset-dependent option and value; the other callbacks take ``STORE_DATASET`` as State
+and are re-triggered by those new values, so they all compute on the new dataset.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, no_update
+from dash.exceptions import PreventUpdate
+
+from geo.datasets import delete_dataset
+from geo.errors import InputError
+from geo.registry import Registry
+from layouts import ids
+from layouts.dataset_view import (
+    default_indicator,
+    map_figure,
+    scoring_choices,
+    source_line,
+    village_choices,
+)
+from layouts.map_page import report_panel
+from layouts.scoring import indicator_options
+from layouts.shell import dataset_label
+
+log = logging.getLogger(__name__)
+
+
+def picker_options(registry: Registry) -> list[dict]:
+    """Every dataset present (embedded first), labelled with its title."""
+    out = []
+    for dataset_id in sorted(registry.ids(), key=lambda i: (not registry.is_embedded(i), i)):
+        try:
+            title = registry.title(dataset_id)
+        except InputError:
+            continue
+        suffix = "" if registry.is_embedded(dataset_id) else " (unggahan)"
+        out.append({"label": title + suffix, "value": dataset_id})
+    return out
+
+
+def switch_outputs(registry: Registry, dataset_id: str) -> tuple:
+    """Everything that changes with the dataset, in the order of the switch callback."""
+    dataset = registry.get(dataset_id)
+    geom = registry.geometry(dataset_id)
+    years = dataset.years
+    year_options = [{"label": str(y), "value": y} for y in years]
+    return (
+        map_figure(dataset, geom), source_line(dataset),
+        dataset_label(dataset.title, dataset.synthetic or dataset.coverage_synthetic),
+        [{"label": i.label_id, "value": i.id} for i in dataset.indicators], default_indicator(dataset),
+        year_options, years[-1],
+        [{"label": r.nama_kec, "value": r.kode_kec} for r in dataset.kecamatan.itertuples()], None,
+        "indikator",
+        year_options, years[-1], indicator_options(scoring_choices(dataset)),
+        [{"label": label, "value": code} for code, label in village_choices(dataset)], None,
+        {"in": {}, "out": {}}, [], None,
+        report_panel(dataset).children,
+    )
+
+
+def register(app: Dash, registry: Registry, datasets_root: Path) -> None:
+    """Wire the picker, the switch and delete."""
+
+    @app.callback(Output(ids.DATASET_PICKER, "options"), Input(ids.STORE_DATASETS_VERSION, "data"))
+    def _list(_version):
+        return picker_options(registry)
+
+    @app.callback(Output(ids.STORE_DATASET, "data"), Output(ids.DATASET_STATUS, "children"),
+                  Input(ids.DATASET_PICKER, "value"), State(ids.STORE_DATASET, "data"),
+                  prevent_initial_call=True)
+    def _pick(dataset_id, current):
+        if not dataset_id or dataset_id == current:
+            raise PreventUpdate
+        try:
+            registry.get(dataset_id)  # load (and validate) before anything switches
+        except InputError as exc:
+            return no_update, dbc.Alert(str(exc), color="danger", className="py-1")
+        return dataset_id, ""
+
+    @app.callback(
+        Output(ids.MAP_GRAPH, "figure", allow_duplicate=True), Output(ids.MAP_SOURCE, "children"),
+        Output(ids.DATASET_TITLE, "children"),
+        Output(ids.FILTER_INDICATOR, "options"), Output(ids.FILTER_INDICATOR, "value"),
+        Output(ids.FILTER_YEAR, "options"), Output(ids.FILTER_YEAR, "value"),
+        Output(ids.FILTER_KECAMATAN, "options"), Output(ids.FILTER_KECAMATAN, "value"),
+        Output(ids.MAP_LAYER, "value"),
+        Output(ids.SCORE_YEAR, "options"), Output(ids.SCORE_YEAR, "value"),
+        Output(ids.SCORE_INDICATORS, "options"),
+        Output(ids.SCORE_FORCE_VILLAGE, "options"), Output(ids.SCORE_FORCE_VILLAGE, "value"),
+        Output(ids.STORE_FORCED, "data", allow_duplicate=True),
+        Output(ids.SCORE_FORCE_LIST, "children", allow_duplicate=True),
+        Output(ids.STORE_SELECTED, "data", allow_duplicate=True),
+        Output(ids.REPORT_BODY, "children"),
+        Output(ids.SCORE_PRESET, "value"),
+        Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
+        Output(ids.STORE_CONFIG_BASE, "data", allow_duplicate=True),
+        Input(ids.STORE_DATASET, "data"), State(ids.SCORE_PRESET, "value"),
+        prevent_initial_call=True,
+    )
+    def _switch(dataset_id, preset):
+        # Re-setting the preset re-runs it on the new dataset (indicators and weights); a
+        # scenario belongs to one dataset, so the active one is let go.
+        return (*switch_outputs(registry, dataset_id), preset, None, None)
+
+    @app.callback(Output(ids.DATASET_STATUS, "children", allow_duplicate=True),
+                  Output(ids.STORE_DATASETS_VERSION, "data", allow_duplicate=True),
+                  Output(ids.DATASET_PICKER, "value", allow_duplicate=True),
+                  Input(ids.DATASET_DELETE, "submit_n_clicks"), State(ids.STORE_DATASET, "data"),
+                  State(ids.STORE_DATASETS_VERSION, "data"), prevent_initial_call=True)
+    def _delete(_n, dataset_id, version):
+        dataset_id = dataset_id or registry.default_id
+        try:
+            if registry.is_embedded(dataset_id):
+                raise InputError(f"dataset bawaan '{dataset_id}' tidak dapat dihapus")
+            delete_dataset(datasets_root, dataset_id, protected=[registry.default_id])
+        except InputError as exc:
+            return dbc.Alert(str(exc), color="danger", className="py-1"), no_update, no_update
+        log.info("dataset %s deleted", dataset_id)
+        return (dbc.Alert(f"Dataset '{dataset_id}' dihapus.", color="success", className="py-1"),
+                (version or 0) + 1, registry.default_id)

@@ -1,0 +1,347 @@
+"""Upload wizard glue: files to a server folder keyed by a random upload id, detected
+columns with override, preview, check (join report) and save as a named dataset.
+
+The browser holds only ``{"id": <upload id>, <kind>: <file name>}``; each upload's
+contents prop is cleared as soon as the file is on the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+
+from geo.dataset import Dataset
+from geo.datasets import (
+    district_crosswalk,
+    eppgbm_review,
+    save_dataset,
+    save_decisions,
+    validate_dataset,
+)
+from geo.errors import InputError
+from geo.matching import NameMatch, normalise_village_name
+from geo.readers import read_table
+from geo.registry import Registry
+from geo.schema import BOUNDARY_ROLES, TABLE_ROLES, detect_columns
+from geo.uploads import decode_upload, safe_upload_name
+from layouts import ids
+from layouts.map_page import join_report_body
+from layouts.upload import (
+    BOUNDARY_EXT,
+    NOT_ON_MAP,
+    TABLE_EXT,
+    file_list,
+    match_rows,
+    preview_table,
+    role_dropdowns,
+)
+
+log = logging.getLogger(__name__)
+
+KINDS = {ids.UPLOAD_BOUNDARIES: "boundaries", ids.UPLOAD_TABLE: "table", ids.UPLOAD_EPPGBM: "eppgbm"}
+ALLOWED = {"boundaries": BOUNDARY_EXT, "table": TABLE_EXT, "eppgbm": TABLE_EXT}
+_UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
+STALE_SECONDS = 24 * 3600
+MAX_REVIEW_ROWS = 60  # the least certain first; the rest after the next check
+
+
+def alert(text: str, colour: str = "danger") -> dbc.Alert:
+    return dbc.Alert(text, color=colour, className="py-1 small mb-1")
+
+
+def upload_folder(upload_dir: Path, state: dict | None) -> Path | None:
+    """Folder of this browser's upload; None for a missing or tampered id."""
+    uid = (state or {}).get("id")
+    return upload_dir / uid if isinstance(uid, str) and _UPLOAD_ID.fullmatch(uid) else None
+
+
+def clean_stale(upload_dir: Path, now: float | None = None) -> None:
+    """Remove uploads abandoned for a day (never saved)."""
+    now = now or time.time()
+    for folder in upload_dir.glob("*"):
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def store_file(upload_dir: Path, state: dict | None, kind: str, contents: str | None,
+               filename: str | None, max_bytes: int) -> dict:
+    """Decode one upload and write it to ``<upload_dir>/<id>/<kind>/<name>``; new state.
+
+    A table replaces an e-PPGBM export and vice versa (a dataset has exactly one)."""
+    data, name = decode_upload(contents, filename, allowed=ALLOWED[kind], max_bytes=max_bytes)
+    folder = upload_folder(upload_dir, state)
+    state = dict(state or {}) if folder else {}
+    if folder is None:
+        clean_stale(upload_dir)
+        state["id"] = uuid.uuid4().hex
+        folder = upload_dir / state["id"]
+    drop = {"table": ["eppgbm"], "eppgbm": ["table"]}.get(kind, [])
+    for k in [kind, *drop]:
+        shutil.rmtree(folder / k, ignore_errors=True)
+        state.pop(k, None)
+    (folder / kind).mkdir(parents=True, exist_ok=True)
+    (folder / kind / name).write_bytes(data)
+    state[kind] = name
+    return state
+
+
+def upload_paths(upload_dir: Path, state: dict | None) -> dict[str, Path]:
+    """Kind → file on the server for the files of this upload that exist."""
+    folder = upload_folder(upload_dir, state)
+    out: dict[str, Path] = {}
+    for kind in ALLOWED:
+        name = (state or {}).get(kind)
+        if folder and isinstance(name, str):
+            path = folder / kind / safe_upload_name(name)
+            if path.is_file():
+                out[kind] = path
+    return out
+
+
+def boundary_fields(path: Path) -> list[str]:
+    """Attribute columns of a boundary file (without reading the geometry)."""
+    import pyogrio  # only needed here
+
+    try:
+        return [str(f) for f in pyogrio.read_info(path)["fields"]]
+    except Exception:  # any reader failure is bad input, named for the user
+        raise InputError("tidak dapat dibaca sebagai batas desa (GeoJSON, GeoPackage atau "
+                         "shapefile dalam .zip)", file=path.name) from None
+
+
+def columns_step(paths: dict[str, Path]) -> tuple[list, list]:
+    """Role dropdowns (detected, overridable) and the preview, for the uploaded files."""
+    columns, preview = [], []
+    if "boundaries" in paths:
+        fields = boundary_fields(paths["boundaries"])
+        detected = detect_columns(fields, BOUNDARY_ROLES, file=paths["boundaries"].name)
+        columns.append(role_dropdowns("boundaries", f"Kolom batas desa ({paths['boundaries'].name})",
+                                      fields, detected, list(BOUNDARY_ROLES)))
+    if "table" in paths:
+        raw = read_table(paths["table"])
+        names = [c for c in raw.columns if c != "_row"]
+        detected = detect_columns(names, TABLE_ROLES, file=paths["table"].name)
+        columns.append(role_dropdowns("table", f"Kolom tabel ({paths['table'].name})", names,
+                                      detected, [r for r in TABLE_ROLES if r != "kode_bps"]))
+        frame = raw[names].head(5).fillna("")
+        preview.append(preview_table(frame, f"Pratinjau: 5 baris pertama dari {len(raw)}"))
+    if "eppgbm" in paths:
+        # child-level data: no preview, so names and NIK never reach the browser
+        preview.append(html.Div(f"Ekspor e-PPGBM {paths['eppgbm'].name}: kolom dideteksi otomatis; "
+                                "data anak tidak ditampilkan (privasi). Prevalensi dihitung per "
+                                "desa dan tahun saat diperiksa.", className="small text-muted"))
+    return columns, preview
+
+
+def overrides(role_ids: list[dict], role_values: list, file: str) -> dict[str, str] | None:
+    """Role → column chosen in the dropdowns of one file (None when nothing chosen)."""
+    out = {i["role"]: v for i, v in zip(role_ids, role_values, strict=True)
+           if i["file"] == file and v}
+    return out or None
+
+
+def _inputs(upload_dir: Path, state: dict | None, role_ids: list[dict], role_values: list,
+            crosswalk_dir: Path | None = None) -> dict:
+    paths = upload_paths(upload_dir, state)
+    if "boundaries" not in paths:
+        raise InputError("unggah dulu berkas batas desa")
+    if "table" not in paths and "eppgbm" not in paths:
+        raise InputError("unggah dulu tabel desa atau ekspor e-PPGBM")
+    boundary_columns = overrides(role_ids, role_values, "boundaries")
+    crosswalk = (district_crosswalk(crosswalk_dir, paths["boundaries"], boundary_columns=boundary_columns)
+                 if crosswalk_dir and "eppgbm" in paths else None)
+    return {"boundaries": paths["boundaries"], "table": paths.get("table"),
+            "eppgbm": paths.get("eppgbm"), "crosswalk": crosswalk,
+            "boundary_columns": boundary_columns,
+            "table_columns": overrides(role_ids, role_values, "table")}
+
+
+def _review(inputs: dict) -> NameMatch:
+    match, _ = eppgbm_review(inputs["eppgbm"], inputs["boundaries"],
+                             boundary_columns=inputs["boundary_columns"],
+                             crosswalk=inputs["crosswalk"])
+    return match
+
+
+def review_rows(match: NameMatch, villages: pd.DataFrame) -> list[dict]:
+    """Rows for :func:`layouts.upload.match_rows`: candidates, then the kecamatan's villages."""
+    kec_norm = villages["nama_kec"].map(normalise_village_name)
+    names = dict(zip(villages["kode"], villages["nama"] + " — Kec. " + villages["nama_kec"],
+                     strict=True))
+    rows = []
+    for r in match.review_table().head(MAX_REVIEW_ROWS).itertuples(index=False):
+        kec = None if pd.isna(r.kecamatan) else str(r.kecamatan)
+        candidates = [c["kode"] for c in r.candidates]
+        same_kec = villages.loc[kec_norm == normalise_village_name(kec), "kode"] if kec else []
+        if not len(same_kec) and candidates:
+            cand_kec = villages.loc[villages["kode"].isin(candidates), "nama_kec"]
+            same_kec = villages.loc[villages["nama_kec"].isin(cand_kec), "kode"]
+        if not len(same_kec):
+            same_kec = villages["kode"]
+        options = [{"label": f"{names.get(c['kode'], c['kode'])} (skor {c['score']:.0f})",
+                    "value": c["kode"]} for c in r.candidates]
+        options += [{"label": names[k], "value": k} for k in sorted(same_kec, key=names.get)
+                    if k not in candidates]
+        options.append({"label": "(tidak ada di peta)", "value": NOT_ON_MAP})
+        rows.append({"kecamatan": kec, "desa": str(r.desa), "n_rows": int(r.n_rows),
+                     "status": str(r.status), "score": float(r.score),
+                     "value": None if pd.isna(r.kode) else str(r.kode), "options": options})
+    return rows
+
+
+def decisions_frame(pick_ids: list[dict], pick_values: list) -> pd.DataFrame:
+    """The planner's picks as crosswalk decisions; unanswered pairs are not decided."""
+    rows = [{"kecamatan": i["kec"] or pd.NA, "desa": i["desa"],
+             "kode": pd.NA if v == NOT_ON_MAP else v}
+            for i, v in zip(pick_ids, pick_values, strict=True) if v]
+    return pd.DataFrame(rows, columns=["kecamatan", "desa", "kode"])
+
+
+def check_step(inputs: dict) -> tuple[list, list | None]:
+    """Report of the check (or the error) and, for an e-PPGBM export, the match review."""
+    review = None
+    if inputs["eppgbm"] is not None:
+        match, villages = eppgbm_review(inputs["eppgbm"], inputs["boundaries"],
+                                        boundary_columns=inputs["boundary_columns"],
+                                        crosswalk=inputs["crosswalk"])
+        review = match_rows(match.summary_lines(), review_rows(match, villages))
+    outcome = guarded(lambda: report(validate_dataset(**inputs)))
+    return outcome, review
+
+
+def report(dataset: Dataset) -> list:
+    """Validation result: villages, years and the join report."""
+    head = (f"Data valid: {len(dataset.villages)} desa/kelurahan, tahun "
+            f"{', '.join(map(str, dataset.years))}, indikator: "
+            + ", ".join(i.label_id for i in dataset.indicators))
+    return [alert(head, "success"), *join_report_body(dataset.report, dataset.quality)]
+
+
+def guarded(action):
+    """Run ``action``; bad input becomes an alert, anything else a generic alert (logged)."""
+    try:
+        return action()
+    except InputError as exc:
+        return alert(str(exc))
+    except Exception:  # the running app must keep working on any bad file
+        log.exception("upload step failed")
+        return alert("Berkas tidak dapat diproses (rusak atau format tidak dikenali).")
+
+
+def register(app: Dash, registry: Registry, *, upload_dir: Path, datasets_root: Path,
+             crosswalk_dir: Path, max_bytes: int) -> None:
+    """Wire the upload wizard and the name-matching review."""
+    roles = {"type": "column-role", "file": ALL, "role": ALL}
+    picks = {"type": "match-pick", "kec": ALL, "desa": ALL}
+
+    @app.callback(
+        Output(ids.STORE_UPLOAD, "data"), Output(ids.UPLOAD_FILES, "children"),
+        Output(ids.UPLOAD_COLUMNS, "children"), Output(ids.UPLOAD_PREVIEW, "children"),
+        Output(ids.UPLOAD_REPORT, "children"),
+        Output(ids.UPLOAD_BOUNDARIES, "contents"), Output(ids.UPLOAD_TABLE, "contents"),
+        Output(ids.UPLOAD_EPPGBM, "contents"),
+        Input(ids.UPLOAD_BOUNDARIES, "contents"), Input(ids.UPLOAD_TABLE, "contents"),
+        Input(ids.UPLOAD_EPPGBM, "contents"),
+        State(ids.UPLOAD_BOUNDARIES, "filename"), State(ids.UPLOAD_TABLE, "filename"),
+        State(ids.UPLOAD_EPPGBM, "filename"), State(ids.STORE_UPLOAD, "data"),
+        prevent_initial_call=True,
+    )
+    def _upload(b, t, e, b_name, t_name, e_name, state):
+        trigger = ctx.triggered_id
+        contents = {ids.UPLOAD_BOUNDARIES: (b, b_name), ids.UPLOAD_TABLE: (t, t_name),
+                    ids.UPLOAD_EPPGBM: (e, e_name)}[trigger]
+        if not contents[0]:
+            raise PreventUpdate  # our own clearing of the contents prop
+        cleared = (None, None, None)
+        try:
+            state = store_file(upload_dir, state, KINDS[trigger], *contents, max_bytes)
+        except InputError as exc:
+            return no_update, alert(str(exc)), no_update, no_update, "", *cleared
+        files = file_list({k: state.get(k) for k in ALLOWED})
+        try:
+            columns, preview = columns_step(upload_paths(upload_dir, state))
+        except InputError as exc:
+            return state, [*files, alert(str(exc))], [], [], "", *cleared
+        except Exception:  # see guarded()
+            log.exception("reading upload failed")
+            return (state, [*files, alert("Berkas tidak dapat dibaca (rusak atau format tidak "
+                                          "dikenali).")], [], [], "", *cleared)
+        return state, files, columns, preview, "", *cleared
+
+    @app.callback(Output(ids.UPLOAD_REPORT, "children", allow_duplicate=True),
+                  Output(ids.MATCH_ROWS, "children"), Output(ids.MATCH_BOX, "style"),
+                  Output(ids.MATCH_STATUS, "children"),
+                  Input(ids.UPLOAD_CHECK, "n_clicks"), State(ids.STORE_UPLOAD, "data"),
+                  State(roles, "id"), State(roles, "value"), prevent_initial_call=True)
+    def _check(_n, state, role_ids, role_values):
+        hidden = {"display": "none"}
+
+        def run():
+            inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir)
+            return check_step({**inputs, "root": datasets_root, "data_dir": registry.data_dir})
+
+        result = guarded(run)
+        if not isinstance(result, tuple):
+            return result, [], hidden, ""
+        outcome, review = result
+        return outcome, review or [], hidden if review is None else {}, ""
+
+    @app.callback(Output(ids.MATCH_STATUS, "children", allow_duplicate=True),
+                  Input(ids.MATCH_SAVE, "n_clicks"), State(ids.STORE_UPLOAD, "data"),
+                  State(picks, "id"), State(picks, "value"),
+                  State(roles, "id"), State(roles, "value"), prevent_initial_call=True)
+    def _decide(_n, state, pick_ids, pick_values, role_ids, role_values):
+        def run():
+            decisions = decisions_frame(pick_ids, pick_values)
+            if decisions.empty:
+                raise InputError("belum ada desa yang dipilih")
+            inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir)
+            if inputs["eppgbm"] is None or inputs["crosswalk"] is None:
+                raise InputError("pencocokan nama hanya untuk ekspor e-PPGBM dengan batas berkode "
+                                 "Kemendagri")
+            path = save_decisions(_review(inputs), decisions, inputs["crosswalk"],
+                                  decided_by="perencana (aplikasi)")
+            return alert(f"{len(decisions)} keputusan disimpan ({path.name}) dan dipakai untuk "
+                         "unggahan berikutnya dari kabupaten ini. Klik Periksa lagi.", "success")
+
+        return guarded(run)
+
+    @app.callback(Output(ids.UPLOAD_STATUS, "children"),
+                  Output(ids.STORE_DATASETS_VERSION, "data"),
+                  Output(ids.DATASET_PICKER, "value", allow_duplicate=True),
+                  Output(ids.STORE_UPLOAD, "data", allow_duplicate=True),
+                  Input(ids.UPLOAD_SAVE, "n_clicks"), State(ids.UPLOAD_NAME, "value"),
+                  State(ids.STORE_UPLOAD, "data"), State(roles, "id"), State(roles, "value"),
+                  State(ids.STORE_DATASETS_VERSION, "data"), prevent_initial_call=True)
+    def _save(_n, name, state, role_ids, role_values, version):
+        def save():
+            if not (name or "").strip():
+                raise InputError("isi nama dataset dulu")
+            reserved = [i for i in registry.ids() if registry.is_embedded(i)]
+            return save_dataset(datasets_root, name, data_dir=registry.data_dir, reserved=reserved,
+                                **_inputs(upload_dir, state, role_ids, role_values, crosswalk_dir))
+
+        result = guarded(save)
+        if not isinstance(result, str):
+            return result, no_update, no_update, no_update
+        folder = upload_folder(upload_dir, state)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)  # saved copies live in the dataset now
+        log.info("dataset %s saved", result)
+        return (alert(f"Dataset '{result}' tersimpan dan dipakai sekarang.", "success"),
+                (version or 0) + 1, result, None)
+
+
+

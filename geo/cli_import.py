@@ -1,0 +1,63 @@
+"""``lokus import``: save files as a named dataset, non-interactively (same rules as the app)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from geo.cli_eppgbm import default_boundaries
+from geo.dataset import MANIFEST, embedded_data_dir, load_folder, load_mapping
+from geo.datasets import district_crosswalk, save_dataset, user_datasets_dir
+
+__all__ = ["add_import", "cmd_import"]
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Validate, save, and print the join report of the saved dataset."""
+    mapping = load_mapping(Path(args.mapping)) if args.mapping else {}
+    data_dir = embedded_data_dir()
+    root = user_datasets_dir(args.state_dir)
+    embedded = {p.parent.name for p in data_dir.glob(f"*/{MANIFEST}")}
+    boundaries = Path(args.boundaries) if args.boundaries else default_boundaries()
+    crosswalk = Path(args.crosswalk) if args.crosswalk else None
+    if args.eppgbm and crosswalk is None and boundaries.is_file():
+        # the decisions saved in the app for this district, when there are any
+        crosswalk = district_crosswalk(root.parent / "crosswalks", boundaries,
+                                       boundary_columns=mapping.get("boundary_columns") or None)
+    dataset_id = save_dataset(
+        root, args.name, title=args.title or args.name, crosswalk=crosswalk,
+        boundaries=boundaries,
+        table=Path(args.table) if args.table else None,
+        eppgbm=Path(args.eppgbm) if args.eppgbm else None,
+        coverage=[Path(args.coverage)] if args.coverage else (),
+        boundary_columns=mapping.get("boundary_columns") or None,
+        table_columns=mapping.get("table_columns") or None,
+        data_dir=data_dir, reserved=sorted(embedded))
+    dataset = load_folder(root / dataset_id, data_dir=data_dir)
+    print(f"Dataset '{dataset_id}' tersimpan: {dataset.title} ({len(dataset.villages)} desa, "
+          f"tahun {', '.join(map(str, dataset.years))})")
+    for line in dataset.report.summary_lines():
+        print(f"- {line}")
+    for line in dataset.quality:
+        print(f"! {line}")
+    return 0
+
+
+def add_import(sub: argparse._SubParsersAction) -> None:
+    """``lokus import --name NAME [--boundaries PATH] (--table PATH | --eppgbm PATH) ...``."""
+    cmd = sub.add_parser("import", help="simpan batas desa + tabel sebagai dataset bernama")
+    cmd.add_argument("--name", required=True, help="nama dataset (menjadi id folder)")
+    cmd.add_argument("--title", help="judul yang ditampilkan (bawaan: nama)")
+    cmd.add_argument("--boundaries", help="batas desa (.zip shapefile, .geojson, .gpkg); "
+                     "bawaan: batas Sumedang tertanam")
+    source = cmd.add_mutually_exclusive_group(required=True)
+    source.add_argument("--table", help="tabel desa (.csv, .xlsx) dengan kode Kemendagri")
+    source.add_argument("--eppgbm", help="ekspor e-PPGBM (.csv, .xlsx): diagregasi per desa "
+                        "dan tahun lewat pencocokan nama")
+    cmd.add_argument("--crosswalk", help="keputusan pencocokan nama (.csv) untuk --eppgbm; bawaan: "
+                     "yang tersimpan untuk kabupaten ini di <state-dir>/crosswalks")
+    cmd.add_argument("--coverage", help="tabel cakupan intervensi (.csv, .xlsx), opsional")
+    cmd.add_argument("--mapping", help="JSON: {\"boundary_columns\": {...}, \"table_columns\": {...}}")
+    cmd.add_argument("--state-dir", help="folder kerja (bawaan: LOKUS_STATE_DIR atau var/); "
+                     "dataset disimpan di <state-dir>/datasets")
+    cmd.set_defaults(func=cmd_import)

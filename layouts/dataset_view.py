@@ -1,0 +1,53 @@
+"""What the page shows that depends on the dataset: map figure, picker options, defaults.
+
+Used by the layout (default dataset) and by the dataset-switch callback, so a switched
+dataset gets exactly what a fresh page would.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from geo.dataset import Dataset
+from geo.indicators import base_id
+from geo.mapdata import MapGeometry, fit_view
+from geo.scoring import PRESETS
+from layouts.mapfig import base_figure
+
+PREFERRED_INDICATORS = ("rasio_merah", "prevalensi", "merah", "stunting")
+
+
+def default_indicator(dataset: Dataset) -> str:
+    """The indicator shown first: a prevalence-type rate when there is one."""
+    available = [i.id for i in dataset.indicators]
+    return next((i for i in PREFERRED_INDICATORS if i in available), available[0])
+
+
+def map_figure(dataset: Dataset, geom: MapGeometry) -> go.Figure:
+    """The full map of a dataset (geometry included; values arrive by Patch)."""
+    return base_figure(geom, dataset.villages["nama"].tolist(),
+                       dataset.villages["nama_kec"].tolist(), fit_view(geom.total_bounds))
+
+
+def source_line(dataset: Dataset) -> str:
+    """Source line under the map."""
+    return f"Sumber: {dataset.attribution}" if dataset.attribution else f"Sumber: {dataset.title}"
+
+
+def preset_labels() -> dict[str, str]:
+    """Preset name → Indonesian label."""
+    return {name: p["label_id"] for name, p in PRESETS.items()}
+
+
+def scoring_choices(dataset: Dataset) -> list[tuple[str, str, str, str]]:
+    """Indicators a planner may score with in the latest year: (id, label, direction, sector)."""
+    tag = " · SINTETIS" if dataset.coverage_synthetic else ""
+    return [(i.id, i.label_id + (tag if dataset.indicator(base_id(i.id)).kind == "coverage" else ""),
+             i.direction, i.sector)
+            for i in dataset.scoring_indicators(dataset.years[-1])]
+
+
+def village_choices(dataset: Dataset) -> list[tuple[str, str]]:
+    """(code, "Desa — Kec. X") for pickers, sorted by kecamatan then village."""
+    v = dataset.villages.sort_values(["nama_kec", "nama"])
+    return [(c, f"{n} — Kec. {k}") for c, n, k in zip(v["kode"], v["nama"], v["nama_kec"], strict=True)]

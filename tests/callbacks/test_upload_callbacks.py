@@ -1,0 +1,176 @@
+"""Upload wizard and dataset switching glue, called as plain functions."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from callbacks.datasets import picker_options, switch_outputs
+from callbacks.upload import (
+    _inputs,
+    columns_step,
+    guarded,
+    overrides,
+    report,
+    store_file,
+    upload_folder,
+    upload_paths,
+)
+from geo.datasets import save_dataset, validate_dataset
+from geo.eppgbm import synthetic_export
+from geo.errors import InputError
+from geo.registry import Registry
+from tests.upload_files import write_kecamatan
+
+MB = 1024 * 1024
+
+
+def data_url(path: Path) -> str:
+    return "data:application/octet-stream;base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    return write_kecamatan(tmp_path / "in")
+
+
+def test_store_file_keeps_only_an_id_and_names(tmp_path: Path, files) -> None:
+    geojson, csv = files
+    up = tmp_path / "uploads"
+    state = store_file(up, None, "boundaries", data_url(geojson), "../../batas_wado.geojson", MB)
+    state = store_file(up, state, "table", data_url(csv), "tabel_wado.csv", MB)
+    assert set(state) == {"id", "boundaries", "table"}
+    assert state["boundaries"] == "batas_wado.geojson"  # no path parts survive
+    paths = upload_paths(up, state)
+    assert paths["table"].read_bytes() == csv.read_bytes()
+    assert paths["boundaries"].parent.parent == up / state["id"]
+    # an e-PPGBM export replaces the table (exactly one source of counts)
+    state = store_file(up, state, "eppgbm", data_url(csv), "ekspor.csv", MB)
+    assert "table" not in state and set(upload_paths(up, state)) == {"boundaries", "eppgbm"}
+
+
+def test_tampered_upload_id_is_ignored(tmp_path: Path) -> None:
+    up = tmp_path / "uploads"
+    assert upload_folder(up, {"id": "../../etc"}) is None
+    assert upload_paths(up, {"id": "../x", "table": "a.csv"}) == {}
+
+
+def test_size_and_extension_limits(tmp_path: Path, files) -> None:
+    geojson, csv = files
+    with pytest.raises(InputError, match="lebih besar dari batas"):
+        store_file(tmp_path, None, "boundaries", data_url(geojson), "b.geojson", 1000)
+    with pytest.raises(InputError, match=r"tidak didukung.*\.csv"):
+        store_file(tmp_path, None, "table", data_url(csv), "tabel.exe", MB)
+
+
+def test_columns_step_detects_and_overrides(tmp_path: Path, files) -> None:
+    geojson, csv = files
+    up = tmp_path / "uploads"
+    state = store_file(up, None, "boundaries", data_url(geojson), geojson.name, MB)
+    state = store_file(up, state, "table", data_url(csv), csv.name, MB)
+    columns, preview = columns_step(upload_paths(up, state))
+    assert len(columns) == 2 and len(preview) == 1
+    assert "32.11.01.2001" in str(preview[0])
+    role_ids = [{"file": "table", "role": "kode"}, {"file": "table", "role": "tahun"},
+                {"file": "boundaries", "role": "kode"}]
+    assert overrides(role_ids, ["kode", None, "kode"], "table") == {"kode": "kode"}
+    assert overrides(role_ids, [None, None, None], "table") is None
+    dataset = validate_dataset(tmp_path / "ds", **_inputs(up, state, role_ids, ["kode", "tahun", "kode"]))
+    assert "Data valid: 10 desa" in str(report(dataset))
+
+
+def test_bad_boundary_file_is_named(tmp_path: Path) -> None:
+    junk = tmp_path / "acak.geojson"
+    junk.write_bytes(bytes(range(256)) * 20)
+    state = store_file(tmp_path / "up", None, "boundaries", data_url(junk), junk.name, MB)
+    with pytest.raises(InputError, match=r"acak\.geojson"):
+        columns_step(upload_paths(tmp_path / "up", state))
+    message = guarded(lambda: _inputs(tmp_path / "up", state, [], []))
+    assert "tabel desa" in str(message)
+
+
+def test_eppgbm_upload_has_no_preview(tmp_path: Path, files) -> None:
+    geojson, csv = files
+    villages = pd.read_csv(csv, dtype=str).drop_duplicates("nama_desa")[["nama_kec", "nama_desa"]]
+    export = tmp_path / "ekspor.csv"
+    synthetic_export(300, seed=1, villages=villages, start=date(2024, 1, 1),
+                     months=2).to_csv(export, sep=";", index=False)
+    up = tmp_path / "uploads"
+    state = store_file(up, None, "boundaries", data_url(geojson), geojson.name, MB)
+    state = store_file(up, state, "eppgbm", data_url(export), export.name, MB)
+    _columns, preview = columns_step(upload_paths(up, state))
+    assert "SINTETIS" not in str(preview) and "privasi" in str(preview)
+    dataset = validate_dataset(tmp_path / "ds", **_inputs(up, state, [], []))
+    assert dataset.years == [2024]
+
+
+def test_switch_outputs_follow_the_dataset(tmp_path: Path, files, data_dir: Path) -> None:
+    geojson, csv = files
+    root = tmp_path / "datasets"
+    save_dataset(root, "Wado", boundaries=geojson, table=csv, data_dir=data_dir)
+    registry = Registry(data_dir, extra_roots=[root])
+    labels = {o["value"]: o["label"] for o in picker_options(registry)}
+    assert list(labels) == ["sumedang", "wado"] and labels["wado"] == "Wado (unggahan)"
+    out = switch_outputs(registry, "wado")
+    figure, kec_options = out[0], out[7]
+    assert len(figure.data[0].locations) == 10
+    assert [o["label"] for o in kec_options] == ["Wado"]
+    assert out[6] == 2021 and out[15] == {"in": {}, "out": {}} and out[17] is None
+    big = switch_outputs(registry, "sumedang")
+    assert len(big[0].data[0].locations) == 277
+
+
+def test_match_review_rows_and_decisions(tmp_path: Path, files) -> None:
+    from callbacks.upload import check_step, decisions_frame, review_rows
+    from geo.datasets import eppgbm_review, save_decisions
+    from layouts.upload import NOT_ON_MAP
+
+    geojson, csv = files
+    villages = pd.read_csv(csv, dtype=str).drop_duplicates("nama_desa")[["nama_kec", "nama_desa"]]
+    villages.loc[villages["nama_desa"] == "CIMUNGKAL", "nama_desa"] = "CIMUNGKL"
+    villages.loc[villages["nama_desa"] == "SUKAPURA", "nama_desa"] = "ANTAH BERANTAH"
+    export = tmp_path / "ekspor.csv"
+    synthetic_export(400, seed=2, villages=villages, start=date(2024, 1, 1),
+                     months=2).to_csv(export, sep=";", index=False)
+    up = tmp_path / "uploads"
+    state = store_file(up, None, "boundaries", data_url(geojson), geojson.name, MB)
+    state = store_file(up, state, "eppgbm", data_url(export), export.name, MB)
+    inputs = _inputs(up, state, [], [], tmp_path / "cw")
+    assert inputs["crosswalk"].name == "crosswalk_32.11.csv"
+
+    match, bnd = eppgbm_review(inputs["eppgbm"], inputs["boundaries"], crosswalk=inputs["crosswalk"])
+    rows = {r["desa"]: r for r in review_rows(match, bnd)}
+    assert set(rows) == {"CIMUNGKL", "ANTAH BERANTAH"}
+    fuzzy = rows["CIMUNGKL"]
+    assert fuzzy["options"][0]["value"] == "32.11.01.2001"  # best candidate first
+    assert len(fuzzy["options"]) == 11  # the 10 villages of Wado + "not on the map"
+    assert fuzzy["options"][-1]["value"] == NOT_ON_MAP
+
+    pick_ids = [{"kec": r["kecamatan"] or "", "desa": d} for d, r in rows.items()]
+    picks = ["32.11.01.2001" if d == "CIMUNGKL" else NOT_ON_MAP for d in rows]
+    decisions = decisions_frame(pick_ids, picks)
+    assert decisions["kode"].isna().sum() == 1
+    save_decisions(match, decisions, inputs["crosswalk"], decided_by="uji")
+    outcome, review = check_step({**inputs, "root": tmp_path / "ds", "data_dir": None})
+    assert "Data valid" in str(outcome)
+    assert "Tidak ada pasangan yang perlu diperiksa" in str(review)
+
+
+def test_zipped_shapefile_columns(tmp_path: Path, files) -> None:
+    import zipfile
+
+    import geopandas as gpd
+
+    from callbacks.upload import boundary_fields
+
+    geojson, _csv = files
+    gpd.read_file(geojson).to_file(tmp_path / "desa.shp")
+    with zipfile.ZipFile(tmp_path / "desa.zip", "w") as archive:
+        for part in tmp_path.glob("desa.*"):
+            if part.suffix != ".zip":
+                archive.write(part, part.name)
+    assert {"kode", "nama", "nama_kec"} <= set(boundary_fields(tmp_path / "desa.zip"))

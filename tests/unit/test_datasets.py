@@ -1,0 +1,203 @@
+"""Saving, listing and deleting user datasets; the registry over several roots."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo.datasets import (
+    EPPGBM_TABLE,
+    check_id,
+    delete_dataset,
+    list_datasets,
+    safe_id,
+    save_dataset,
+    validate_dataset,
+)
+from geo.eppgbm import synthetic_export
+from geo.errors import InputError
+from geo.registry import Registry
+from tests.upload_files import write_kecamatan
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    return write_kecamatan(tmp_path / "in")
+
+
+def _leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir()) if root.exists() else []
+
+
+def test_safe_id_and_check_id() -> None:
+    assert safe_id("Kab. Garut 2024 / revisi") == "kab-garut-2024-revisi"
+    assert safe_id("../..") == "dataset"
+    assert check_id("garut-2024") == "garut-2024"
+    for bad in ("../sumedang", "a/b", "..", ".tmp-x", "", "A B", None, "x" * 80):
+        with pytest.raises(InputError):
+            check_id(bad)
+
+
+def test_save_list_load_delete(tmp_path: Path, files, data_dir: Path) -> None:
+    geojson, csv = files
+    root = tmp_path / "datasets"
+    dataset_id = save_dataset(root, "Wado uji", boundaries=geojson, table=csv, data_dir=data_dir)
+    assert dataset_id == "wado-uji"
+    assert _leftovers(root) == ["wado-uji"]  # no staging folder left
+    [info] = list_datasets(root)
+    assert (info.id, info.title) == ("wado-uji", "Wado uji")
+
+    registry = Registry(data_dir, extra_roots=[root])
+    assert registry.ids() == ["sumedang", "wado-uji"]
+    dataset = registry.get("wado-uji")
+    assert len(dataset.villages) == 10
+    assert dataset.years == [2019, 2020, 2021]
+    assert not registry.is_embedded("wado-uji") and registry.is_embedded("sumedang")
+
+    delete_dataset(root, "wado-uji")
+    assert list_datasets(root) == [] and _leftovers(root) == []
+    assert registry.ids() == ["sumedang"]
+    with pytest.raises(InputError, match="tidak ditemukan"):
+        registry.get("wado-uji")
+
+
+def test_name_taken_and_reserved(tmp_path: Path, files, data_dir: Path) -> None:
+    geojson, csv = files
+    root = tmp_path / "datasets"
+    save_dataset(root, "wado", boundaries=geojson, table=csv, data_dir=data_dir)
+    with pytest.raises(InputError, match="sudah dipakai"):
+        save_dataset(root, "WADO", boundaries=geojson, table=csv, data_dir=data_dir)
+    with pytest.raises(InputError, match="sudah dipakai"):
+        save_dataset(root, "Sumedang", boundaries=geojson, table=csv, data_dir=data_dir)
+    assert _leftovers(root) == ["wado"]
+
+
+def test_failed_validation_leaves_nothing(tmp_path: Path, files, data_dir: Path) -> None:
+    geojson, _csv = files
+    bad = tmp_path / "in" / "tabel_rusak.csv"
+    bad.write_text("kode,tahun,balita_diukur\n32.11.01.2001,2024,abc\n", encoding="utf-8")
+    root = tmp_path / "datasets"
+    with pytest.raises(InputError) as err:
+        save_dataset(root, "rusak", boundaries=geojson, table=bad, data_dir=data_dir)
+    assert "tabel_rusak.csv" in str(err.value) and "balita_diukur" in str(err.value)
+    assert _leftovers(root) == []
+
+    junk = tmp_path / "in" / "acak.geojson"
+    junk.write_bytes(bytes(range(256)) * 10)
+    with pytest.raises(InputError, match=r"acak\.geojson"):
+        save_dataset(root, "acak", boundaries=junk, table=_csv, data_dir=data_dir)
+    assert _leftovers(root) == []
+
+
+def test_validate_keeps_nothing(tmp_path: Path, files, data_dir: Path) -> None:
+    geojson, csv = files
+    root = tmp_path / "datasets"
+    dataset = validate_dataset(root, boundaries=geojson, table=csv, data_dir=data_dir)
+    assert dataset.report.summary_lines()
+    assert _leftovers(root) == []
+
+
+def test_column_overrides_are_stored(tmp_path: Path, files, data_dir: Path) -> None:
+    geojson, csv = files
+    table = pd.read_csv(csv, dtype=str).rename(columns={"kode": "KODE_WIL", "tahun": "thn"})
+    renamed = tmp_path / "in" / "tabel_nama_lain.csv"
+    table.to_csv(renamed, index=False)
+    root = tmp_path / "datasets"
+    with pytest.raises(InputError):
+        validate_dataset(root, boundaries=geojson, table=renamed, data_dir=data_dir)
+    dataset_id = save_dataset(root, "lain", boundaries=geojson, table=renamed, data_dir=data_dir,
+                              table_columns={"kode": "KODE_WIL", "tahun": "thn"})
+    registry = Registry(data_dir, extra_roots=[root])
+    assert registry.get(dataset_id).years == [2019, 2020, 2021]
+
+
+def test_delete_refuses_default_and_traversal(tmp_path: Path, data_dir: Path) -> None:
+    root = tmp_path / "datasets"
+    root.mkdir()
+    with pytest.raises(InputError, match="bawaan"):
+        delete_dataset(root, "sumedang")
+    with pytest.raises(InputError, match="tidak sah"):
+        delete_dataset(root, "../sumedang")
+    (tmp_path / "victim").mkdir()
+    (tmp_path / "victim" / "dataset.json").write_text("{}")
+    with pytest.raises(InputError):
+        delete_dataset(root, "../victim")
+    with pytest.raises(InputError, match="tidak ditemukan"):
+        delete_dataset(root, "tidak-ada")
+    assert (tmp_path / "victim" / "dataset.json").exists()
+    assert (data_dir / "sumedang" / "dataset.json").exists()
+
+
+def test_eppgbm_export_becomes_village_table(tmp_path: Path, files, data_dir: Path) -> None:
+    geojson, csv = files
+    villages = pd.read_csv(csv, dtype=str).drop_duplicates("nama_desa")[["nama_kec", "nama_desa"]]
+    export = synthetic_export(400, seed=3, villages=villages, start=date(2024, 1, 1), months=3)
+    path = tmp_path / "in" / "ekspor.csv"
+    export.to_csv(path, sep=";", index=False)
+    root = tmp_path / "datasets"
+    dataset_id = save_dataset(root, "wado eppgbm", boundaries=geojson, eppgbm=path,
+                              data_dir=data_dir)
+    saved = (root / dataset_id / EPPGBM_TABLE).read_text(encoding="utf-8-sig")
+    assert "SINTETIS" not in saved and "NIK" not in saved.upper()  # no names, no NIK
+    assert not (root / dataset_id / "ekspor.csv").exists()  # child records not kept
+    dataset = Registry(data_dir, extra_roots=[root]).get(dataset_id)
+    assert dataset.years == [2024]
+    assert "prevalensi" in {i.id for i in dataset.indicators}
+
+
+def test_table_or_eppgbm_exactly_one(tmp_path: Path, files, data_dir: Path) -> None:
+    geojson, csv = files
+    with pytest.raises(InputError, match="tepat satu"):
+        save_dataset(tmp_path / "d", "x", boundaries=geojson, data_dir=data_dir)
+    with pytest.raises(InputError, match="tepat satu"):
+        save_dataset(tmp_path / "d", "x", boundaries=geojson, table=csv, eppgbm=csv,
+                     data_dir=data_dir)
+
+
+def test_registry_sees_replaced_folder(tmp_path: Path, files, data_dir: Path) -> None:
+    geojson, csv = files
+    root = tmp_path / "datasets"
+    registry = Registry(data_dir, extra_roots=[root])
+    save_dataset(root, "x", boundaries=geojson, table=csv, data_dir=data_dir)
+    first = registry.get("x")
+    delete_dataset(root, "x")
+    table = pd.read_csv(csv, dtype=str)
+    table[table["tahun"] == "2020"].to_csv(csv, index=False)
+    save_dataset(root, "x", boundaries=geojson, table=csv, data_dir=data_dir)
+    assert first.years == [2019, 2020, 2021]
+    assert registry.get("x").years == [2020]
+
+
+def test_match_review_decisions_are_reused(tmp_path: Path, files, data_dir: Path) -> None:
+    from geo.datasets import district_crosswalk, eppgbm_review, save_decisions
+
+    geojson, csv = files
+    villages = pd.read_csv(csv, dtype=str).drop_duplicates("nama_desa")[["nama_kec", "nama_desa"]]
+    villages.loc[villages["nama_desa"] == "CIMUNGKAL", "nama_desa"] = "CIMUNGKL"  # typo
+    villages.loc[villages["nama_desa"] == "SUKAPURA", "nama_desa"] = "ANTAH BERANTAH"
+    export = tmp_path / "ekspor.csv"
+    synthetic_export(500, seed=5, villages=villages, start=date(2024, 1, 1),
+                     months=2).to_csv(export, sep=";", index=False)
+    path = district_crosswalk(tmp_path / "cw", geojson)
+    assert path is not None and path.name == "crosswalk_32.11.csv"
+
+    match, bnd = eppgbm_review(export, geojson, crosswalk=path)
+    review = match.review_table()
+    assert set(review["desa"]) == {"CIMUNGKL", "ANTAH BERANTAH"}
+    assert len(bnd) == 10
+    decisions = pd.DataFrame({"kecamatan": review["kecamatan"], "desa": review["desa"],
+                              "kode": ["32.11.01.2011" if d == "ANTAH BERANTAH" else "32.11.01.2001"
+                                       for d in review["desa"]]})
+    save_decisions(match, decisions, path, decided_by="uji")
+    again, _ = eppgbm_review(export, geojson, crosswalk=path)
+    assert again.review_table().empty
+    assert set(again.pairs.loc[again.pairs["status"] == "crosswalk", "desa"]) == {
+        "CIMUNGKL", "ANTAH BERANTAH"}
+    # the saved decisions are used when saving the dataset: all 10 villages have data
+    dataset_id = save_dataset(tmp_path / "ds", "w", boundaries=geojson, eppgbm=export,
+                              data_dir=data_dir, crosswalk=path)
+    table = pd.read_csv(tmp_path / "ds" / dataset_id / EPPGBM_TABLE, dtype=str)
+    assert table["kode"].nunique() == 10
