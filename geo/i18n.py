@@ -1,8 +1,9 @@
 """Translation catalogue and number formats: Bahasa Indonesia first, English second.
 
-Every visible string lives in ``geo/resources/i18n/<lang>.json`` under a dotted key
-(``"tab.table"``); :func:`t` looks it up and fills ``{placeholders}``. Both catalogues
-must hold the same keys (a test checks this), so a missing translation is a failing test,
+Every visible string lives in ``geo/resources/i18n/<lang>/<area>.json`` under a dotted
+key (``"tab.table"``); the files of a language are merged (a key may appear in only one)
+and :func:`t` looks it up and fills ``{placeholders}``. Both languages must hold the same
+keys (a test checks this), so a missing translation is a failing test,
 not an English word in an Indonesian meeting. Pure Python: usable by the exports and the
 command line as well as the pages.
 """
@@ -25,8 +26,21 @@ _DIR = Path(__file__).parent / "resources" / "i18n"
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    """Key → text of one language (read once per process)."""
-    return json.loads((_DIR / f"{lang_of(lang)}.json").read_text(encoding="utf-8"))
+    """Key → text of one language (read once per process).
+
+    Raises
+    ------
+    ValueError
+        A key defined in two files of the language.
+    """
+    merged: dict[str, str] = {}
+    for path in sorted((_DIR / lang_of(lang)).glob("*.json")):
+        part = json.loads(path.read_text(encoding="utf-8"))
+        twice = sorted(set(part) & set(merged))
+        if twice:
+            raise ValueError(f"{path.name}: keys defined twice: {twice[:5]}")
+        merged.update(part)
+    return merged
 
 
 def lang_of(value: object) -> str:
