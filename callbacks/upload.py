@@ -22,7 +22,7 @@ from dash.exceptions import PreventUpdate
 from geo.dataset import Dataset
 from geo.datasets import (
     district_crosswalk,
-    eppgbm_review,
+    name_review,
     save_dataset,
     save_decisions,
     validate_dataset,
@@ -160,19 +160,13 @@ def _inputs(upload_dir: Path, state: dict | None, role_ids: list[dict], role_val
     if "table" not in paths and "eppgbm" not in paths:
         raise InputError("unggah dulu tabel desa atau ekspor e-PPGBM")
     boundary_columns = overrides(role_ids, role_values, "boundaries")
+    # decisions of earlier uploads of the same district (used when names must be matched)
     crosswalk = (district_crosswalk(crosswalk_dir, paths["boundaries"], boundary_columns=boundary_columns)
-                 if crosswalk_dir and "eppgbm" in paths else None)
+                 if crosswalk_dir else None)
     return {"boundaries": paths["boundaries"], "table": paths.get("table"),
             "eppgbm": paths.get("eppgbm"), "crosswalk": crosswalk,
             "boundary_columns": boundary_columns,
             "table_columns": overrides(role_ids, role_values, "table")}
-
-
-def _review(inputs: dict) -> NameMatch:
-    match, _ = eppgbm_review(inputs["eppgbm"], inputs["boundaries"],
-                             boundary_columns=inputs["boundary_columns"],
-                             crosswalk=inputs["crosswalk"])
-    return match
 
 
 def review_rows(match: NameMatch, villages: pd.DataFrame) -> list[dict]:
@@ -210,12 +204,12 @@ def decisions_frame(pick_ids: list[dict], pick_values: list) -> pd.DataFrame:
 
 
 def check_step(inputs: dict) -> tuple[list, list | None]:
-    """Report of the check (or the error) and, for an e-PPGBM export, the match review."""
+    """Report of the check (or the error) and, when villages were matched by name (e-PPGBM
+    export, or a table with BPS codes or none), the match review."""
     review = None
-    if inputs["eppgbm"] is not None:
-        match, villages = eppgbm_review(inputs["eppgbm"], inputs["boundaries"],
-                                        boundary_columns=inputs["boundary_columns"],
-                                        crosswalk=inputs["crosswalk"])
+    found = name_review(**inputs)
+    if found is not None:
+        match, villages = found
         review = match_rows(match.summary_lines(), review_rows(match, villages))
     outcome = guarded(lambda: report(validate_dataset(**inputs)))
     return outcome, review
@@ -308,10 +302,11 @@ def register(app: Dash, registry: Registry, *, upload_dir: Path, datasets_root: 
             if decisions.empty:
                 raise InputError("belum ada desa yang dipilih")
             inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir)
-            if inputs["eppgbm"] is None or inputs["crosswalk"] is None:
-                raise InputError("pencocokan nama hanya untuk ekspor e-PPGBM dengan batas berkode "
-                                 "Kemendagri")
-            path = save_decisions(_review(inputs), decisions, inputs["crosswalk"],
+            found = name_review(**inputs, root=datasets_root, data_dir=registry.data_dir)
+            if found is None or inputs["crosswalk"] is None:
+                raise InputError("tidak ada pencocokan nama untuk disimpan (tabel memakai kode "
+                                 "Kemendagri, atau batas desa tanpa kode Kemendagri)")
+            path = save_decisions(found[0], decisions, inputs["crosswalk"],
                                   decided_by="perencana (aplikasi)")
             return alert(f"{len(decisions)} keputusan disimpan ({path.name}) dan dipakai untuk "
                          "unggahan berikutnya dari kabupaten ini. Klik Periksa lagi.", "success")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -45,6 +45,7 @@ from geo.indicators import (
     is_delta,
 )
 from geo.join import JoinReport, join_table
+from geo.matching import NameMatch, load_crosswalk, match_names, name_matching_reason
 from geo.readers import BoundaryFile, read_boundaries, read_table, to_number
 from geo.schema import MEASURE_ROLES, TABLE_ROLES, detect_columns, normalise_name
 
@@ -109,6 +110,9 @@ class Dataset:
         Join report of each coverage table (same order).
     coverage_notes
         What was detected per column (percent vs share, ignored columns).
+    name_match
+        How the table's villages were matched by name when it had no usable Kemendagri
+        codes (BPS codes, none, or mangled); None when its codes were joined directly.
     """
 
     id: str
@@ -126,6 +130,7 @@ class Dataset:
     coverage_sources: tuple[CoverageSpec, ...] = ()
     coverage_reports: tuple[JoinReport, ...] = ()
     coverage_notes: tuple[str, ...] = ()
+    name_match: NameMatch | None = None
 
     @property
     def coverage_report(self) -> JoinReport | None:
@@ -410,10 +415,15 @@ def load_dataset(
     caveats: tuple[str, ...] = (),
     synthetic: bool = False,
     coverage: Sequence[CoverageSpec] = (),
+    crosswalk: pd.DataFrame | None = None,
 ) -> Dataset:
     """Read, validate and join a boundary file, a table and coverage tables into a :class:`Dataset`.
 
-    A synthetic coverage table adds a caveat saying so (shown wherever caveats are).
+    A synthetic coverage table adds a caveat saying so (shown wherever caveats are). A table
+    without usable Kemendagri codes (BPS codes, none, or mangled beyond repair) is matched
+    by (kecamatan, desa) names within the kecamatan (:func:`geo.matching.match_names`),
+    with the planner's saved decisions (``crosswalk``) applied first; rows left unmatched
+    are reported, never guessed.
 
     Raises
     ------
@@ -437,13 +447,12 @@ def load_dataset(
     raw = read_table(table)
     columns = detect_columns([c for c in raw.columns if c != "_row"], TABLE_ROLES,
                              table_columns, file=table.name)
-    if "kode" not in columns:
-        hint = " (ada kolom kode BPS; cocokkan lewat nama desa)" if "kode_bps" in columns else ""
-        raise InputError("tidak ada kolom kode desa Kemendagri" + hint, file=table.name)
     if not set(columns) & set(MEASURE_ROLES):
         raise InputError("tidak ada kolom jumlah yang dikenali (mis. balita_diukur, stunting, "
                          "merah, ibu_hamil_kek)", file=table.name)
-    raw["kode"] = normalise_codes(raw[columns["kode"]])
+    name_match = _match_by_name(raw, columns, villages, crosswalk, file=table.name)
+    raw["kode"] = (normalise_codes(raw[columns["kode"]]) if name_match is None
+                   else name_match.kode.to_numpy())
     if "nama_desa" in columns:
         raw["nama_desa"] = raw[columns["nama_desa"]]
     measures = _measures(raw, columns, table.name)
@@ -455,6 +464,8 @@ def load_dataset(
         measures["nama_desa"] = raw["nama_desa"]
     matched, report = join_table(villages, measures, table_file=table.name,
                                  boundary_file=boundaries.name)
+    if name_match is not None:
+        report = replace(report, name_matching=name_match.summary_lines())
     fields = [c for c in matched.columns if c in MEASURE_ROLES]
     measures = derive_fields(matched[["kode", "tahun", *fields]].reset_index(drop=True))
 
@@ -482,7 +493,26 @@ def load_dataset(
         coverage_sources=tuple(coverage),
         coverage_reports=tuple(reports),
         coverage_notes=tuple(notes),
+        name_match=name_match,
     )
+
+
+def _match_by_name(raw: pd.DataFrame, columns: dict[str, str], villages: pd.DataFrame,
+                   crosswalk: pd.DataFrame | None, *, file: str) -> NameMatch | None:
+    """Name match of the table's rows when its codes are unusable; None when they are usable."""
+    probe = columns.get("kode") or columns.get("kode_bps")
+    reason = name_matching_reason(raw[probe] if probe else None, villages["kode"].tolist())
+    if reason is None and "kode" in columns:
+        return None
+    if reason is None:  # a "BPS" column that holds Kemendagri codes: still not joined by code
+        reason = name_matching_reason(None)
+    if "nama_desa" not in columns:
+        raise InputError("tidak ada kolom kode desa Kemendagri yang dapat dipakai, dan tidak ada "
+                         "kolom nama desa untuk mencocokkan lewat nama", file=file,
+                         column=probe)
+    kec = raw[columns["nama_kec"]] if "nama_kec" in columns else None
+    return match_names(kec, raw[columns["nama_desa"]], villages[["kode", "nama", "nama_kec"]],
+                       crosswalk=crosswalk, reason=reason)
 
 
 def load_folder(folder: Path, *, data_dir: Path | None = None) -> Dataset:
@@ -500,6 +530,7 @@ def load_folder(folder: Path, *, data_dir: Path | None = None) -> Dataset:
         caveats=tuple(meta.get("caveats", ())),
         synthetic=bool(meta.get("synthetic", False)),
         coverage=coverage_specs(meta, folder),
+        crosswalk=load_crosswalk(folder / meta["crosswalk"]) if meta.get("crosswalk") else None,
     )
 
 

@@ -44,8 +44,8 @@ __all__ = [
     "check_id",
     "delete_dataset",
     "district_crosswalk",
-    "eppgbm_review",
     "list_datasets",
+    "name_review",
     "safe_id",
     "save_dataset",
     "save_decisions",
@@ -56,6 +56,8 @@ __all__ = [
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 #: Name of the per-village table written from an e-PPGBM export (counts only: no names/NIK).
 EPPGBM_TABLE = "eppgbm_prevalensi_desa.csv"
+#: The name-matching decisions a dataset's table was joined with (tables without codes).
+CROSSWALK_FILE = "crosswalk.csv"
 _EPPGBM_COLUMNS = ("kode", "tahun", "anak_diukur", "pendek", "sangat_pendek", "stunting")
 
 
@@ -142,6 +144,10 @@ def _staged(root: Path, *, boundaries: Path, table: Path | None, eppgbm: Path | 
             manifest["table"] = _copy(Path(table), folder)
             if table_columns:
                 manifest["table_columns"] = dict(table_columns)
+            if crosswalk is not None and Path(crosswalk).is_file():
+                # the dataset keeps the decisions it was joined with: reloads are reproducible
+                shutil.copyfile(crosswalk, folder / CROSSWALK_FILE)
+                manifest["crosswalk"] = CROSSWALK_FILE
         specs = [c if isinstance(c, CoverageSpec) else CoverageSpec(Path(c)) for c in coverage]
         manifest["coverage"] = [{"file": _copy(Path(s.file), folder), "year": s.year,
                                  "synthetic": s.synthetic, "title": s.title} for s in specs]
@@ -271,15 +277,25 @@ def district_crosswalk(crosswalk_dir: Path, boundaries: Path, *,
     return crosswalk_path(crosswalk_dir, kab.mode().iloc[0]) if len(kab) else None
 
 
-def eppgbm_review(export: Path, boundaries: Path, *, boundary_columns: dict[str, str] | None = None,
-                  crosswalk: Path | None = None) -> tuple[NameMatch, pd.DataFrame]:
-    """Name match of an e-PPGBM export against the boundaries (earlier decisions applied),
-    and the boundary villages (``kode``, ``nama``, ``nama_kec``) to pick corrections from."""
-    records = read_eppgbm(export)
-    gdf = read_boundaries(boundaries, overrides=boundary_columns).gdf
+def name_review(root: Path, *, boundaries: Path, table: Path | None = None,
+                eppgbm: Path | None = None, boundary_columns: dict[str, str] | None = None,
+                table_columns: dict[str, str] | None = None, crosswalk: Path | None = None,
+                data_dir: Path | None = None, **_: object) -> tuple[NameMatch, pd.DataFrame] | None:
+    """Name match of the upload (earlier decisions applied) and the boundary villages
+    (``kode``, ``nama``, ``nama_kec``) to pick corrections from; None when the table's
+    Kemendagri codes are joined directly. Takes the same arguments as :func:`validate_dataset`.
+    """
     known = load_crosswalk(crosswalk) if crosswalk and Path(crosswalk).is_file() else None
-    villages = pd.DataFrame(gdf[["kode", "nama", "nama_kec"]])
-    return match_villages(records, gdf, crosswalk=known), villages
+    if eppgbm is not None:
+        gdf = read_boundaries(boundaries, overrides=boundary_columns).gdf
+        match = match_villages(read_eppgbm(eppgbm), gdf, crosswalk=known)
+        return match, pd.DataFrame(gdf[["kode", "nama", "nama_kec"]])
+    dataset = validate_dataset(root, boundaries=boundaries, table=table,
+                               boundary_columns=boundary_columns, table_columns=table_columns,
+                               data_dir=data_dir, crosswalk=crosswalk)
+    if dataset.name_match is None:
+        return None
+    return dataset.name_match, pd.DataFrame(dataset.villages[["kode", "nama", "nama_kec"]])
 
 
 def save_decisions(match: NameMatch, decisions: pd.DataFrame, path: Path, *,

@@ -14,7 +14,7 @@ this order:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -75,6 +75,9 @@ class JoinReport:
         Rows with an empty or invalid code: ``row``, ``nama_desa`` (and ``kode_bps_raw``).
     per_year
         Per ``tahun``: ``tahun``, ``rows``, ``matched_villages``, ``share`` (of polygons).
+    name_matching
+        How rows without usable Kemendagri codes were matched by name (sentences); empty
+        when the table's codes were used.
     """
 
     table_file: str
@@ -89,6 +92,7 @@ class JoinReport:
     boundary_duplicates: list[str]
     invalid_codes: list[dict[str, Any]]
     per_year: list[dict[str, Any]]
+    name_matching: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable counts, per-year coverage and up to 20 examples per list."""
@@ -110,11 +114,13 @@ class JoinReport:
             "duplicates": self.duplicates[:MAX_EXAMPLES],
             "invalid_codes": self.invalid_codes[:MAX_EXAMPLES],
             "boundary_duplicates": self.boundary_duplicates[:MAX_EXAMPLES],
+            "name_matching": self.name_matching,
         }
 
     def summary_lines(self) -> list[str]:
         """Short sentences in Bahasa Indonesia for a UI panel or the CLI."""
-        lines = [f"{self.n_matched} dari {self.n_polygons} poligon desa mendapat data."]
+        lines = [*self.name_matching,
+                 f"{self.n_matched} dari {self.n_polygons} poligon desa mendapat data."]
         if self.polygons_without_data:
             names = (f"{p['nama'] or p['kode']} ({p['kode']})" for p in self.polygons_without_data)
             lines.append(

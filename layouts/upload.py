@@ -68,7 +68,7 @@ def upload_panel(max_bytes: int) -> html.Div:
         dcc.Loading(html.Div(id=ids.UPLOAD_REPORT, className="small mt-2", role="status"),
                     type="default", delay_show=300),
         html.Div([
-            html.H6("Pencocokan nama desa (e-PPGBM)", className="mt-2"),
+            html.H6("Pencocokan nama desa", className="mt-2"),
             html.Div(id=ids.MATCH_ROWS),
             dbc.Button("Simpan keputusan pencocokan", id=ids.MATCH_SAVE, color="primary",
                        outline=True, size="sm", className="mt-1"),

@@ -126,7 +126,7 @@ def test_switch_outputs_follow_the_dataset(tmp_path: Path, files, data_dir: Path
 
 def test_match_review_rows_and_decisions(tmp_path: Path, files) -> None:
     from callbacks.upload import check_step, decisions_frame, review_rows
-    from geo.datasets import eppgbm_review, save_decisions
+    from geo.datasets import name_review, save_decisions
     from layouts.upload import NOT_ON_MAP
 
     geojson, csv = files
@@ -142,7 +142,7 @@ def test_match_review_rows_and_decisions(tmp_path: Path, files) -> None:
     inputs = _inputs(up, state, [], [], tmp_path / "cw")
     assert inputs["crosswalk"].name == "crosswalk_32.11.csv"
 
-    match, bnd = eppgbm_review(inputs["eppgbm"], inputs["boundaries"], crosswalk=inputs["crosswalk"])
+    match, bnd = name_review(tmp_path / "d", **inputs)
     rows = {r["desa"]: r for r in review_rows(match, bnd)}
     assert set(rows) == {"CIMUNGKL", "ANTAH BERANTAH"}
     fuzzy = rows["CIMUNGKL"]

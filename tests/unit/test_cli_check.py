@@ -56,9 +56,10 @@ def test_mapping_file_overrides_column_detection(tmp_path, capsys):
     table = pd.read_csv(TABLE, dtype=str).rename(columns={"kode": "id_wilayah", "tahun": "periode_x"})
     path = tmp_path / "renamed.csv"
     table.to_csv(path, index=False)
-    # without a mapping the code column is not found: a clear one-line error
+    # without a mapping the year column is not found (villages would be matched by name
+    # through the BPS code column): a clear one-line error
     assert main(["check", "--table", str(path)]) == 2
-    assert "kode desa" in capsys.readouterr().err
+    assert "kolom tahun" in capsys.readouterr().err
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps({"table_columns": {"kode": "id_wilayah", "tahun": "periode_x"}}))
     assert main(["check", "--table", str(path), "--mapping", str(mapping), "--json"]) == 0

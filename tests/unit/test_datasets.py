@@ -172,7 +172,7 @@ def test_registry_sees_replaced_folder(tmp_path: Path, files, data_dir: Path) ->
 
 
 def test_match_review_decisions_are_reused(tmp_path: Path, files, data_dir: Path) -> None:
-    from geo.datasets import district_crosswalk, eppgbm_review, save_decisions
+    from geo.datasets import district_crosswalk, name_review, save_decisions
 
     geojson, csv = files
     villages = pd.read_csv(csv, dtype=str).drop_duplicates("nama_desa")[["nama_kec", "nama_desa"]]
@@ -184,7 +184,7 @@ def test_match_review_decisions_are_reused(tmp_path: Path, files, data_dir: Path
     path = district_crosswalk(tmp_path / "cw", geojson)
     assert path is not None and path.name == "crosswalk_32.11.csv"
 
-    match, bnd = eppgbm_review(export, geojson, crosswalk=path)
+    match, bnd = name_review(tmp_path / "d", boundaries=geojson, eppgbm=export, crosswalk=path)
     review = match.review_table()
     assert set(review["desa"]) == {"CIMUNGKL", "ANTAH BERANTAH"}
     assert len(bnd) == 10
@@ -192,7 +192,7 @@ def test_match_review_decisions_are_reused(tmp_path: Path, files, data_dir: Path
                               "kode": ["32.11.01.2011" if d == "ANTAH BERANTAH" else "32.11.01.2001"
                                        for d in review["desa"]]})
     save_decisions(match, decisions, path, decided_by="uji")
-    again, _ = eppgbm_review(export, geojson, crosswalk=path)
+    again, _ = name_review(tmp_path / "d", boundaries=geojson, eppgbm=export, crosswalk=path)
     assert again.review_table().empty
     assert set(again.pairs.loc[again.pairs["status"] == "crosswalk", "desa"]) == {
         "CIMUNGKL", "ANTAH BERANTAH"}
@@ -201,3 +201,61 @@ def test_match_review_decisions_are_reused(tmp_path: Path, files, data_dir: Path
                               data_dir=data_dir, crosswalk=path)
     table = pd.read_csv(tmp_path / "ds" / dataset_id / EPPGBM_TABLE, dtype=str)
     assert table["kode"].nunique() == 10
+
+
+def test_table_with_bps_codes_is_matched_by_name_and_reviewed(tmp_path: Path, files,
+                                                              data_dir: Path) -> None:
+    from geo.datasets import CROSSWALK_FILE, district_crosswalk, name_review, save_decisions
+
+    geojson, csv = files
+    table = pd.read_csv(csv, dtype=str).drop(columns=["kode"])  # only BPS codes left
+    table.loc[table["nama_desa"] == "CIMUNGKAL", "nama_desa"] = "Desa Cimungkl"  # typo + prefix
+    table.loc[table["nama_desa"] == "SUKAPURA", "nama_desa"] = "ANTAH BERANTAH"
+    bps = tmp_path / "bps.csv"
+    table.to_csv(bps, index=False)
+    root = tmp_path / "d"
+
+    dataset = validate_dataset(root, boundaries=geojson, table=bps, data_dir=data_dir)
+    assert dataset.name_match is not None
+    lines = dataset.report.summary_lines()
+    assert "kode BPS" in lines[0]
+    statuses = dict(zip(dataset.name_match.pairs["desa"], dataset.name_match.pairs["status"],
+                        strict=True))
+    assert statuses["Desa Cimungkl"] == "fuzzy" and statuses["ANTAH BERANTAH"] == "unmatched"
+    assert statuses["WADO"] == "exact"
+    # the unmatched village is reported, not guessed: Sukapura's polygon has no data
+    assert "32.11.01.2011" in {p["kode"] for p in dataset.report.polygons_without_data}
+
+    path = district_crosswalk(tmp_path / "cw", geojson)
+    match, _ = name_review(root, boundaries=geojson, table=bps, data_dir=data_dir,
+                                  crosswalk=path)
+    decisions = pd.DataFrame({"kecamatan": ["WADO"], "desa": ["ANTAH BERANTAH"],
+                              "kode": ["32.11.01.2011"]})
+    save_decisions(match, decisions, path, decided_by="uji")
+    dataset_id = save_dataset(root, "bps nama", boundaries=geojson, table=bps, data_dir=data_dir,
+                              crosswalk=path)
+    saved = Registry(data_dir, extra_roots=[root]).get(dataset_id)
+    assert (root / dataset_id / CROSSWALK_FILE).is_file()  # reloads use the same decisions
+    assert saved.report.n_matched == 10
+    pairs = saved.name_match.pairs.set_index("desa")
+    assert pairs.loc["ANTAH BERANTAH", "kode"] == "32.11.01.2011"
+    assert pairs.loc["ANTAH BERANTAH", "status"] == "crosswalk"
+
+
+def test_table_with_codes_is_not_name_matched(tmp_path: Path, files, data_dir: Path) -> None:
+    from geo.datasets import name_review
+
+    geojson, csv = files
+    assert validate_dataset(tmp_path / "d", boundaries=geojson, table=csv,
+                            data_dir=data_dir).name_match is None
+    assert name_review(tmp_path / "d", boundaries=geojson, table=csv, data_dir=data_dir) is None
+
+
+def test_table_without_codes_or_names_is_rejected(tmp_path: Path, files, data_dir: Path) -> None:
+    geojson, csv = files
+    bare = tmp_path / "bare.csv"
+    pd.read_csv(csv, dtype=str).drop(columns=["kode", "nama_desa"]).to_csv(bare, index=False)
+    with pytest.raises(InputError, match="nama desa") as err:
+        validate_dataset(tmp_path / "d", boundaries=geojson, table=bare, data_dir=data_dir)
+    assert "bare.csv" in str(err.value)
+    assert _leftovers(tmp_path / "d") == []
