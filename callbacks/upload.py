@@ -13,11 +13,12 @@ import shutil
 import time
 import uuid
 from pathlib import Path
+from typing import BinaryIO
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
-from dash.exceptions import PreventUpdate
+from dash import ALL, Dash, Input, Output, State, html, no_update
+from flask import jsonify, request
 
 from geo.dataset import Dataset
 from geo.datasets import (
@@ -32,7 +33,7 @@ from geo.matching import NameMatch, normalise_village_name
 from geo.readers import read_table
 from geo.registry import Registry
 from geo.schema import BOUNDARY_ROLES, TABLE_ROLES, detect_columns
-from geo.uploads import decode_upload, safe_upload_name
+from geo.uploads import safe_upload_name, save_stream
 from layouts import ids
 from layouts.map_page import join_report_body
 from layouts.upload import (
@@ -47,8 +48,10 @@ from layouts.upload import (
 
 log = logging.getLogger(__name__)
 
-KINDS = {ids.UPLOAD_BOUNDARIES: "boundaries", ids.UPLOAD_TABLE: "table", ids.UPLOAD_EPPGBM: "eppgbm"}
-ALLOWED = {"boundaries": BOUNDARY_EXT, "table": TABLE_EXT, "eppgbm": TABLE_EXT}
+#: Where assets/upload.js posts data files (query: kind, id, name; body: the raw bytes).
+UPLOAD_ROUTE = "/_lokus/unggah"
+ALLOWED = {"boundaries": BOUNDARY_EXT, "table": TABLE_EXT, "eppgbm": TABLE_EXT,
+           "coverage": TABLE_EXT}
 _UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
 STALE_SECONDS = 24 * 3600
 MAX_REVIEW_ROWS = 60  # the least certain first; the rest after the next check
@@ -75,25 +78,39 @@ def clean_stale(upload_dir: Path, now: float | None = None) -> None:
             continue
 
 
-def store_file(upload_dir: Path, state: dict | None, kind: str, contents: str | None,
-               filename: str | None, max_bytes: int) -> dict:
-    """Decode one upload and write it to ``<upload_dir>/<id>/<kind>/<name>``; new state.
+def receive(upload_dir: Path, upload_id: str | None, kind: str, stream: BinaryIO,
+            filename: str | None, max_bytes: int) -> tuple[str, str]:
+    """Stream one uploaded file to ``<upload_dir>/<id>/<kind>/<name>``; (upload id, name).
 
-    A table replaces an e-PPGBM export and vice versa (a dataset has exactly one)."""
-    data, name = decode_upload(contents, filename, allowed=ALLOWED[kind], max_bytes=max_bytes)
-    folder = upload_folder(upload_dir, state)
-    state = dict(state or {}) if folder else {}
-    if folder is None:
+    A missing or malformed id starts a new upload folder. A table replaces an e-PPGBM
+    export and vice versa (a dataset has exactly one source of counts)."""
+    if kind not in ALLOWED:
+        raise InputError("jenis unggahan tidak dikenal")
+    if not (isinstance(upload_id, str) and _UPLOAD_ID.fullmatch(upload_id)):
         clean_stale(upload_dir)
-        state["id"] = uuid.uuid4().hex
-        folder = upload_dir / state["id"]
-    drop = {"table": ["eppgbm"], "eppgbm": ["table"]}.get(kind, [])
-    for k in [kind, *drop]:
-        shutil.rmtree(folder / k, ignore_errors=True)
+        upload_id = uuid.uuid4().hex
+    folder = upload_dir / upload_id
+    staging = folder / f".{kind}-{uuid.uuid4().hex}"
+    try:
+        path = save_stream(stream, staging, filename, allowed=ALLOWED[kind], max_bytes=max_bytes)
+        for k in [kind, *{"table": ["eppgbm"], "eppgbm": ["table"]}.get(kind, [])]:
+            shutil.rmtree(folder / k, ignore_errors=True)
+        staging.rename(folder / kind)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return upload_id, path.name
+
+
+def adopt(state: dict | None, event: dict | None) -> dict:
+    """Upload state after the browser reports a stored file (``id``, ``kind``, ``name``)."""
+    event = event or {}
+    kind, uid = event.get("kind"), event.get("id")
+    if kind not in ALLOWED or not (isinstance(uid, str) and _UPLOAD_ID.fullmatch(uid)):
+        raise InputError("unggahan tidak dikenal; unggah berkasnya lagi")
+    state = dict(state) if (state or {}).get("id") == uid else {"id": uid}
+    for k in [kind, *{"table": ["eppgbm"], "eppgbm": ["table"]}.get(kind, [])]:
         state.pop(k, None)
-    (folder / kind).mkdir(parents=True, exist_ok=True)
-    (folder / kind / name).write_bytes(data)
-    state[kind] = name
+    state[kind] = safe_upload_name(event.get("name"))
     return state
 
 
@@ -137,6 +154,12 @@ def columns_step(paths: dict[str, Path]) -> tuple[list, list]:
                                       detected, [r for r in TABLE_ROLES if r != "kode_bps"]))
         frame = raw[names].head(5).fillna("")
         preview.append(preview_table(frame, f"Pratinjau: 5 baris pertama dari {len(raw)}"))
+    if "coverage" in paths:
+        raw = read_table(paths["coverage"])
+        names = [c for c in raw.columns if c != "_row"]
+        preview.append(preview_table(raw[names].head(5).fillna(""),
+                                     f"Cakupan intervensi: 5 baris pertama dari {len(raw)} "
+                                     "(kolom persen/proporsi dikenali otomatis)"))
     if "eppgbm" in paths:
         # child-level data: no preview, so names and NIK never reach the browser
         preview.append(html.Div(f"Ekspor e-PPGBM {paths['eppgbm'].name}: kolom dideteksi otomatis; "
@@ -165,6 +188,7 @@ def _inputs(upload_dir: Path, state: dict | None, role_ids: list[dict], role_val
                  if crosswalk_dir else None)
     return {"boundaries": paths["boundaries"], "table": paths.get("table"),
             "eppgbm": paths.get("eppgbm"), "crosswalk": crosswalk,
+            "coverage": [paths["coverage"]] if "coverage" in paths else [],
             "boundary_columns": boundary_columns,
             "table_columns": overrides(role_ids, role_values, "table")}
 
@@ -240,39 +264,43 @@ def register(app: Dash, registry: Registry, *, upload_dir: Path, datasets_root: 
     roles = {"type": "column-role", "file": ALL, "role": ALL}
     picks = {"type": "match-pick", "kec": ALL, "desa": ALL}
 
+    @app.server.route(UPLOAD_ROUTE, methods=["POST"])
+    def _receive():
+        # Data files are streamed here by assets/upload.js (with a progress bar), never
+        # through a callback: a 200 MB file is never base64 in the browser or in JSON.
+        name = request.args.get("name", "")
+        if (request.content_length or 0) > max_bytes:
+            message = f"berkas lebih besar dari batas {max_bytes // (1024 * 1024)} MB"
+            return jsonify(error=str(InputError(message, file=safe_upload_name(name)))), 413
+        try:
+            uid, stored = receive(upload_dir, request.args.get("id"), request.args.get("kind", ""),
+                                  request.stream, name, max_bytes)
+        except InputError as exc:
+            return jsonify(error=str(exc)), 400
+        return jsonify(id=uid, kind=request.args.get("kind"), name=stored)
+
     @app.callback(
         Output(ids.STORE_UPLOAD, "data"), Output(ids.UPLOAD_FILES, "children"),
         Output(ids.UPLOAD_COLUMNS, "children"), Output(ids.UPLOAD_PREVIEW, "children"),
         Output(ids.UPLOAD_REPORT, "children"),
-        Output(ids.UPLOAD_BOUNDARIES, "contents"), Output(ids.UPLOAD_TABLE, "contents"),
-        Output(ids.UPLOAD_EPPGBM, "contents"),
-        Input(ids.UPLOAD_BOUNDARIES, "contents"), Input(ids.UPLOAD_TABLE, "contents"),
-        Input(ids.UPLOAD_EPPGBM, "contents"),
-        State(ids.UPLOAD_BOUNDARIES, "filename"), State(ids.UPLOAD_TABLE, "filename"),
-        State(ids.UPLOAD_EPPGBM, "filename"), State(ids.STORE_UPLOAD, "data"),
+        Input(ids.UPLOAD_EVENT, "data"), State(ids.STORE_UPLOAD, "data"),
         prevent_initial_call=True,
     )
-    def _upload(b, t, e, b_name, t_name, e_name, state):
-        trigger = ctx.triggered_id
-        contents = {ids.UPLOAD_BOUNDARIES: (b, b_name), ids.UPLOAD_TABLE: (t, t_name),
-                    ids.UPLOAD_EPPGBM: (e, e_name)}[trigger]
-        if not contents[0]:
-            raise PreventUpdate  # our own clearing of the contents prop
-        cleared = (None, None, None)
+    def _uploaded(event, state):
         try:
-            state = store_file(upload_dir, state, KINDS[trigger], *contents, max_bytes)
+            state = adopt(state, event)
         except InputError as exc:
-            return no_update, alert(str(exc)), no_update, no_update, "", *cleared
+            return no_update, alert(str(exc)), no_update, no_update, ""
         files = file_list({k: state.get(k) for k in ALLOWED})
         try:
             columns, preview = columns_step(upload_paths(upload_dir, state))
         except InputError as exc:
-            return state, [*files, alert(str(exc))], [], [], "", *cleared
+            return state, [*files, alert(str(exc))], [], [], ""
         except Exception:  # see guarded()
             log.exception("reading upload failed")
             return (state, [*files, alert("Berkas tidak dapat dibaca (rusak atau format tidak "
-                                          "dikenali).")], [], [], "", *cleared)
-        return state, files, columns, preview, "", *cleared
+                                          "dikenali).")], [], [], "")
+        return state, files, columns, preview, ""
 
     @app.callback(Output(ids.UPLOAD_REPORT, "children", allow_duplicate=True),
                   Output(ids.MATCH_ROWS, "children"), Output(ids.MATCH_BOX, "style"),

@@ -1,14 +1,19 @@
-"""Browser uploads (dcc.Upload data URLs) decoded safely into bytes and a safe file name."""
+"""Browser uploads: small ones as dcc.Upload data URLs (:func:`decode_upload`), data files
+streamed to disk in chunks with a size limit (:func:`save_stream`)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
+import uuid
+from pathlib import Path
+from typing import BinaryIO
 
 from geo.errors import InputError
 
-__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "decode_upload", "safe_upload_name"]
+__all__ = ["DEFAULT_MAX_UPLOAD_BYTES", "decode_upload", "safe_upload_name", "save_stream"]
 
 #: Upload size limit (bytes); LOKUS_MAX_UPLOAD_MB overrides it in the app.
 DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -66,3 +71,37 @@ def decode_upload(contents: str | None, filename: str | None, *, allowed: tuple[
     if not data:
         raise InputError("berkas kosong", file=name)
     return data, name
+
+
+def save_stream(stream: BinaryIO, folder: Path, filename: str | None, *, allowed: tuple[str, ...],
+                max_bytes: int = DEFAULT_MAX_UPLOAD_BYTES, chunk: int = 1 << 20) -> Path:
+    """Write an uploaded byte stream to ``folder/<safe name>`` without holding it in memory.
+
+    The bytes go to a hidden temporary file first and are renamed into place only when the
+    whole stream arrived within ``max_bytes``, so a rejected or broken upload leaves nothing.
+
+    Raises
+    ------
+    InputError
+        Wrong extension, empty, or larger than ``max_bytes``.
+    """
+    name = safe_upload_name(filename)
+    if not name.lower().endswith(allowed):
+        raise InputError(f"jenis berkas tidak didukung; gunakan {', '.join(allowed)}", file=name)
+    folder.mkdir(parents=True, exist_ok=True)
+    part = folder / f".part-{uuid.uuid4().hex}"
+    size = 0
+    try:
+        with part.open("wb") as out:
+            while block := stream.read(chunk):
+                size += len(block)
+                if size > max_bytes:
+                    raise InputError(f"berkas lebih besar dari batas {max_bytes // (1024 * 1024)} MB",
+                                     file=name)
+                out.write(block)
+        if size == 0:
+            raise InputError("berkas kosong", file=name)
+        os.replace(part, folder / name)
+    finally:
+        part.unlink(missing_ok=True)
+    return folder / name

@@ -141,6 +141,8 @@ STORE_UPLOAD: Final = "store-upload"
 UPLOAD_BOUNDARIES: Final = "upload-boundaries"
 UPLOAD_TABLE: Final = "upload-table"
 UPLOAD_EPPGBM: Final = "upload-eppgbm"
+UPLOAD_COVERAGE: Final = "upload-coverage"
+UPLOAD_EVENT: Final = "upload-event"
 UPLOAD_FILES: Final = "upload-files"
 UPLOAD_COLUMNS: Final = "upload-columns"
 UPLOAD_PREVIEW: Final = "upload-preview"
@@ -170,7 +172,40 @@ def match_pick(kecamatan: str, desa: str) -> dict:
 URL: Final = "url"
 STORE_LANG: Final = "store-lang"
 LANG_SWITCH: Final = "lang-switch"
+MAP_EMPTY: Final = "map-empty"  # friendly message when the year/indicator has no data
+TABLE_EMPTY: Final = "table-empty"
+MAP_LAYER_LABEL: Final = "map-layer-label"  # names the layer radio group for screen readers
+PAGE_CONTENT: Final = "page-content"  # target of the "skip to content" link
 
 # presenter mode (rembuk stunting)
 PRESENT_OPEN: Final = "present-open"
 PRESENT_STEP: Final = "present-step"  # dcc.Store: 0 = not presenting, 1..5 = step
+# presenter: keyboard, overlay, meeting edits, Berita Acara
+PRESENT_KEY: Final = "present-key"  # dcc.Store written by assets/present.js: {"action", "t"}
+PRESENT_OVERLAY: Final = "present-overlay"
+PRESENT_TITLE: Final = "present-title"
+PRESENT_COUNTER: Final = "present-counter"
+PRESENT_PREV: Final = "present-prev"
+PRESENT_NEXT: Final = "present-next"
+PRESENT_EXIT: Final = "present-exit"
+PRESENT_BODY: Final = "present-body"
+PRESENT_MAP: Final = "present-map"
+PRESENT_LEGEND: Final = "present-legend"
+PRESENT_MAP_DATASET: Final = "present-map-dataset"  # dcc.Store: dataset whose geometry the map holds
+PRESENT_MEETING: Final = "present-meeting"  # dcc.Store: {"since": ISO UTC, "dataset": id}
+PRESENT_VILLAGE: Final = "present-village"
+PRESENT_REASON: Final = "present-reason"
+PRESENT_AUTHOR: Final = "present-author"
+PRESENT_SCN_NAME: Final = "present-scn-name"
+PRESENT_ADD: Final = "present-add"
+PRESENT_REMOVE: Final = "present-remove"
+PRESENT_STATUS: Final = "present-status"
+PRESENT_BA_DATE: Final = "present-ba-date"
+PRESENT_BA_PLACE: Final = "present-ba-place"
+PRESENT_BA_CHAIR: Final = "present-ba-chair"
+PRESENT_BA_PARTICIPANTS: Final = "present-ba-participants"
+PRESENT_BA_DOWNLOAD: Final = "present-ba-download"
+PRESENT_BA_FILE: Final = "present-ba-file"
+PRESENT_BA_STATUS: Final = "present-ba-status"
+PRESENT_LIST: Final = "present-list"  # the village list of steps 4 and 5
+PRESENT_CHANGES: Final = "present-changes"

@@ -26,15 +26,22 @@ ROLE_LABELS = {
 }
 
 
-def _upload(upload_id: str, title: str, accept: Sequence[str], max_bytes: int) -> dbc.Col:
+def _upload(kind: str, input_id: str, title: str, accept: Sequence[str], max_bytes: int) -> dbc.Col:
+    """A file picker whose file assets/upload.js streams to the server, with a progress bar."""
     return dbc.Col([
-        dbc.Label(title, html_for=upload_id, className="small fw-semibold mb-1"),
-        dcc.Upload(id=upload_id, accept=",".join(accept), max_size=max_bytes, multiple=False,
-                   className="upload-box border rounded p-2 text-center small",
-                   style={"borderStyle": "dashed", "cursor": "pointer"},
-                   children=html.Div(["Seret berkas ke sini atau ", html.A("pilih berkas"),
-                                      html.Div(" ".join(accept), className="text-muted")])),
-    ], md=4)
+        dbc.Label(title, html_for=input_id, className="small fw-semibold mb-1"),
+        html.Div([
+            # Dash has no plain file input: assets/upload.js puts <input type=file id=input_id>
+            # into this slot (dcc.Upload would turn the file into base64 in the browser)
+            html.Div(id=f"{input_id}-slot", className="lokus-upload-slot",
+                     **{"data-kind": kind, "data-input-id": input_id,
+                        "data-accept": ",".join(accept), "data-max-bytes": str(max_bytes)}),
+            html.Div(html.Div(className="progress-bar", role="progressbar"),
+                     className="progress mt-1 d-none", id=f"{input_id}-progress",
+                     **{"aria-label": f"{title}: kemajuan unggahan"}),
+            html.Div(" ".join(accept), className="text-muted small"),
+        ]),
+    ], md=3)
 
 
 def upload_panel(max_bytes: int) -> html.Div:
@@ -52,14 +59,17 @@ def upload_panel(max_bytes: int) -> html.Div:
     ]), className="mb-2")
     wizard = dbc.Card(dbc.CardBody([
         html.H6("Unggah data sendiri"),
-        html.P(f"1) Batas desa dan 2) tabel desa (kode Kemendagri) atau ekspor e-PPGBM "
-               f"(data anak, dicocokkan lewat nama desa). Ukuran maks. {mb} MB per berkas.",
+        html.P(f"1) Batas desa dan 2) tabel desa (kode Kemendagri, kode BPS atau nama desa) "
+               f"atau ekspor e-PPGBM (data anak, dicocokkan lewat nama desa); 3) bila ada, tabel "
+               f"cakupan intervensi. Ukuran maks. {mb} MB per berkas.",
                className="small text-muted"),
         dbc.Row([
-            _upload(ids.UPLOAD_BOUNDARIES, "Batas desa", BOUNDARY_EXT, max_bytes),
-            _upload(ids.UPLOAD_TABLE, "Tabel desa", TABLE_EXT, max_bytes),
-            _upload(ids.UPLOAD_EPPGBM, "atau ekspor e-PPGBM", TABLE_EXT, max_bytes),
+            _upload("boundaries", ids.UPLOAD_BOUNDARIES, "Batas desa", BOUNDARY_EXT, max_bytes),
+            _upload("table", ids.UPLOAD_TABLE, "Tabel desa", TABLE_EXT, max_bytes),
+            _upload("eppgbm", ids.UPLOAD_EPPGBM, "atau ekspor e-PPGBM", TABLE_EXT, max_bytes),
+            _upload("coverage", ids.UPLOAD_COVERAGE, "Cakupan intervensi (opsional)", TABLE_EXT, max_bytes),
         ], className="g-2"),
+        dcc.Store(id=ids.UPLOAD_EVENT),  # set by assets/upload.js when a file is on the server
         dcc.Loading(html.Div(id=ids.UPLOAD_FILES, className="small mt-2", role="status"),
                     type="dot", delay_show=300),
         html.Div(id=ids.UPLOAD_COLUMNS, className="mt-2"),
@@ -90,7 +100,8 @@ def upload_panel(max_bytes: int) -> html.Div:
 
 def file_list(names: Mapping[str, str]) -> list:
     """Uploaded files, one line each."""
-    labels = {"boundaries": "Batas desa", "table": "Tabel desa", "eppgbm": "Ekspor e-PPGBM"}
+    labels = {"boundaries": "Batas desa", "table": "Tabel desa", "eppgbm": "Ekspor e-PPGBM",
+              "coverage": "Cakupan intervensi"}
     return [html.Div(f"✓ {labels[k]}: {v}") for k, v in names.items() if v]
 
 

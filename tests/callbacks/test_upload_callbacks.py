@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import base64
+import io
 from datetime import date
 from pathlib import Path
 
@@ -12,11 +12,12 @@ import pytest
 from callbacks.datasets import picker_options, switch_outputs
 from callbacks.upload import (
     _inputs,
+    adopt,
     columns_step,
     guarded,
     overrides,
+    receive,
     report,
-    store_file,
     upload_folder,
     upload_paths,
 )
@@ -29,8 +30,10 @@ from tests.upload_files import write_kecamatan
 MB = 1024 * 1024
 
 
-def data_url(path: Path) -> str:
-    return "data:application/octet-stream;base64," + base64.b64encode(path.read_bytes()).decode()
+def store_file(up: Path, state: dict | None, kind: str, path: Path, name: str, limit: int) -> dict:
+    """What the browser does: stream the file to the server, then report it to the callback."""
+    uid, stored = receive(up, (state or {}).get("id"), kind, io.BytesIO(path.read_bytes()), name, limit)
+    return adopt(state, {"id": uid, "kind": kind, "name": stored})
 
 
 @pytest.fixture
@@ -41,37 +44,48 @@ def files(tmp_path: Path) -> tuple[Path, Path]:
 def test_store_file_keeps_only_an_id_and_names(tmp_path: Path, files) -> None:
     geojson, csv = files
     up = tmp_path / "uploads"
-    state = store_file(up, None, "boundaries", data_url(geojson), "../../batas_wado.geojson", MB)
-    state = store_file(up, state, "table", data_url(csv), "tabel_wado.csv", MB)
+    state = store_file(up, None, "boundaries", geojson, "../../batas_wado.geojson", MB)
+    state = store_file(up, state, "table", csv, "tabel_wado.csv", MB)
     assert set(state) == {"id", "boundaries", "table"}
     assert state["boundaries"] == "batas_wado.geojson"  # no path parts survive
     paths = upload_paths(up, state)
     assert paths["table"].read_bytes() == csv.read_bytes()
     assert paths["boundaries"].parent.parent == up / state["id"]
     # an e-PPGBM export replaces the table (exactly one source of counts)
-    state = store_file(up, state, "eppgbm", data_url(csv), "ekspor.csv", MB)
+    state = store_file(up, state, "eppgbm", csv, "ekspor.csv", MB)
     assert "table" not in state and set(upload_paths(up, state)) == {"boundaries", "eppgbm"}
 
 
-def test_tampered_upload_id_is_ignored(tmp_path: Path) -> None:
+def test_tampered_upload_id_is_ignored(tmp_path: Path, files) -> None:
+    geojson, _ = files
     up = tmp_path / "uploads"
     assert upload_folder(up, {"id": "../../etc"}) is None
     assert upload_paths(up, {"id": "../x", "table": "a.csv"}) == {}
+    # a forged id in the request starts a fresh folder inside the upload dir
+    uid, _ = receive(up, "../../etc", "boundaries", io.BytesIO(geojson.read_bytes()), "b.geojson", MB)
+    assert (up / uid / "boundaries" / "b.geojson").is_file()
+    with pytest.raises(InputError, match="tidak dikenal"):
+        adopt(None, {"id": "../x", "kind": "table", "name": "a.csv"})
+    with pytest.raises(InputError, match="tidak dikenal"):
+        receive(up, uid, "../../x", io.BytesIO(b"a"), "a.csv", MB)
 
 
 def test_size_and_extension_limits(tmp_path: Path, files) -> None:
     geojson, csv = files
+    up = tmp_path / "uploads"
     with pytest.raises(InputError, match="lebih besar dari batas"):
-        store_file(tmp_path, None, "boundaries", data_url(geojson), "b.geojson", 1000)
+        store_file(up, None, "boundaries", geojson, "b.geojson", 1000)
     with pytest.raises(InputError, match=r"tidak didukung.*\.csv"):
-        store_file(tmp_path, None, "table", data_url(csv), "tabel.exe", MB)
+        store_file(up, None, "table", csv, "tabel.exe", MB)
+    # nothing half-written is left behind by the rejected uploads
+    assert [p for p in up.rglob("*") if p.is_file()] == []
 
 
 def test_columns_step_detects_and_overrides(tmp_path: Path, files) -> None:
     geojson, csv = files
     up = tmp_path / "uploads"
-    state = store_file(up, None, "boundaries", data_url(geojson), geojson.name, MB)
-    state = store_file(up, state, "table", data_url(csv), csv.name, MB)
+    state = store_file(up, None, "boundaries", geojson, geojson.name, MB)
+    state = store_file(up, state, "table", csv, csv.name, MB)
     columns, preview = columns_step(upload_paths(up, state))
     assert len(columns) == 2 and len(preview) == 1
     assert "32.11.01.2001" in str(preview[0])
@@ -86,7 +100,7 @@ def test_columns_step_detects_and_overrides(tmp_path: Path, files) -> None:
 def test_bad_boundary_file_is_named(tmp_path: Path) -> None:
     junk = tmp_path / "acak.geojson"
     junk.write_bytes(bytes(range(256)) * 20)
-    state = store_file(tmp_path / "up", None, "boundaries", data_url(junk), junk.name, MB)
+    state = store_file(tmp_path / "up", None, "boundaries", junk, junk.name, MB)
     with pytest.raises(InputError, match=r"acak\.geojson"):
         columns_step(upload_paths(tmp_path / "up", state))
     message = guarded(lambda: _inputs(tmp_path / "up", state, [], []))
@@ -100,8 +114,8 @@ def test_eppgbm_upload_has_no_preview(tmp_path: Path, files) -> None:
     synthetic_export(300, seed=1, villages=villages, start=date(2024, 1, 1),
                      months=2).to_csv(export, sep=";", index=False)
     up = tmp_path / "uploads"
-    state = store_file(up, None, "boundaries", data_url(geojson), geojson.name, MB)
-    state = store_file(up, state, "eppgbm", data_url(export), export.name, MB)
+    state = store_file(up, None, "boundaries", geojson, geojson.name, MB)
+    state = store_file(up, state, "eppgbm", export, export.name, MB)
     _columns, preview = columns_step(upload_paths(up, state))
     assert "SINTETIS" not in str(preview) and "privasi" in str(preview)
     dataset = validate_dataset(tmp_path / "ds", **_inputs(up, state, [], []))
@@ -137,8 +151,8 @@ def test_match_review_rows_and_decisions(tmp_path: Path, files) -> None:
     synthetic_export(400, seed=2, villages=villages, start=date(2024, 1, 1),
                      months=2).to_csv(export, sep=";", index=False)
     up = tmp_path / "uploads"
-    state = store_file(up, None, "boundaries", data_url(geojson), geojson.name, MB)
-    state = store_file(up, state, "eppgbm", data_url(export), export.name, MB)
+    state = store_file(up, None, "boundaries", geojson, geojson.name, MB)
+    state = store_file(up, state, "eppgbm", export, export.name, MB)
     inputs = _inputs(up, state, [], [], tmp_path / "cw")
     assert inputs["crosswalk"].name == "crosswalk_32.11.csv"
 
@@ -174,3 +188,43 @@ def test_zipped_shapefile_columns(tmp_path: Path, files) -> None:
             if part.suffix != ".zip":
                 archive.write(part, part.name)
     assert {"kode", "nama", "nama_kec"} <= set(boundary_fields(tmp_path / "desa.zip"))
+
+
+def test_upload_route_streams_to_disk_with_limits(tmp_path: Path, files, monkeypatch) -> None:
+    from app import create_app
+
+    monkeypatch.setenv("LOKUS_MAX_UPLOAD_MB", "1")
+    geojson, _ = files
+    app = create_app(database_url=f"sqlite:///{tmp_path}/t.db", state_dir=tmp_path / "state")
+    client = app.server.test_client()
+    body = geojson.read_bytes()
+    ok = client.post("/_lokus/unggah?kind=boundaries&name=../batas%20wado.geojson", data=body)
+    assert ok.status_code == 200
+    reply = ok.get_json()
+    assert reply["name"] == "batas_wado.geojson" and reply["kind"] == "boundaries"
+    stored = tmp_path / "state" / "uploads" / reply["id"] / "boundaries" / "batas_wado.geojson"
+    assert stored.read_bytes() == body
+    # a second file joins the same upload folder
+    again = client.post(f"/_lokus/unggah?kind=table&id={reply['id']}&name=t.csv", data=b"kode\n1\n")
+    assert again.get_json()["id"] == reply["id"]
+
+    big = client.post("/_lokus/unggah?kind=table&name=besar.csv", data=b"x" * (1024 * 1024 + 1))
+    assert big.status_code == 413 and "besar.csv" in big.get_json()["error"]
+    wrong = client.post("/_lokus/unggah?kind=table&name=skrip.exe", data=b"x")
+    assert wrong.status_code == 400 and "skrip.exe" in wrong.get_json()["error"]
+
+
+def test_coverage_upload_is_previewed_and_joined(tmp_path: Path, files, data_dir: Path) -> None:
+    geojson, csv = files
+    coverage = pd.read_csv(data_dir / "sumedang" / "cakupan_sintetis_2019_2021.csv", dtype=str)
+    cov = tmp_path / "cakupan.csv"
+    coverage[coverage["kode"].str.startswith("32.11.01.")].to_csv(cov, index=False)
+    up = tmp_path / "uploads"
+    state = store_file(up, None, "boundaries", geojson, geojson.name, MB)
+    state = store_file(up, state, "table", csv, csv.name, MB)
+    state = store_file(up, state, "coverage", cov, cov.name, MB)
+    _columns, preview = columns_step(upload_paths(up, state))
+    assert "Cakupan intervensi" in str(preview)
+    dataset = validate_dataset(tmp_path / "ds", **_inputs(up, state, [], []))
+    assert any(i.kind == "coverage" for i in dataset.indicators)
+    assert dataset.coverage_reports[0].n_matched == 10

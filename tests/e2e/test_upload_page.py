@@ -35,7 +35,7 @@ def click(dash_duo, selector: str) -> None:
 
 
 def send_file(dash_duo, upload_id: str, path) -> None:
-    dash_duo.find_element(f"#{upload_id} input[type=file]").send_keys(str(path))
+    dash_duo.find_element(f"#{upload_id}").send_keys(str(path))
 
 
 def test_e2e301_upload_check_save_switch_and_back(uploading, tmp_path):
@@ -43,6 +43,8 @@ def test_e2e301_upload_check_save_switch_and_back(uploading, tmp_path):
     geojson, csv = write_kecamatan(tmp_path / "in")
     send_file(dash_duo, "upload-boundaries", geojson)
     dash_duo.wait_for_contains_text("#upload-files", "batas_wado.geojson", timeout=20)
+    # the progress bar ends on the stored file's name
+    dash_duo.wait_for_contains_text("#upload-boundaries-progress", "✓ batas_wado.geojson", timeout=20)
     send_file(dash_duo, "upload-table", csv)
     dash_duo.wait_for_contains_text("#upload-files", "tabel_wado.csv", timeout=20)
     dash_duo.wait_for_contains_text("#upload-preview", "32.11.01.2001", timeout=20)
@@ -121,3 +123,17 @@ def test_e2e303_eppgbm_upload_review_matches_and_save(uploading, tmp_path):
     open_tab(dash_duo, "Skoring lokus")
     until(lambda: len(grid_values(dash_duo, "score-grid", "kode")) == 10, timeout=30)
     assert dash_duo.get_logs() == []
+
+
+def test_e2e304_oversized_file_is_refused_with_its_name(dash_duo, tmp_path, monkeypatch):
+    monkeypatch.setenv("LOKUS_MAX_UPLOAD_MB", "1")
+    dash_duo.start_server(create_app(database_url=f"sqlite:///{tmp_path}/e2e.db",
+                                     state_dir=tmp_path / "state"))
+    wait_for_map(dash_duo)
+    open_tab(dash_duo, "Unggah data")
+    big = tmp_path / "besar.csv"
+    big.write_bytes(b"kode,x\n" + b"32.11.01.2001,1\n" * 80_000)  # 1.2 MB
+    send_file(dash_duo, "upload-table", big)
+    dash_duo.wait_for_contains_text("#upload-table-progress", "besar.csv", timeout=20)
+    assert "batas 1 MB" in dash_duo.find_element("#upload-table-progress").text
+    assert not list((tmp_path / "state").glob("uploads/*/table/*"))  # nothing stored

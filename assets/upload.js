@@ -1,0 +1,89 @@
+// Upload wizard: stream each chosen data file to the server (POST /_lokus/unggah) with a
+// progress bar, then tell Dash through the "upload-event" store. Files never become base64
+// strings in the browser nor pass through a callback, so 200 MB exports stay responsive.
+(function () {
+  "use strict";
+  var uploadId = null; // the server folder of this page's upload (random id from the server)
+
+  function bar(input) {
+    var box = document.getElementById(input.id + "-progress");
+    return box ? {box: box, inner: box.querySelector(".progress-bar")} : null;
+  }
+
+  function show(progress, fraction, text, failed) {
+    if (!progress) return;
+    progress.box.classList.remove("d-none");
+    progress.inner.style.width = Math.round(fraction * 100) + "%";
+    progress.inner.textContent = text; // textContent: server messages are never parsed as HTML
+    progress.inner.classList.toggle("bg-danger", !!failed);
+    progress.inner.setAttribute("aria-valuenow", String(Math.round(fraction * 100)));
+  }
+
+  function send(input) {
+    var file = input.files && input.files[0];
+    if (!file) return;
+    var progress = bar(input);
+    var limit = Number(input.dataset.maxBytes || 0);
+    if (limit && file.size > limit) {
+      show(progress, 1, "Berkas '" + file.name + "' lebih besar dari batas " +
+           Math.floor(limit / 1048576) + " MB", true);
+      input.value = "";
+      return;
+    }
+    var query = "kind=" + encodeURIComponent(input.dataset.kind) +
+      "&name=" + encodeURIComponent(file.name) + (uploadId ? "&id=" + uploadId : "");
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", "/_lokus/unggah?" + query);
+    xhr.upload.onprogress = function (e) {
+      if (e.lengthComputable) {
+        show(progress, e.loaded / e.total, Math.round(100 * e.loaded / e.total) + "%");
+      }
+    };
+    xhr.onload = function () {
+      var reply = {};
+      try { reply = JSON.parse(xhr.responseText); } catch (err) { reply = {}; }
+      if (xhr.status !== 200 || !reply.id) {
+        show(progress, 1, reply.error || "Unggahan gagal (" + xhr.status + ")", true);
+        return;
+      }
+      uploadId = reply.id;
+      show(progress, 1, "✓ " + reply.name);
+      window.dash_clientside.set_props("upload-event",
+        {data: {id: reply.id, kind: reply.kind, name: reply.name, at: Date.now()}});
+      input.value = ""; // the same file may be chosen again after a fix
+    };
+    xhr.onerror = function () { show(progress, 1, "Unggahan terputus; coba lagi", true); };
+    show(progress, 0, "0%");
+    xhr.send(file);
+  }
+
+  // Dash has no file input component: fill each upload slot with a real <input type=file>
+  // (keyboard reachable, labelled by the <label for=...> of the layout).
+  function fillSlots() {
+    var slots = document.querySelectorAll(".lokus-upload-slot");
+    for (var i = 0; i < slots.length; i++) {
+      var slot = slots[i];
+      if (slot.querySelector("input")) continue;
+      var input = document.createElement("input");
+      input.type = "file";
+      input.id = slot.dataset.inputId;
+      input.accept = slot.dataset.accept;
+      input.className = "form-control form-control-sm lokus-upload";
+      input.dataset.kind = slot.dataset.kind;
+      input.dataset.maxBytes = slot.dataset.maxBytes;
+      slot.appendChild(input);
+    }
+  }
+  var pending = false;
+  new MutationObserver(function () {
+    if (pending) return; // at most once a frame: the map changes the DOM often
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; fillSlots(); });
+  }).observe(document.documentElement, {childList: true, subtree: true});
+
+  document.addEventListener("change", function (e) {
+    if (e.target && e.target.classList && e.target.classList.contains("lokus-upload")) {
+      send(e.target);
+    }
+  });
+})();
