@@ -20,8 +20,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     embedded = {p.parent.name for p in data_dir.glob(f"*/{MANIFEST}")}
     boundaries = Path(args.boundaries) if args.boundaries else default_boundaries()
     crosswalk = Path(args.crosswalk) if args.crosswalk else None
-    if args.eppgbm and crosswalk is None and boundaries.is_file():
-        # the decisions saved in the app for this district, when there are any
+    if crosswalk is None and boundaries.is_file():
+        # the name-matching decisions saved in the app for this district, when there are any
         crosswalk = district_crosswalk(root.parent / "crosswalks", boundaries,
                                        boundary_columns=mapping.get("boundary_columns") or None)
     dataset_id = save_dataset(
@@ -40,6 +40,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"- {line}")
     for line in dataset.quality:
         print(f"! {line}")
+    if dataset.name_match is not None:
+        review = dataset.name_match.review_table()
+        for r in review.head(20).itertuples(index=False):
+            print(f"? Kec. {r.kecamatan} · {r.desa}: {r.status} (skor {r.score:.0f})"
+                  + (f" → {r.nama} ({r.kode})" if isinstance(r.kode, str) else ""))
+        if len(review):
+            print("  Periksa pasangan di atas; koreksi lewat --crosswalk (kolom kecamatan, desa, "
+                  "kode) atau di tab Unggah data.")
     return 0
 
 
@@ -51,10 +59,12 @@ def add_import(sub: argparse._SubParsersAction) -> None:
     cmd.add_argument("--boundaries", help="batas desa (.zip shapefile, .geojson, .gpkg); "
                      "bawaan: batas Sumedang tertanam")
     source = cmd.add_mutually_exclusive_group(required=True)
-    source.add_argument("--table", help="tabel desa (.csv, .xlsx) dengan kode Kemendagri")
+    source.add_argument("--table", help="tabel desa (.csv, .xlsx): kode Kemendagri, atau kode BPS/"
+                        "nama desa (dicocokkan lewat nama dalam kecamatan)")
     source.add_argument("--eppgbm", help="ekspor e-PPGBM (.csv, .xlsx): diagregasi per desa "
                         "dan tahun lewat pencocokan nama")
-    cmd.add_argument("--crosswalk", help="keputusan pencocokan nama (.csv) untuk --eppgbm; bawaan: "
+    cmd.add_argument("--crosswalk", help="keputusan pencocokan nama (.csv) untuk --eppgbm atau "
+                     "tabel tanpa kode Kemendagri; bawaan: "
                      "yang tersimpan untuk kabupaten ini di <state-dir>/crosswalks")
     cmd.add_argument("--coverage", help="tabel cakupan intervensi (.csv, .xlsx), opsional")
     cmd.add_argument("--mapping", help="JSON: {\"boundary_columns\": {...}, \"table_columns\": {...}}")

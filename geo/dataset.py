@@ -294,17 +294,20 @@ def _measures(table: pd.DataFrame, columns: dict[str, str], file: str) -> pd.Dat
     return out
 
 
-def _consistency(measures: pd.DataFrame) -> list[str]:
-    """Rows where a rate's numerator exceeds its denominator (shown as no data)."""
+def _consistency(rows: pd.DataFrame, columns: dict[str, str], file: str) -> list[str]:
+    """Rows where a rate's numerator exceeds its denominator (e.g. stunted > measured),
+    naming the file, both columns and the first spreadsheet rows; those rates are shown as
+    no data there rather than rejecting the whole table."""
     notes = []
     for ind in catalogue().values():
-        if ind.is_rate and set(ind.fields) <= set(measures):
-            bad = measures[ind.numerator] > measures[ind.denominator]
+        if ind.is_rate and set(ind.fields) <= set(rows):
+            bad = rows[ind.numerator] > rows[ind.denominator]
             if bad.any():
+                first = ", ".join(str(r) for r in rows.loc[bad, "_row"].head(5))
+                num, den = (columns.get(f, f) for f in (ind.numerator, ind.denominator))
                 notes.append(
-                    f"{int(bad.sum())} baris: {ind.numerator} > {ind.denominator}; "
-                    f"'{ind.label_id}' dianggap tanpa data di sana "
-                    f"(kode pertama: {', '.join(measures.loc[bad, 'kode'].head(3))})"
+                    f"Berkas '{file}': {int(bad.sum())} baris dengan kolom '{num}' > '{den}' "
+                    f"(baris {first}); '{ind.label_id}' dianggap tanpa data di sana."
                 )
     return notes
 
@@ -488,7 +491,7 @@ def load_dataset(
         attribution=attribution,
         caveats=caveats,
         synthetic=synthetic,
-        quality=tuple(bfile.warnings) + tuple(_consistency(measures)),
+        quality=tuple(bfile.warnings) + tuple(_consistency(matched, columns, table.name)),
         coverage=_merge_coverage(frames),
         coverage_sources=tuple(coverage),
         coverage_reports=tuple(reports),

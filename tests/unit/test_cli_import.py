@@ -68,3 +68,16 @@ def test_import_eppgbm_uses_saved_crosswalk(tmp_path: Path, capsys) -> None:
                  "--state-dir", str(state)]) == 0
     table = pd.read_csv(state / "datasets" / "e" / "eppgbm_prevalensi_desa.csv", dtype=str)
     assert "32.11.01.2011" in set(table["kode"])
+
+
+def test_import_bps_table_matches_by_name_and_lists_uncertain_pairs(tmp_path: Path, capsys) -> None:
+    geojson, csv = write_kecamatan(tmp_path / "in")
+    table = pd.read_csv(csv, dtype=str).drop(columns=["kode"])
+    table.loc[table["nama_desa"] == "CIMUNGKAL", "nama_desa"] = "Cimungkl"
+    table.to_csv(csv, index=False)
+    state = tmp_path / "state"
+    assert main(["import", "--name", "bps", "--boundaries", str(geojson), "--table", str(csv),
+                 "--state-dir", str(state)]) == 0
+    out = capsys.readouterr().out
+    assert "kode BPS" in out and "10 dari 10 poligon desa mendapat data" in out
+    assert "? Kec. WADO · Cimungkl: fuzzy" in out and "(32.11.01.2001)" in out

@@ -259,3 +259,39 @@ def test_table_without_codes_or_names_is_rejected(tmp_path: Path, files, data_di
         validate_dataset(tmp_path / "d", boundaries=geojson, table=bare, data_dir=data_dir)
     assert "bare.csv" in str(err.value)
     assert _leftovers(tmp_path / "d") == []
+
+
+def test_stunted_above_measured_is_named_and_shown_as_no_data(tmp_path: Path, files,
+                                                              data_dir: Path) -> None:
+    geojson, csv = files
+    table = pd.read_csv(csv, dtype=str)
+    table["balita_diukur"] = "20"
+    table["balita_stunting"] = "5"
+    table.loc[[1, 4], "balita_stunting"] = "25"  # spreadsheet rows 3 and 6
+    bad = tmp_path / "lebih.csv"
+    table.to_csv(bad, index=False)
+    dataset = validate_dataset(tmp_path / "d", boundaries=geojson, table=bad, data_dir=data_dir)
+    note = next(q for q in dataset.quality if "balita_stunting" in q)
+    assert "'lebih.csv'" in note and "'balita_diukur'" in note and "baris 3, 6" in note
+    import numpy as np
+
+    values = dataset.values("prevalensi", int(table.loc[1, "tahun"])).value
+    village = list(dataset.villages["kode"]).index(table.loc[1, "kode"])
+    assert np.isnan(values[village])  # shown as no data, not as a rate above 100 %
+    assert np.nanmax(values) <= 100
+
+
+def test_negative_and_non_numeric_counts_name_file_column_rows(tmp_path: Path, files,
+                                                               data_dir: Path) -> None:
+    geojson, csv = files
+    column = "anak_0_23_merah_terindikasi_stunting"
+    for value, message in (("-3", "negatif"), ("dua", "angka")):
+        table = pd.read_csv(csv, dtype=str)
+        table.loc[2, column] = value
+        path = tmp_path / f"salah_{message}.csv"
+        table.to_csv(path, index=False)
+        with pytest.raises(InputError, match=message) as err:
+            save_dataset(tmp_path / "d", "x", boundaries=geojson, table=path, data_dir=data_dir)
+        text = str(err.value)
+        assert path.name in text and column in text and "4" in text
+        assert _leftovers(tmp_path / "d") == []
