@@ -64,14 +64,21 @@
     for (var i = 0; i < slots.length; i++) {
       var slot = slots[i];
       if (slot.querySelector("input")) continue;
+      // the native input stays focusable (keyboard, screen readers) but is drawn as a
+      // button in the page's language instead of the browser's "Choose File"
       var input = document.createElement("input");
       input.type = "file";
       input.id = slot.dataset.inputId;
       input.accept = slot.dataset.accept;
-      input.className = "form-control form-control-sm lokus-upload";
+      input.className = "lokus-upload lokus-file-input";
       input.dataset.kind = slot.dataset.kind;
       input.dataset.maxBytes = slot.dataset.maxBytes;
+      var button = document.createElement("label");
+      button.htmlFor = input.id;
+      button.className = "btn btn-outline-primary btn-sm w-100 text-truncate";
+      button.textContent = slot.dataset.choose;
       slot.appendChild(input);
+      slot.appendChild(button);
     }
   }
   var pending = false;

@@ -139,10 +139,9 @@ class JoinReport:
             )
         if self.invalid_codes:
             rows = (f"baris {r['row']}" for r in self.invalid_codes)
-            lines.append(
-                f"{len(self.invalid_codes)} baris dengan kode desa kosong atau tidak valid: "
-                f"{_examples(rows)}."
-            )
+            what = ("yang namanya belum cocok dengan desa di peta" if self.name_matching
+                    else "dengan kode desa kosong atau tidak valid")
+            lines.append(f"{len(self.invalid_codes)} baris {what}: {_examples(rows)}.")
         if self.boundary_duplicates:
             lines.append(
                 f"{len(self.boundary_duplicates)} kode desa muncul di lebih dari satu poligon: "

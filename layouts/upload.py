@@ -35,7 +35,8 @@ def _upload(kind: str, input_id: str, title: str, accept: Sequence[str], max_byt
             # into this slot (dcc.Upload would turn the file into base64 in the browser)
             html.Div(id=f"{input_id}-slot", className="lokus-upload-slot",
                      **{"data-kind": kind, "data-input-id": input_id,
-                        "data-accept": ",".join(accept), "data-max-bytes": str(max_bytes)}),
+                        "data-accept": ",".join(accept), "data-max-bytes": str(max_bytes),
+                        "data-choose": "Pilih berkas…"}),
             html.Div(html.Div(className="progress-bar", role="progressbar"),
                      className="progress mt-1 d-none", id=f"{input_id}-progress",
                      **{"aria-label": f"{title}: kemajuan unggahan"}),
