@@ -1,0 +1,168 @@
+"""Berita Acara Rembuk Stunting (Aksi 3): the signed minutes of the meeting that agrees the lokus.
+
+One A4 PDF (reportlab platypus): title, opening statement (day, place, chair, number of
+villages agreed), participants, the agreed list with each village's reason, the
+changes made in the meeting (villages added and removed, who, when, why), a closing
+line and signature blocks (the chair, then one line per participant). Bahasa Indonesia
+by default, English with ``lang="en"``; every text comes from the catalogue
+(``present.ba.*``). User text is XML-escaped before it reaches a Paragraph, so a reason
+such as ``<b>&`` prints as typed.
+
+Not part of :func:`geo.export.export`: it needs the meeting (date, place, participants)
+and the audit rows of the meeting, which no other format takes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import cm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from geo.export.common import ExportContext, safe_filename, software_version
+from geo.export.pdf import FONT, _register_fonts, _styles, _table
+from geo.i18n import lang_of, t
+from geo.rembuk import MeetingChange
+
+__all__ = ["Meeting", "berita_acara_filename", "export_berita_acara", "format_date"]
+
+_BLANK = "________________________"
+_WIDTH = A4[0] - 4 * cm
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """What the presenter types on step 5: when, where, who chaired, who attended."""
+
+    date: date | None = None
+    place: str = ""
+    chair: str = ""
+    participants: tuple[str, ...] = ()
+
+    @classmethod
+    def from_form(cls, date_text: str | None, place: str | None, chair: str | None,
+                  participants: str | None) -> Meeting:
+        """From the form fields (ISO date ``YYYY-MM-DD``; participants one per line)."""
+        try:
+            when = date.fromisoformat(date_text) if date_text else None
+        except ValueError:
+            when = None
+        people = tuple(p for p in (" ".join(line.split()) for line in (participants or "").splitlines()) if p)
+        return cls(date=when, place=" ".join((place or "").split()), chair=" ".join((chair or "").split()),
+                   participants=people)
+
+
+def format_date(value: date, lang: str = "id") -> str:
+    """"10 Februari 2026" / "10 February 2026"."""
+    return f"{value.day} {t(f'present.month.{value.month}', lang)} {value.year}"
+
+
+def berita_acara_filename(ctx: ExportContext) -> str:
+    """``berita_acara_rembuk_<region>_<year>[_SINTETIS].pdf``."""
+    parts = ["berita_acara_rembuk", ctx.region, str(ctx.lokus_year), "SINTETIS" if ctx.synthetic else ""]
+    return safe_filename("_".join(p for p in parts if p) + ".pdf")
+
+
+def _p(text: Any, style) -> Paragraph:
+    return Paragraph(escape(str(text)), style)
+
+
+def _signatures(meeting: Meeting, lang: str, st: dict) -> list[Any]:
+    chair = [_p(t("present.ba.sign_chair", lang), st["base"]), Spacer(1, 2.0 * cm),
+             _p(meeting.chair or t("present.ba.blank_name", lang), st["base"])]
+    block = Table([["", chair]], colWidths=[_WIDTH - 7.5 * cm, 7.5 * cm])
+    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story: list[Any] = [KeepTogether([block])]
+    if meeting.participants:
+        rows = [(i, name, "") for i, name in enumerate(meeting.participants, start=1)]
+        sign = _table([t("present.col.no", lang), t("present.ba.participant", lang),
+                       t("present.ba.signature", lang)], rows, [1.2, 9.0, 6.8], st)
+        sign.setStyle(TableStyle([("TOPPADDING", (0, 1), (-1, -1), 10),
+                                  ("BOTTOMPADDING", (0, 1), (-1, -1), 10)]))
+        story += [Spacer(1, 0.6 * cm), _p(t("present.ba.sign_participants", lang), st["h2"]), sign]
+    return story
+
+
+def export_berita_acara(ctx: ExportContext, meeting: Meeting, changes: Sequence[MeetingChange] = (), *,
+                        lang: str = "id") -> bytes:
+    """Berita Acara PDF bytes.
+
+    Parameters
+    ----------
+    ctx
+        Export context whose ``lokus`` is the agreed list (with reasons).
+    meeting
+        Date, place, chair and participants.
+    changes
+        Villages added or removed during the meeting (:func:`geo.rembuk.meeting_changes`).
+    lang
+        ``"id"`` (default) or ``"en"``.
+    """
+    lang = lang_of(lang)
+    _register_fonts()
+    st = _styles()
+    title = t("present.ba.title", lang)
+    when = format_date(meeting.date, lang) if meeting.date else _BLANK
+    agreed = ctx.lokus.to_dict("records")
+    story: list[Any] = [
+        _p(title, st["lampiran"]),
+        _p(t("present.ba.subtitle", lang, kabupaten=ctx.kabupaten, year=ctx.lokus_year), st["center"]),
+        Spacer(1, 0.5 * cm),
+    ]
+    if ctx.synthetic:
+        story += [_p(t("present.ba.synthetic", lang), st["alert"]), Spacer(1, 0.3 * cm)]
+    story += [
+        _p(t("present.ba.opening", lang, date=when, place=meeting.place or _BLANK,
+             kabupaten=ctx.kabupaten, chair=meeting.chair or _BLANK, count=len(agreed),
+             year=ctx.lokus_year), st["base"]),
+        _p(t("present.ba.participants", lang), st["h2"]),
+    ]
+    if meeting.participants:
+        story += [_p(f"{i}. {name}", st["base"]) for i, name in enumerate(meeting.participants, start=1)]
+    else:
+        story.append(_p(t("present.ba.participants_none", lang), st["base"]))
+    story += [
+        _p(t("present.ba.agreed", lang, count=len(agreed)), st["h2"]),
+        _table([t("present.col.no", lang), t("present.col.kecamatan", lang), t("present.col.village", lang),
+                t("present.col.code", lang), t("present.col.reason", lang)],
+               [(r["no"], r["kecamatan"], r["nama"], r["kode"], r["alasan"]) for r in agreed],
+               [1.0, 3.0, 3.6, 2.6, 6.8], st),
+        _p(t("present.ba.changes", lang), st["h2"]),
+    ]
+    if changes:
+        rows = [(c.at.astimezone().strftime("%H:%M"), t(f"present.action.{c.action}", lang),
+                 f"{c.name} ({c.kecamatan})" if c.kecamatan else c.name, c.reason, c.who) for c in changes]
+        story.append(_table([t("present.col.time", lang), t("present.col.action", lang),
+                             t("present.col.village", lang), t("present.col.reason", lang),
+                             t("present.col.who", lang)], rows, [1.4, 2.2, 4.2, 6.0, 3.2], st))
+    else:
+        story.append(_p(t("present.ba.no_changes", lang), st["base"]))
+    if ctx.name:
+        story.append(_p(t("present.ba.basis", lang, name=ctx.name), st["small"]))
+    story += [Spacer(1, 0.4 * cm), _p(t("present.ba.closing", lang), st["base"]), Spacer(1, 0.6 * cm),
+              *_signatures(meeting, lang, st)]
+
+    footer = f"Lokus {software_version()} — {ctx.kabupaten} — {title}"
+
+    def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 7)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(2 * cm, 1.2 * cm, footer)
+        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, t("present.ba.page", lang, page=doc.page))
+        canvas.restoreState()
+
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
+                            bottomMargin=2 * cm, title=title, author=meeting.chair or "Lokus",
+                            subject=f"{title} — {ctx.kabupaten}", creator=f"Lokus {software_version()}")
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buf.getvalue()
