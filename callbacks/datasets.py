@@ -17,6 +17,7 @@ from dash.exceptions import PreventUpdate
 from geo.datasets import delete_dataset
 from geo.errors import InputError
 from geo.registry import Registry
+from geo.store import Store
 from layouts import ids
 from layouts.dataset_view import (
     default_indicator,
@@ -65,7 +66,7 @@ def switch_outputs(registry: Registry, dataset_id: str) -> tuple:
     )
 
 
-def register(app: Dash, registry: Registry, datasets_root: Path) -> None:
+def register(app: Dash, registry: Registry, store: Store, datasets_root: Path) -> None:
     """Wire the picker, the switch and delete."""
 
     @app.callback(Output(ids.DATASET_PICKER, "options"), Input(ids.STORE_DATASETS_VERSION, "data"))
@@ -82,7 +83,7 @@ def register(app: Dash, registry: Registry, datasets_root: Path) -> None:
             registry.get(dataset_id)  # load (and validate) before anything switches
         except InputError as exc:
             return no_update, dbc.Alert(str(exc), color="danger", className="py-1")
-        return dataset_id, ""
+        return dataset_id, no_update  # keeps a "dihapus" message of the delete that led here
 
     @app.callback(
         Output(ids.MAP_GRAPH, "figure", allow_duplicate=True), Output(ids.MAP_SOURCE, "children"),
@@ -113,15 +114,21 @@ def register(app: Dash, registry: Registry, datasets_root: Path) -> None:
                   Output(ids.STORE_DATASETS_VERSION, "data", allow_duplicate=True),
                   Output(ids.DATASET_PICKER, "value", allow_duplicate=True),
                   Input(ids.DATASET_DELETE, "submit_n_clicks"), State(ids.STORE_DATASET, "data"),
+                  State(ids.UPLOAD_AUTHOR, "value"),
                   State(ids.STORE_DATASETS_VERSION, "data"), prevent_initial_call=True)
-    def _delete(_n, dataset_id, version):
+    def _delete(_n, dataset_id, author, version):
         dataset_id = dataset_id or registry.default_id
         try:
             if registry.is_embedded(dataset_id):
                 raise InputError(f"dataset bawaan '{dataset_id}' tidak dapat dihapus")
+            if not (author or "").strip():
+                raise InputError("isi nama Anda dulu (di bawah, dicatat bersama penghapusan)")
             delete_dataset(datasets_root, dataset_id, protected=[registry.default_id])
+            scenarios = store.delete_dataset_record(dataset_id, author=author)
         except InputError as exc:
             return dbc.Alert(str(exc), color="danger", className="py-1"), no_update, no_update
         log.info("dataset %s deleted", dataset_id)
-        return (dbc.Alert(f"Dataset '{dataset_id}' dihapus.", color="success", className="py-1"),
-                (version or 0) + 1, registry.default_id)
+        kept = (f" {scenarios} skenario yang dibuat di atasnya tetap tercatat di basis data."
+                if scenarios else "")
+        return (dbc.Alert(f"Dataset '{dataset_id}' dihapus.{kept}", color="success",
+                          className="py-1"), (version or 0) + 1, registry.default_id)

@@ -22,6 +22,7 @@ from flask import jsonify, request
 
 from geo.dataset import Dataset
 from geo.datasets import (
+    delete_dataset,
     district_crosswalk,
     name_review,
     save_dataset,
@@ -33,6 +34,7 @@ from geo.matching import NameMatch, normalise_village_name
 from geo.readers import read_table
 from geo.registry import Registry
 from geo.schema import BOUNDARY_ROLES, TABLE_ROLES, detect_columns
+from geo.store import Store
 from geo.uploads import safe_upload_name, save_stream
 from layouts import ids
 from layouts.map_page import join_report_body
@@ -258,8 +260,8 @@ def guarded(action):
         return alert("Berkas tidak dapat diproses (rusak atau format tidak dikenali).")
 
 
-def register(app: Dash, registry: Registry, *, upload_dir: Path, datasets_root: Path,
-             crosswalk_dir: Path, max_bytes: int) -> None:
+def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
+             datasets_root: Path, crosswalk_dir: Path, max_bytes: int) -> None:
     """Wire the upload wizard and the name-matching review."""
     roles = {"type": "column-role", "file": ALL, "role": ALL}
     picks = {"type": "match-pick", "kec": ALL, "desa": ALL}
@@ -321,11 +323,14 @@ def register(app: Dash, registry: Registry, *, upload_dir: Path, datasets_root: 
         return outcome, review or [], hidden if review is None else {}, ""
 
     @app.callback(Output(ids.MATCH_STATUS, "children", allow_duplicate=True),
-                  Input(ids.MATCH_SAVE, "n_clicks"), State(ids.STORE_UPLOAD, "data"),
+                  Input(ids.MATCH_SAVE, "n_clicks"), State(ids.UPLOAD_AUTHOR, "value"),
+                  State(ids.STORE_UPLOAD, "data"),
                   State(picks, "id"), State(picks, "value"),
                   State(roles, "id"), State(roles, "value"), prevent_initial_call=True)
-    def _decide(_n, state, pick_ids, pick_values, role_ids, role_values):
+    def _decide(_n, author, state, pick_ids, pick_values, role_ids, role_values):
         def run():
+            if not (author or "").strip():
+                raise InputError("isi nama Anda dulu (dicatat bersama keputusan pencocokan)")
             decisions = decisions_frame(pick_ids, pick_values)
             if decisions.empty:
                 raise InputError("belum ada desa yang dipilih")
@@ -335,7 +340,7 @@ def register(app: Dash, registry: Registry, *, upload_dir: Path, datasets_root: 
                 raise InputError("tidak ada pencocokan nama untuk disimpan (tabel memakai kode "
                                  "Kemendagri, atau batas desa tanpa kode Kemendagri)")
             path = save_decisions(found[0], decisions, inputs["crosswalk"],
-                                  decided_by="perencana (aplikasi)")
+                                  decided_by=author.strip())
             return alert(f"{len(decisions)} keputusan disimpan ({path.name}) dan dipakai untuk "
                          "unggahan berikutnya dari kabupaten ini. Klik Periksa lagi.", "success")
 
@@ -346,15 +351,26 @@ def register(app: Dash, registry: Registry, *, upload_dir: Path, datasets_root: 
                   Output(ids.DATASET_PICKER, "value", allow_duplicate=True),
                   Output(ids.STORE_UPLOAD, "data", allow_duplicate=True),
                   Input(ids.UPLOAD_SAVE, "n_clicks"), State(ids.UPLOAD_NAME, "value"),
+                  State(ids.UPLOAD_AUTHOR, "value"),
                   State(ids.STORE_UPLOAD, "data"), State(roles, "id"), State(roles, "value"),
                   State(ids.STORE_DATASETS_VERSION, "data"), prevent_initial_call=True)
-    def _save(_n, name, state, role_ids, role_values, version):
+    def _save(_n, name, author, state, role_ids, role_values, version):
         def save():
             if not (name or "").strip():
                 raise InputError("isi nama dataset dulu")
+            if not (author or "").strip():
+                raise InputError("isi nama Anda dulu (dicatat bersama dataset)")
             reserved = [i for i in registry.ids() if registry.is_embedded(i)]
-            return save_dataset(datasets_root, name, data_dir=registry.data_dir, reserved=reserved,
-                                **_inputs(upload_dir, state, role_ids, role_values, crosswalk_dir))
+            inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir)
+            dataset_id = save_dataset(datasets_root, name, data_dir=registry.data_dir,
+                                      reserved=reserved, **inputs)
+            try:  # the folder and its database row come together, or neither
+                store.record_dataset(dataset_id, name.strip(), author=author, detail={
+                    "berkas": {k: v for k, v in (state or {}).items() if k in ALLOWED}})
+            except Exception:
+                delete_dataset(datasets_root, dataset_id)
+                raise
+            return dataset_id
 
         result = guarded(save)
         if not isinstance(result, str):
@@ -365,6 +381,3 @@ def register(app: Dash, registry: Registry, *, upload_dir: Path, datasets_root: 
         log.info("dataset %s saved", result)
         return (alert(f"Dataset '{result}' tersimpan dan dipakai sekarang.", "success"),
                 (version or 0) + 1, result, None)
-
-
-

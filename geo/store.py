@@ -223,6 +223,18 @@ previous_list_table = Table(
 )
 
 
+dataset_record_table = Table(
+    "dataset_record", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(120), nullable=False),
+    Column("detail_json", Text, nullable=False),
+    Column("deleted_at", UtcDateTime, nullable=True),
+    Column("deleted_by", String(120), nullable=True),
+)
+
+
 # =========================================================================== value types
 class StaleScenarioError(InputError):
     """The scenario changed since the version the caller read (reload, then retry)."""
@@ -853,6 +865,36 @@ class Store:
                                 n_chosen=len(json.loads(r.chosen_json)), author=r.author,
                                 created_at=r.created_at, updated_at=r.updated_at, version=r.version)
                 for r in rows]
+
+    def record_dataset(self, dataset_id: str, title: str, *, author: str,
+                       detail: Mapping[str, Any]) -> None:
+        """Record a saved user dataset (files live in its folder; this row says who and when).
+        Saving again under an id of a deleted dataset replaces the old record."""
+        who = _clean(author, "Nama pengguna", 120)
+        t = dataset_record_table
+        with self._write() as conn:
+            conn.execute(t.delete().where(t.c.id == dataset_id))
+            conn.execute(t.insert().values(id=dataset_id, title=_clean(title, "Judul", 200),
+                                           created_at=_now(), created_by=who,
+                                           detail_json=_dumps(dict(detail))))
+
+    def delete_dataset_record(self, dataset_id: str, *, author: str) -> int:
+        """Mark a dataset deleted (the row stays as a record); returns how many saved
+        scenarios were made on it (they stay, for the record, but cannot be opened)."""
+        who = _clean(author, "Nama pengguna", 120)
+        t, s = dataset_record_table, scenario_table
+        with self._write() as conn:
+            conn.execute(t.update().where(t.c.id == dataset_id, t.c.deleted_at.is_(None))
+                         .values(deleted_at=_now(), deleted_by=who))
+            return int(conn.execute(select(func.count()).select_from(s)
+                                    .where(s.c.dataset_id == dataset_id)).scalar_one())
+
+    def dataset_records(self) -> list[dict[str, Any]]:
+        """Every dataset record (deleted ones too), newest first."""
+        t = dataset_record_table
+        with self._read() as conn:
+            rows = conn.execute(select(t).order_by(t.c.created_at.desc(), t.c.id)).all()
+        return [{**r._asdict(), "detail": json.loads(r.detail_json)} for r in rows]
 
     def audit(self, scenario_id: int) -> list[AuditEntry]:
         """Audit rows of a scenario, oldest first."""

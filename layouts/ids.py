@@ -37,6 +37,7 @@ MAP_LAYER: Final = "map-layer"
 
 # right-hand tabs
 TABS: Final = "tabs-main"
+TAB_IDS: Final = ("tabel", "skoring", "kuadran", "keputusan", "data", "unggah")  # first = default
 
 # scoring page (Aksi 1)
 STORE_CONFIG: Final = "store-config"
@@ -149,6 +150,7 @@ UPLOAD_PREVIEW: Final = "upload-preview"
 UPLOAD_CHECK: Final = "upload-check"
 UPLOAD_REPORT: Final = "upload-report"
 UPLOAD_NAME: Final = "upload-name"
+UPLOAD_AUTHOR: Final = "upload-author"
 UPLOAD_SAVE: Final = "upload-save"
 UPLOAD_STATUS: Final = "upload-status"
 

@@ -64,6 +64,12 @@ def upload_panel(max_bytes: int) -> html.Div:
                f"atau ekspor e-PPGBM (data anak, dicocokkan lewat nama desa); 3) bila ada, tabel "
                f"cakupan intervensi. Ukuran maks. {mb} MB per berkas.",
                className="small text-muted"),
+        dbc.Row(dbc.Col([
+            dbc.Label("Nama Anda", html_for=ids.UPLOAD_AUTHOR, className="small fw-semibold mb-1"),
+            dbc.Input(id=ids.UPLOAD_AUTHOR, type="text", maxLength=120, size="sm",
+                      placeholder="dicatat bersama dataset, keputusan pencocokan dan penghapusan",
+                      persistence=True, persistence_type="local"),
+        ], md=8), className="mb-2"),
         dbc.Row([
             _upload("boundaries", ids.UPLOAD_BOUNDARIES, "Batas desa", BOUNDARY_EXT, max_bytes),
             _upload("table", ids.UPLOAD_TABLE, "Tabel desa", TABLE_EXT, max_bytes),

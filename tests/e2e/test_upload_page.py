@@ -6,6 +6,7 @@ import pytest
 from dash.testing.wait import until
 
 from app import create_app
+from geo.store import Store
 from tests.e2e.test_map_page import trace, wait_for_map
 from tests.e2e.test_scoring_page import grid_values, pick
 from tests.upload_files import write_kecamatan
@@ -19,6 +20,7 @@ def uploading(dash_duo, tmp_path):
                                      state_dir=tmp_path / "state"))
     wait_for_map(dash_duo)
     open_tab(dash_duo, "Unggah data")
+    dash_duo.find_element("#upload-author").send_keys("Rina (uji)")
     return dash_duo
 
 
@@ -64,11 +66,35 @@ def test_e2e301_upload_check_save_switch_and_back(uploading, tmp_path):
     open_tab(dash_duo, "Skoring lokus")
     until(lambda: len(grid_values(dash_duo, "score-grid", "kode")) == 10, timeout=30)
 
-    # and back to the embedded default
+    # the dataset has its database row: who saved it
+    store = Store(f"sqlite:///{tmp_path}/e2e.db", data_dir=tmp_path)
+    (record,) = store.dataset_records()
+    assert record["id"] == "wado-uji" and record["created_by"] == "Rina (uji)"
+
+    # back to the embedded default, and again to the upload
     pick(dash_duo, dash_duo.find_element("#dataset-picker"), "Kabupaten Sumedang")
     until(lambda: trace(dash_duo, "gd.data[0].locations.length") == 277, timeout=30)
     until(lambda: len(grid_values(dash_duo, "score-grid", "kode")) == 277, timeout=30)
+    pick(dash_duo, dash_duo.find_element("#dataset-picker"), "Wado uji")
+    until(lambda: trace(dash_duo, "gd.data[0].locations.length") == 10, timeout=30)
+
+    # delete it (after the browser's confirmation): the default comes back, the row stays
+    open_tab(dash_duo, "Unggah data")
+    click(dash_duo, "#dataset-delete button")
+    until(lambda: _accept_alert(dash_duo), timeout=10)
+    dash_duo.wait_for_contains_text("#dataset-status", "dihapus", timeout=20)
+    until(lambda: trace(dash_duo, "gd.data[0].locations.length") == 277, timeout=30)
+    assert not (tmp_path / "state" / "datasets" / "wado-uji").exists()
+    assert store.dataset_records()[0]["deleted_by"] == "Rina (uji)"
     assert dash_duo.get_logs() == []
+
+
+def _accept_alert(dash_duo) -> bool:
+    try:
+        dash_duo.driver.switch_to.alert.accept()
+    except Exception:  # no dialog yet
+        return False
+    return True
 
 
 def test_e2e302_bad_file_names_it_and_app_keeps_working(uploading, tmp_path):

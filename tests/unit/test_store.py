@@ -471,3 +471,19 @@ def test_chosen_village_validation():
     assert ChosenVillage("3211012001", " peringkat 1 ") == ChosenVillage(V1, "peringkat 1")
     with pytest.raises(InputError):
         ChosenVillage("32.11", "x")
+
+
+def test_dataset_records_keep_who_and_when_and_deletions(store):
+    store.record_dataset("wado", "Wado 2021", author="Rina", detail={"files": ["a.geojson"]})
+    new(store)  # a scenario on the embedded dataset does not count for wado
+    sid = store.save_new("Wado lokus", "wado", cfg(), [(V1, "peringkat 1")], author="Rina").id
+    (record,) = store.dataset_records()
+    assert record["title"] == "Wado 2021" and record["created_by"] == "Rina"
+    assert record["detail"] == {"files": ["a.geojson"]} and record["deleted_at"] is None
+    assert store.delete_dataset_record("wado", author="Budi") == 1
+    (record,) = store.dataset_records()
+    assert record["deleted_by"] == "Budi" and record["deleted_at"] is not None
+    assert store.get(sid).dataset_id == "wado"  # the scenario stays, for the record
+    # saved again under the same id: a fresh record replaces the deleted one
+    store.record_dataset("wado", "Wado 2022", author="Rina", detail={})
+    assert [r["title"] for r in store.dataset_records()] == ["Wado 2022"]
