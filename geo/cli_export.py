@@ -26,11 +26,13 @@ from typing import Any
 
 import pandas as pd
 
-from geo.dataset import DEFAULT_DATASET, MANIFEST, Dataset, embedded_data_dir, load_folder
+from geo.dataset import DEFAULT_DATASET, Dataset, default_state_dir, embedded_data_dir
+from geo.datasets import user_datasets_dir
 from geo.errors import InputError
 from geo.export import EXTENSIONS, FORMATS, export, read_scenario_json
 from geo.export.common import PLAN_COLUMNS
 from geo.readers import read_table, to_number
+from geo.registry import Registry
 from geo.scoring import ScoringResult, preset_config, run_scoring
 
 __all__ = ["DEFAULT_PRESET", "add_export", "cmd_export"]
@@ -42,18 +44,17 @@ _SUFFIX_FORMAT = {".csv": "csv", ".xlsx": "xlsx", ".gpkg": "gpkg", ".geojson": "
 _NUMERIC_PLAN = ("value", "target", "gap", "volume", "anggaran")
 
 
-@lru_cache(maxsize=4)
 def _dataset(dataset_id: str) -> Dataset:
-    """Dataset folder ``dataset_id`` under the data directory (cached: datasets are read-only)."""
-
-    # the id comes from a user file: never let it walk out of the data directory
+    """The embedded or saved dataset ``dataset_id`` (the same lookup as the app)."""
+    # the id comes from a user file: never let it walk out of the data directories
     if not re.fullmatch(r"[A-Za-z0-9_-]+", dataset_id):
         raise InputError(f"dataset '{dataset_id}' tidak valid")
-    data_dir = embedded_data_dir()
-    folder = data_dir / dataset_id
-    if not (folder / MANIFEST).is_file():
-        raise InputError(f"dataset '{dataset_id}' tidak ditemukan di folder data")
-    return load_folder(folder, data_dir=data_dir)
+    return _registry().get(dataset_id)
+
+
+@lru_cache(maxsize=1)
+def _registry() -> Registry:
+    return Registry(embedded_data_dir(), extra_roots=[user_datasets_dir(default_state_dir())])
 
 
 def _format(args: argparse.Namespace, out: Path) -> str:
@@ -124,16 +125,16 @@ def _stored(ref: str) -> tuple[Dataset, ScoringResult, dict[str, Any]]:
         raise InputError("--scenario NAMA (skenario tersimpan) belum tersedia di instalasi ini; "
                          "pakai --scenario FILE.json") from None
 
-    data_dir = embedded_data_dir()
-    url = make_url(default_url(data_dir))
+    state_dir = default_state_dir()
+    url = make_url(default_url(state_dir))
     # reading must not create an empty SQLite file as a side effect
     if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).is_file():
         raise InputError("belum ada skenario tersimpan (basis data skenario belum dibuat)")
-    store = Store(data_dir=data_dir)
+    store = Store(data_dir=state_dir)
     try:
         if store.current_revision() is None:
             raise InputError("belum ada skenario tersimpan (basis data skenario belum disiapkan)")
-        ids = sorted(p.parent.name for p in data_dir.glob(f"*/{MANIFEST}"))
+        ids = _registry().ids()
         hits = [s for ds_id in ids for s in store.find(ds_id) if _name_key(s.name) == _name_key(ref)]
         if len(hits) > 1:
             raise InputError(f"nama skenario '{ref}' ada di beberapa dataset; pakai id atau FILE.json",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 from pathlib import Path
 
 from geo.cli_eppgbm import default_boundaries
 from geo.dataset import MANIFEST, embedded_data_dir, load_folder, load_mapping
-from geo.datasets import district_crosswalk, save_dataset, user_datasets_dir
+from geo.datasets import delete_dataset, district_crosswalk, save_dataset, user_datasets_dir
+from geo.store import Store
 
 __all__ = ["add_import", "cmd_import"]
 
@@ -33,6 +35,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         boundary_columns=mapping.get("boundary_columns") or None,
         table_columns=mapping.get("table_columns") or None,
         data_dir=data_dir, reserved=sorted(embedded))
+    with Store(data_dir=root.parent) as store:  # DATABASE_URL, else <state-dir>/lokus.db
+        store.upgrade()
+        try:
+            store.record_dataset(dataset_id, args.title or args.name, author=args.author, detail={
+                "berkas": {k: Path(v).name for k, v in (("boundaries", boundaries), ("table", args.table),
+                                                        ("eppgbm", args.eppgbm),
+                                                        ("coverage", args.coverage)) if v},
+                "via": "lokus import"})
+        except Exception:  # the folder and its row come together, or neither
+            delete_dataset(root, dataset_id)
+            raise
     dataset = load_folder(root / dataset_id, data_dir=data_dir)
     print(f"Dataset '{dataset_id}' tersimpan: {dataset.title} ({len(dataset.villages)} desa, "
           f"tahun {', '.join(map(str, dataset.years))})")
@@ -68,6 +81,8 @@ def add_import(sub: argparse._SubParsersAction) -> None:
                      "yang tersimpan untuk kabupaten ini di <state-dir>/crosswalks")
     cmd.add_argument("--coverage", help="tabel cakupan intervensi (.csv, .xlsx), opsional")
     cmd.add_argument("--mapping", help="JSON: {\"boundary_columns\": {...}, \"table_columns\": {...}}")
+    cmd.add_argument("--author", default=getpass.getuser(),
+                     help="nama yang dicatat bersama dataset (bawaan: pengguna sistem)")
     cmd.add_argument("--state-dir", help="folder kerja (bawaan: LOKUS_STATE_DIR atau var/); "
                      "dataset disimpan di <state-dir>/datasets")
     cmd.set_defaults(func=cmd_import)

@@ -561,6 +561,13 @@ def load_mapping(path: Path) -> dict[str, dict[str, str]]:
             for k in ("boundary_columns", "table_columns")}
 
 
+def default_state_dir() -> Path:
+    """Where Lokus keeps its working state (database, saved datasets, uploads):
+    ``LOKUS_STATE_DIR``, else ``var/`` beside app.py. The app, ``lokus import`` and
+    ``lokus export`` all use this one place."""
+    return Path(os.environ.get("LOKUS_STATE_DIR") or Path(__file__).resolve().parents[1] / "var")
+
+
 def embedded_data_dir() -> Path:
     """The embedded data folder shipped with Lokus (``LOKUS_DATA_DIR`` overrides it)."""
     return Path(os.environ.get("LOKUS_DATA_DIR") or Path(__file__).resolve().parents[1] / "data")

@@ -25,7 +25,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.dataset import DEFAULT_DATASET, MANIFEST, CoverageSpec, Dataset, load_folder
+from geo.dataset import (
+    DEFAULT_DATASET,
+    MANIFEST,
+    CoverageSpec,
+    Dataset,
+    default_state_dir,
+    load_folder,
+)
 from geo.eppgbm import aggregate, match_villages, read_eppgbm, write_safe_csv
 from geo.errors import InputError
 from geo.matching import (
@@ -262,8 +269,7 @@ def delete_dataset(root: Path, dataset_id: str, *,
 def user_datasets_dir(state_dir: str | Path | None = None) -> Path:
     """Folder of saved user datasets: ``<state_dir>/datasets`` (``LOKUS_STATE_DIR``, else
     ``var/`` beside app.py), apart from the embedded data."""
-    base = state_dir or os.environ.get("LOKUS_STATE_DIR") or Path(__file__).resolve().parents[1] / "var"
-    return Path(base) / "datasets"
+    return Path(state_dir or default_state_dir()) / "datasets"
 
 
 def district_crosswalk(crosswalk_dir: Path, boundaries: Path, *,

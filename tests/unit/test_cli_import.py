@@ -9,6 +9,7 @@ import pandas as pd
 
 from geo.cli import main
 from geo.datasets import list_datasets
+from geo.store import Store
 from tests.upload_files import write_kecamatan
 
 
@@ -24,6 +25,10 @@ def test_import_with_mapping_prints_report(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert "Dataset 'wado-2021' tersimpan" in out and "10 desa" in out
     assert [d.id for d in list_datasets(state / "datasets")] == ["wado-2021"]
+    with Store(data_dir=state) as store:  # its database row, as when saved in the app
+        record = next(r for r in store.dataset_records() if r["id"] == "wado-2021")
+    assert record["id"] == "wado-2021" and record["detail"]["via"] == "lokus import"
+    assert record["detail"]["berkas"]["table"] == csv.name
 
 
 def test_bad_input_exits_2_with_one_line(tmp_path: Path, capsys) -> None:
