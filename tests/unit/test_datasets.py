@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from geo.datasets import (
     EPPGBM_TABLE,
@@ -295,3 +297,34 @@ def test_negative_and_non_numeric_counts_name_file_column_rows(tmp_path: Path, f
         text = str(err.value)
         assert path.name in text and column in text and "4" in text
         assert _leftovers(tmp_path / "d") == []
+
+
+_VILLAGE_HEADERS = ["kode", "kode_bps", "nama_desa", "nama_kec", "tahun", "balita_diukur",
+                    "balita_stunting", "anak_0_23_merah_terindikasi_stunting", "ibu_hamil",
+                    "ibu_hamil_kek", "catatan"]
+_VILLAGE_CELL = st.one_of(
+    st.sampled_from(["32.11.01.2001", "3211012001", "3211100004", "CIMUNGKAL", "Wado", "2021",
+                     "1.234", "-5", "0", "", "=1+1", "nan", "12,5", "desa cimungkl"]),
+    st.text(alphabet="0123456789.,-= abcDESA", max_size=10),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_village_tables_never_crash(tmp_path: Path, files, data_dir: Path,
+                                           data: st.DataObject) -> None:
+    geojson, _ = files
+    headers = data.draw(st.lists(st.sampled_from(_VILLAGE_HEADERS), min_size=1, max_size=8,
+                                 unique=True))
+    rows = [[data.draw(_VILLAGE_CELL) for _ in headers] for _ in range(data.draw(st.integers(0, 5)))]
+    table = tmp_path / "acak.csv"
+    table.write_text("\n".join(",".join(r) for r in [headers, *rows]) + "\n", encoding="utf-8")
+    root = tmp_path / "d"
+    try:
+        dataset = validate_dataset(root, boundaries=geojson, table=table, data_dir=data_dir)
+    except InputError as err:
+        assert "acak.csv" in str(err) or "batas" in str(err)
+    else:
+        assert len(dataset.villages) == 10
+    assert _leftovers(root) == []  # valid or not, nothing is left behind
