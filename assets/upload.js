@@ -25,13 +25,13 @@
     var progress = bar(input);
     var limit = Number(input.dataset.maxBytes || 0);
     if (limit && file.size > limit) {
-      show(progress, 1, "Berkas '" + file.name + "' lebih besar dari batas " +
-           Math.floor(limit / 1048576) + " MB", true);
+      show(progress, 1, input.dataset.msgTooLarge.replace("%FILE%", file.name), true);
       input.value = "";
       return;
     }
     var query = "kind=" + encodeURIComponent(input.dataset.kind) +
-      "&name=" + encodeURIComponent(file.name) + (uploadId ? "&id=" + uploadId : "");
+      "&name=" + encodeURIComponent(file.name) + "&lang=" + (input.dataset.lang || "id") +
+      (uploadId ? "&id=" + uploadId : "");
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/_lokus/unggah?" + query);
     xhr.upload.onprogress = function (e) {
@@ -43,7 +43,7 @@
       var reply = {};
       try { reply = JSON.parse(xhr.responseText); } catch (err) { reply = {}; }
       if (xhr.status !== 200 || !reply.id) {
-        show(progress, 1, reply.error || "Unggahan gagal (" + xhr.status + ")", true);
+        show(progress, 1, reply.error || input.dataset.msgFailed.replace("%STATUS%", xhr.status), true);
         return;
       }
       uploadId = reply.id;
@@ -52,7 +52,7 @@
         {data: {id: reply.id, kind: reply.kind, name: reply.name, at: Date.now()}});
       input.value = ""; // the same file may be chosen again after a fix
     };
-    xhr.onerror = function () { show(progress, 1, "Unggahan terputus; coba lagi", true); };
+    xhr.onerror = function () { show(progress, 1, input.dataset.msgBroken, true); };
     show(progress, 0, "0%");
     xhr.send(file);
   }
@@ -73,6 +73,10 @@
       input.className = "lokus-upload lokus-file-input";
       input.dataset.kind = slot.dataset.kind;
       input.dataset.maxBytes = slot.dataset.maxBytes;
+      input.dataset.lang = slot.dataset.lang;
+      input.dataset.msgTooLarge = slot.dataset.msgTooLarge;
+      input.dataset.msgFailed = slot.dataset.msgFailed;
+      input.dataset.msgBroken = slot.dataset.msgBroken;
       var button = document.createElement("label");
       button.htmlFor = input.id;
       button.className = "btn btn-outline-primary btn-sm w-100 text-truncate";

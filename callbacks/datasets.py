@@ -16,6 +16,7 @@ from dash.exceptions import PreventUpdate
 
 from geo.datasets import delete_dataset
 from geo.errors import InputError
+from geo.i18n import lang_of, t
 from geo.registry import Registry
 from geo.store import Store
 from layouts import ids
@@ -33,7 +34,7 @@ from layouts.shell import dataset_label
 log = logging.getLogger(__name__)
 
 
-def picker_options(registry: Registry) -> list[dict]:
+def picker_options(registry: Registry, lang: str = "id") -> list[dict]:
     """Every dataset present (embedded first), labelled with its title."""
     out = []
     for dataset_id in sorted(registry.ids(), key=lambda i: (not registry.is_embedded(i), i)):
@@ -41,8 +42,8 @@ def picker_options(registry: Registry) -> list[dict]:
             title = registry.title(dataset_id)
         except InputError:
             continue
-        suffix = "" if registry.is_embedded(dataset_id) else " (unggahan)"
-        out.append({"label": title + suffix, "value": dataset_id})
+        label = title if registry.is_embedded(dataset_id) else t("dataset.uploaded", lang, title=title)
+        out.append({"label": label, "value": dataset_id})
     return out
 
 
@@ -69,9 +70,10 @@ def switch_outputs(registry: Registry, dataset_id: str) -> tuple:
 def register(app: Dash, registry: Registry, store: Store, datasets_root: Path) -> None:
     """Wire the picker, the switch and delete."""
 
-    @app.callback(Output(ids.DATASET_PICKER, "options"), Input(ids.STORE_DATASETS_VERSION, "data"))
-    def _list(_version):
-        return picker_options(registry)
+    @app.callback(Output(ids.DATASET_PICKER, "options"), Input(ids.STORE_DATASETS_VERSION, "data"),
+                  State(ids.STORE_LANG, "data"))
+    def _list(_version, lang):
+        return picker_options(registry, lang_of(lang))
 
     @app.callback(Output(ids.STORE_DATASET, "data"), Output(ids.DATASET_STATUS, "children"),
                   Input(ids.DATASET_PICKER, "value"), State(ids.STORE_DATASET, "data"),
@@ -115,20 +117,23 @@ def register(app: Dash, registry: Registry, store: Store, datasets_root: Path) -
                   Output(ids.DATASET_PICKER, "value", allow_duplicate=True),
                   Input(ids.DATASET_DELETE, "submit_n_clicks"), State(ids.STORE_DATASET, "data"),
                   State(ids.UPLOAD_AUTHOR, "value"),
-                  State(ids.STORE_DATASETS_VERSION, "data"), prevent_initial_call=True)
-    def _delete(_n, dataset_id, author, version):
+                  State(ids.STORE_DATASETS_VERSION, "data"), State(ids.STORE_LANG, "data"),
+                  prevent_initial_call=True)
+    def _delete(_n, dataset_id, author, version, lang):
         dataset_id = dataset_id or registry.default_id
         try:
             if registry.is_embedded(dataset_id):
-                raise InputError(f"dataset bawaan '{dataset_id}' tidak dapat dihapus")
+                raise InputError.of("dataset.error.builtin", lang, id=dataset_id)
             if not (author or "").strip():
-                raise InputError("isi nama Anda dulu (di bawah, dicatat bersama penghapusan)")
+                raise InputError.of("upload.error.need_author", lang)
             delete_dataset(datasets_root, dataset_id, protected=[registry.default_id])
             scenarios = store.delete_dataset_record(dataset_id, author=author)
         except InputError as exc:
-            return dbc.Alert(str(exc), color="danger", className="py-1"), no_update, no_update
+            return (dbc.Alert(exc.render(lang_of(lang)), color="danger", className="py-1"),
+                    no_update, no_update)
         log.info("dataset %s deleted", dataset_id)
-        kept = (f" {scenarios} skenario yang dibuat di atasnya tetap tercatat di basis data."
-                if scenarios else "")
-        return (dbc.Alert(f"Dataset '{dataset_id}' dihapus.{kept}", color="success",
-                          className="py-1"), (version or 0) + 1, registry.default_id)
+        text = t("dataset.deleted", lang, id=dataset_id)
+        if scenarios:
+            text += " " + t("dataset.deleted_scenarios", lang, n=scenarios)
+        return (dbc.Alert(text, color="success", className="py-1"), (version or 0) + 1,
+                registry.default_id)

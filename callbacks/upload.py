@@ -30,6 +30,7 @@ from geo.datasets import (
     validate_dataset,
 )
 from geo.errors import InputError
+from geo.i18n import lang_of, t
 from geo.matching import NameMatch, normalise_village_name
 from geo.readers import read_table
 from geo.registry import Registry
@@ -87,7 +88,7 @@ def receive(upload_dir: Path, upload_id: str | None, kind: str, stream: BinaryIO
     A missing or malformed id starts a new upload folder. A table replaces an e-PPGBM
     export and vice versa (a dataset has exactly one source of counts)."""
     if kind not in ALLOWED:
-        raise InputError("jenis unggahan tidak dikenal")
+        raise InputError.of("upload.error.kind")
     if not (isinstance(upload_id, str) and _UPLOAD_ID.fullmatch(upload_id)):
         clean_stale(upload_dir)
         upload_id = uuid.uuid4().hex
@@ -103,12 +104,12 @@ def receive(upload_dir: Path, upload_id: str | None, kind: str, stream: BinaryIO
     return upload_id, path.name
 
 
-def adopt(state: dict | None, event: dict | None) -> dict:
+def adopt(state: dict | None, event: dict | None, lang: str = "id") -> dict:
     """Upload state after the browser reports a stored file (``id``, ``kind``, ``name``)."""
     event = event or {}
     kind, uid = event.get("kind"), event.get("id")
     if kind not in ALLOWED or not (isinstance(uid, str) and _UPLOAD_ID.fullmatch(uid)):
-        raise InputError("unggahan tidak dikenal; unggah berkasnya lagi")
+        raise InputError.of("upload.error.unknown", lang)
     state = dict(state) if (state or {}).get("id") == uid else {"id": uid}
     for k in [kind, *{"table": ["eppgbm"], "eppgbm": ["table"]}.get(kind, [])]:
         state.pop(k, None)
@@ -136,37 +137,36 @@ def boundary_fields(path: Path) -> list[str]:
     try:
         return [str(f) for f in pyogrio.read_info(path)["fields"]]
     except Exception:  # any reader failure is bad input, named for the user
-        raise InputError("tidak dapat dibaca sebagai batas desa (GeoJSON, GeoPackage atau "
-                         "shapefile dalam .zip)", file=path.name) from None
+        raise InputError.of("upload.error.boundaries_unreadable", file=path.name) from None
 
 
-def columns_step(paths: dict[str, Path]) -> tuple[list, list]:
+def columns_step(paths: dict[str, Path], lang: str = "id") -> tuple[list, list]:
     """Role dropdowns (detected, overridable) and the preview, for the uploaded files."""
     columns, preview = [], []
     if "boundaries" in paths:
         fields = boundary_fields(paths["boundaries"])
         detected = detect_columns(fields, BOUNDARY_ROLES, file=paths["boundaries"].name)
-        columns.append(role_dropdowns("boundaries", f"Kolom batas desa ({paths['boundaries'].name})",
-                                      fields, detected, list(BOUNDARY_ROLES)))
+        columns.append(role_dropdowns(
+            "boundaries", t("upload.columns.boundaries", lang, file=paths["boundaries"].name),
+            fields, detected, list(BOUNDARY_ROLES), lang))
     if "table" in paths:
         raw = read_table(paths["table"])
         names = [c for c in raw.columns if c != "_row"]
         detected = detect_columns(names, TABLE_ROLES, file=paths["table"].name)
-        columns.append(role_dropdowns("table", f"Kolom tabel ({paths['table'].name})", names,
-                                      detected, [r for r in TABLE_ROLES if r != "kode_bps"]))
+        columns.append(role_dropdowns(
+            "table", t("upload.columns.table", lang, file=paths["table"].name), names, detected,
+            [r for r in TABLE_ROLES if r != "kode_bps"], lang))
         frame = raw[names].head(5).fillna("")
-        preview.append(preview_table(frame, f"Pratinjau: 5 baris pertama dari {len(raw)}"))
+        preview.append(preview_table(frame, t("upload.preview.table", lang, n=len(raw))))
     if "coverage" in paths:
         raw = read_table(paths["coverage"])
         names = [c for c in raw.columns if c != "_row"]
         preview.append(preview_table(raw[names].head(5).fillna(""),
-                                     f"Cakupan intervensi: 5 baris pertama dari {len(raw)} "
-                                     "(kolom persen/proporsi dikenali otomatis)"))
+                                     t("upload.preview.coverage", lang, n=len(raw))))
     if "eppgbm" in paths:
         # child-level data: no preview, so names and NIK never reach the browser
-        preview.append(html.Div(f"Ekspor e-PPGBM {paths['eppgbm'].name}: kolom dideteksi otomatis; "
-                                "data anak tidak ditampilkan (privasi). Prevalensi dihitung per "
-                                "desa dan tahun saat diperiksa.", className="small text-muted"))
+        preview.append(html.Div(t("upload.preview.eppgbm", lang, file=paths["eppgbm"].name),
+                                className="small text-muted"))
     return columns, preview
 
 
@@ -178,12 +178,12 @@ def overrides(role_ids: list[dict], role_values: list, file: str) -> dict[str, s
 
 
 def _inputs(upload_dir: Path, state: dict | None, role_ids: list[dict], role_values: list,
-            crosswalk_dir: Path | None = None) -> dict:
+            crosswalk_dir: Path | None = None, lang: str = "id") -> dict:
     paths = upload_paths(upload_dir, state)
     if "boundaries" not in paths:
-        raise InputError("unggah dulu berkas batas desa")
+        raise InputError.of("upload.error.need_boundaries", lang)
     if "table" not in paths and "eppgbm" not in paths:
-        raise InputError("unggah dulu tabel desa atau ekspor e-PPGBM")
+        raise InputError.of("upload.error.need_table", lang)
     boundary_columns = overrides(role_ids, role_values, "boundaries")
     # decisions of earlier uploads of the same district (used when names must be matched)
     crosswalk = (district_crosswalk(crosswalk_dir, paths["boundaries"], boundary_columns=boundary_columns)
@@ -195,7 +195,7 @@ def _inputs(upload_dir: Path, state: dict | None, role_ids: list[dict], role_val
             "table_columns": overrides(role_ids, role_values, "table")}
 
 
-def review_rows(match: NameMatch, villages: pd.DataFrame) -> list[dict]:
+def review_rows(match: NameMatch, villages: pd.DataFrame, lang: str = "id") -> list[dict]:
     """Rows for :func:`layouts.upload.match_rows`: candidates, then the kecamatan's villages."""
     kec_norm = villages["nama_kec"].map(normalise_village_name)
     names = dict(zip(villages["kode"], villages["nama"] + " — Kec. " + villages["nama_kec"],
@@ -210,11 +210,12 @@ def review_rows(match: NameMatch, villages: pd.DataFrame) -> list[dict]:
             same_kec = villages.loc[villages["nama_kec"].isin(cand_kec), "kode"]
         if not len(same_kec):
             same_kec = villages["kode"]
-        options = [{"label": f"{names.get(c['kode'], c['kode'])} (skor {c['score']:.0f})",
+        options = [{"label": f"{names.get(c['kode'], c['kode'])} "
+                             f"({t('upload.match.score', lang, score=round(c['score']))})",
                     "value": c["kode"]} for c in r.candidates]
         options += [{"label": names[k], "value": k} for k in sorted(same_kec, key=names.get)
                     if k not in candidates]
-        options.append({"label": "(tidak ada di peta)", "value": NOT_ON_MAP})
+        options.append({"label": t("upload.match.not_on_map", lang), "value": NOT_ON_MAP})
         rows.append({"kecamatan": kec, "desa": str(r.desa), "n_rows": int(r.n_rows),
                      "status": str(r.status), "score": float(r.score),
                      "value": None if pd.isna(r.kode) else str(r.kode), "options": options})
@@ -229,35 +230,35 @@ def decisions_frame(pick_ids: list[dict], pick_values: list) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kecamatan", "desa", "kode"])
 
 
-def check_step(inputs: dict) -> tuple[list, list | None]:
+def check_step(inputs: dict, lang: str = "id") -> tuple[list, list | None]:
     """Report of the check (or the error) and, when villages were matched by name (e-PPGBM
     export, or a table with BPS codes or none), the match review."""
     review = None
     found = name_review(**inputs)
     if found is not None:
         match, villages = found
-        review = match_rows(match.summary_lines(), review_rows(match, villages))
-    outcome = guarded(lambda: report(validate_dataset(**inputs)))
+        review = match_rows(match.summary_lines(), review_rows(match, villages, lang), lang)
+    outcome = guarded(lambda: report(validate_dataset(**inputs), lang), lang)
     return outcome, review
 
 
-def report(dataset: Dataset) -> list:
+def report(dataset: Dataset, lang: str = "id") -> list:
     """Validation result: villages, years and the join report."""
-    head = (f"Data valid: {len(dataset.villages)} desa/kelurahan, tahun "
-            f"{', '.join(map(str, dataset.years))}, indikator: "
-            + ", ".join(i.label_id for i in dataset.indicators))
+    head = t("upload.valid", lang, n=len(dataset.villages), years=", ".join(map(str, dataset.years)),
+             indicators=", ".join(i.label_en if lang == "en" else i.label_id
+                                  for i in dataset.indicators))
     return [alert(head, "success"), *join_report_body(dataset.report, dataset.quality)]
 
 
-def guarded(action):
+def guarded(action, lang: str = "id"):
     """Run ``action``; bad input becomes an alert, anything else a generic alert (logged)."""
     try:
         return action()
     except InputError as exc:
-        return alert(str(exc))
+        return alert(exc.render(lang))
     except Exception:  # the running app must keep working on any bad file
         log.exception("upload step failed")
-        return alert("Berkas tidak dapat diproses (rusak atau format tidak dikenali).")
+        return alert(t("upload.error.unprocessable", lang))
 
 
 def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
@@ -270,15 +271,16 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
     def _receive():
         # Data files are streamed here by assets/upload.js (with a progress bar), never
         # through a callback: a 200 MB file is never base64 in the browser or in JSON.
-        name = request.args.get("name", "")
+        name, lang = request.args.get("name", ""), lang_of(request.args.get("lang"))
         if (request.content_length or 0) > max_bytes:
-            message = f"berkas lebih besar dari batas {max_bytes // (1024 * 1024)} MB"
-            return jsonify(error=str(InputError(message, file=safe_upload_name(name)))), 413
+            error = InputError.of("upload.error.too_large", file=safe_upload_name(name),
+                                  mb=max_bytes // (1024 * 1024))
+            return jsonify(error=error.render(lang)), 413
         try:
             uid, stored = receive(upload_dir, request.args.get("id"), request.args.get("kind", ""),
                                   request.stream, name, max_bytes)
         except InputError as exc:
-            return jsonify(error=str(exc)), 400
+            return jsonify(error=exc.render(lang)), 400
         return jsonify(id=uid, kind=request.args.get("kind"), name=stored)
 
     @app.callback(
@@ -286,37 +288,37 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
         Output(ids.UPLOAD_COLUMNS, "children"), Output(ids.UPLOAD_PREVIEW, "children"),
         Output(ids.UPLOAD_REPORT, "children"),
         Input(ids.UPLOAD_EVENT, "data"), State(ids.STORE_UPLOAD, "data"),
-        prevent_initial_call=True,
+        State(ids.STORE_LANG, "data"), prevent_initial_call=True,
     )
-    def _uploaded(event, state):
+    def _uploaded(event, state, lang):
         try:
-            state = adopt(state, event)
+            state = adopt(state, event, lang)
         except InputError as exc:
-            return no_update, alert(str(exc)), no_update, no_update, ""
-        files = file_list({k: state.get(k) for k in ALLOWED})
+            return no_update, alert(exc.render(lang)), no_update, no_update, ""
+        files = file_list({k: state.get(k) for k in ALLOWED}, lang)
         try:
-            columns, preview = columns_step(upload_paths(upload_dir, state))
+            columns, preview = columns_step(upload_paths(upload_dir, state), lang)
         except InputError as exc:
-            return state, [*files, alert(str(exc))], [], [], ""
+            return state, [*files, alert(exc.render(lang))], [], [], ""
         except Exception:  # see guarded()
             log.exception("reading upload failed")
-            return (state, [*files, alert("Berkas tidak dapat dibaca (rusak atau format tidak "
-                                          "dikenali).")], [], [], "")
+            return state, [*files, alert(t("upload.error.unreadable", lang))], [], [], ""
         return state, files, columns, preview, ""
 
     @app.callback(Output(ids.UPLOAD_REPORT, "children", allow_duplicate=True),
                   Output(ids.MATCH_ROWS, "children"), Output(ids.MATCH_BOX, "style"),
                   Output(ids.MATCH_STATUS, "children"),
                   Input(ids.UPLOAD_CHECK, "n_clicks"), State(ids.STORE_UPLOAD, "data"),
-                  State(roles, "id"), State(roles, "value"), prevent_initial_call=True)
-    def _check(_n, state, role_ids, role_values):
+                  State(roles, "id"), State(roles, "value"), State(ids.STORE_LANG, "data"),
+                  prevent_initial_call=True)
+    def _check(_n, state, role_ids, role_values, lang):
         hidden = {"display": "none"}
 
         def run():
-            inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir)
-            return check_step({**inputs, "root": datasets_root, "data_dir": registry.data_dir})
+            inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir, lang)
+            return check_step({**inputs, "root": datasets_root, "data_dir": registry.data_dir}, lang)
 
-        result = guarded(run)
+        result = guarded(run, lang)
         if not isinstance(result, tuple):
             return result, [], hidden, ""
         outcome, review = result
@@ -326,25 +328,25 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
                   Input(ids.MATCH_SAVE, "n_clicks"), State(ids.UPLOAD_AUTHOR, "value"),
                   State(ids.STORE_UPLOAD, "data"),
                   State(picks, "id"), State(picks, "value"),
-                  State(roles, "id"), State(roles, "value"), prevent_initial_call=True)
-    def _decide(_n, author, state, pick_ids, pick_values, role_ids, role_values):
+                  State(roles, "id"), State(roles, "value"), State(ids.STORE_LANG, "data"),
+                  prevent_initial_call=True)
+    def _decide(_n, author, state, pick_ids, pick_values, role_ids, role_values, lang):
         def run():
             if not (author or "").strip():
-                raise InputError("isi nama Anda dulu (dicatat bersama keputusan pencocokan)")
+                raise InputError.of("upload.error.need_author", lang)
             decisions = decisions_frame(pick_ids, pick_values)
             if decisions.empty:
-                raise InputError("belum ada desa yang dipilih")
-            inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir)
+                raise InputError.of("upload.error.no_picks", lang)
+            inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir, lang)
             found = name_review(**inputs, root=datasets_root, data_dir=registry.data_dir)
             if found is None or inputs["crosswalk"] is None:
-                raise InputError("tidak ada pencocokan nama untuk disimpan (tabel memakai kode "
-                                 "Kemendagri, atau batas desa tanpa kode Kemendagri)")
+                raise InputError.of("upload.error.no_review", lang)
             path = save_decisions(found[0], decisions, inputs["crosswalk"],
                                   decided_by=author.strip())
-            return alert(f"{len(decisions)} keputusan disimpan ({path.name}) dan dipakai untuk "
-                         "unggahan berikutnya dari kabupaten ini. Klik Periksa lagi.", "success")
+            return alert(t("upload.decisions.saved", lang, n=len(decisions), file=path.name),
+                         "success")
 
-        return guarded(run)
+        return guarded(run, lang)
 
     @app.callback(Output(ids.UPLOAD_STATUS, "children"),
                   Output(ids.STORE_DATASETS_VERSION, "data"),
@@ -353,15 +355,16 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
                   Input(ids.UPLOAD_SAVE, "n_clicks"), State(ids.UPLOAD_NAME, "value"),
                   State(ids.UPLOAD_AUTHOR, "value"),
                   State(ids.STORE_UPLOAD, "data"), State(roles, "id"), State(roles, "value"),
-                  State(ids.STORE_DATASETS_VERSION, "data"), prevent_initial_call=True)
-    def _save(_n, name, author, state, role_ids, role_values, version):
+                  State(ids.STORE_DATASETS_VERSION, "data"), State(ids.STORE_LANG, "data"),
+                  prevent_initial_call=True)
+    def _save(_n, name, author, state, role_ids, role_values, version, lang):
         def save():
             if not (name or "").strip():
-                raise InputError("isi nama dataset dulu")
+                raise InputError.of("upload.error.need_name", lang)
             if not (author or "").strip():
-                raise InputError("isi nama Anda dulu (dicatat bersama dataset)")
+                raise InputError.of("upload.error.need_author", lang)
             reserved = [i for i in registry.ids() if registry.is_embedded(i)]
-            inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir)
+            inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir, lang)
             dataset_id = save_dataset(datasets_root, name, data_dir=registry.data_dir,
                                       reserved=reserved, **inputs)
             try:  # the folder and its database row come together, or neither
@@ -372,12 +375,12 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
                 raise
             return dataset_id
 
-        result = guarded(save)
+        result = guarded(save, lang)
         if not isinstance(result, str):
             return result, no_update, no_update, no_update
         folder = upload_folder(upload_dir, state)
         if folder:
             shutil.rmtree(folder, ignore_errors=True)  # saved copies live in the dataset now
         log.info("dataset %s saved", result)
-        return (alert(f"Dataset '{result}' tersimpan dan dipakai sekarang.", "success"),
+        return (alert(t("upload.saved", lang, id=result), "success"),
                 (version or 0) + 1, result, None)

@@ -87,7 +87,7 @@ def save_stream(stream: BinaryIO, folder: Path, filename: str | None, *, allowed
     """
     name = safe_upload_name(filename)
     if not name.lower().endswith(allowed):
-        raise InputError(f"jenis berkas tidak didukung; gunakan {', '.join(allowed)}", file=name)
+        raise InputError.of("upload.error.type", file=name, allowed=", ".join(allowed))
     folder.mkdir(parents=True, exist_ok=True)
     part = folder / f".part-{uuid.uuid4().hex}"
     size = 0
@@ -96,11 +96,11 @@ def save_stream(stream: BinaryIO, folder: Path, filename: str | None, *, allowed
             while block := stream.read(chunk):
                 size += len(block)
                 if size > max_bytes:
-                    raise InputError(f"berkas lebih besar dari batas {max_bytes // (1024 * 1024)} MB",
-                                     file=name)
+                    raise InputError.of("upload.error.too_large", file=name,
+                                        mb=max_bytes // (1024 * 1024))
                 out.write(block)
         if size == 0:
-            raise InputError("berkas kosong", file=name)
+            raise InputError.of("upload.error.empty", file=name)
         os.replace(part, folder / name)
     finally:
         part.unlink(missing_ok=True)

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from dash import dcc
 
-#: Dash's dropdown texts in Bahasa Indonesia.
-DROPDOWN_LABELS = {
-    "select_all": "Pilih semua",
-    "deselect_all": "Batalkan semua",
-    "selected_count": "{num_selected} dipilih",
-    "search": "Cari",
-    "clear_search": "Hapus pencarian",
-    "clear_selection": "Hapus pilihan",
-    "no_options_found": "Tidak ada pilihan",
-}
+from geo.i18n import t
+
+_DROPDOWN_TEXTS = ("select_all", "deselect_all", "selected_count", "search", "clear_search",
+                   "clear_selection", "no_options_found")
 
 
-def dropdown(**kwargs) -> dcc.Dropdown:
-    """A dcc.Dropdown with Indonesian labels."""
-    return dcc.Dropdown(labels=DROPDOWN_LABELS, **kwargs)
+def dropdown(lang: str = "id", **kwargs) -> dcc.Dropdown:
+    """A dcc.Dropdown whose own texts (search, clear, no options) are in the page's language."""
+    labels = {k: t(f"ui.dropdown.{k}", lang) for k in _DROPDOWN_TEXTS}
+    return dcc.Dropdown(labels=labels, **kwargs)

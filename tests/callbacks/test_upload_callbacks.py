@@ -228,3 +228,22 @@ def test_coverage_upload_is_previewed_and_joined(tmp_path: Path, files, data_dir
     dataset = validate_dataset(tmp_path / "ds", **_inputs(up, state, [], []))
     assert any(i.kind == "coverage" for i in dataset.indicators)
     assert dataset.coverage_reports[0].n_matched == 10
+
+
+def test_wizard_and_messages_in_english(tmp_path: Path, files) -> None:
+    from layouts.upload import upload_panel
+
+    english = str(upload_panel(MB, "en"))
+    assert "Upload your own data" in english and "Save dataset" in english
+    assert "Choose file…" in english and "1 MB limit" in english
+    for word in ("Unggah", "Simpan", "Periksa", "Pilih berkas", "Berkas '"):
+        assert word not in english, word
+    geojson, csv = files
+    up = tmp_path / "uploads"
+    with pytest.raises(InputError) as err:
+        store_file(up, None, "table", csv, "tabel.exe", MB)
+    assert err.value.render("en") == "File 'tabel.exe': file type not supported; use .csv, .xlsx"
+    assert str(err.value) == "Berkas 'tabel.exe': jenis berkas tidak didukung; gunakan .csv, .xlsx"
+    state = store_file(up, None, "boundaries", geojson, geojson.name, MB)
+    columns, _ = columns_step(upload_paths(up, state), "en")
+    assert "Village code (Kemendagri)" in str(columns) and "Boundary columns" in str(columns)
