@@ -10,24 +10,29 @@ import argparse
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dash_bootstrap_components as dbc
-from dash import Dash
+import flask
+from dash import Dash, html
 
 from callbacks import register_all
 from geo.datasets import user_datasets_dir
 from geo.errors import InputError
+from geo.i18n import t
 from geo.registry import Registry
 from geo.store import Store
+from geo.viewstate import parse_query, pick_dataset, resolve_view, to_query
 from layouts import decide, ids, map_page, scoring, upload
 from layouts.dataset_view import (
-    default_indicator,
     map_figure,
     preset_labels,
     scoring_choices,
     source_line,
+    view_choices,
     village_choices,
 )
+from layouts.present import present_mode
 from layouts.shell import shell
 
 ROOT = Path(__file__).resolve().parent
@@ -55,9 +60,6 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
     registry = Registry(data_dir, extra_roots=[user_datasets_dir(state_dir)])
     store = Store(database_url, data_dir=state_dir)
     store.upgrade()  # idempotent: every worker may run it
-    dataset = registry.get(None)
-    geom = registry.geometry(None)
-
     app = Dash(
         __name__,
         title="Lokus — analisis situasi stunting",
@@ -66,29 +68,87 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
         update_title=None,
         external_stylesheets=[],  # Bootstrap is served from assets/: no CDN, works offline
     )
-    indicator = default_indicator(dataset)
-    figure = map_figure(dataset, geom)
-    source = source_line(dataset)
+    registry.get(None)  # load and validate the default dataset now, not at the first visit
     max_bytes = max_upload_bytes()
-    tabs = dbc.Tabs([
-        dbc.Tab(map_page.table_panel(), label="Tabel desa", tab_id="tabel"),
-        dbc.Tab(scoring.scoring_panel(dataset.years, preset_labels(),
-                                      scoring_choices(dataset), village_choices(dataset)),
-                label="Skoring lokus", tab_id="skoring"),
-        dbc.Tab(scoring.quadrant_panel(), label="Kuadran", tab_id="kuadran"),
-        dbc.Tab(decide.decide_panel(), label="Keputusan & unduh", tab_id="keputusan"),
-        dbc.Tab(map_page.report_panel(dataset), label="Data & sumber", tab_id="data"),
-        dbc.Tab(upload.upload_panel(max_bytes), label="Unggah data", tab_id="unggah"),
-    ], id=ids.TABS, active_tab="tabel")
-    app.layout = shell(dataset.id, dataset.title, dataset.synthetic or dataset.coverage_synthetic, [
-        map_page.controls(dataset, indicator, dataset.years[-1]),
-        dbc.Row([
-            dbc.Col(map_page.map_panel(figure, source), lg=6),
-            dbc.Col(tabs, lg=6, className="right-panel"),
-        ], className="g-2"),
-    ])
+    figures: dict[tuple[str, str], tuple] = {}
+
+    def figure_of(dataset, lang: str):
+        """The map of a dataset in a language, built once per worker: with national data the
+        figure holds 65 MB of geometry and must not be rebuilt per page view."""
+        cached = figures.get((dataset.id, lang))
+        if cached is None or cached[0] is not dataset:  # a re-saved dataset is a new object
+            figure = map_figure(dataset, registry.geometry(dataset.id), lang)
+            cached = figures[(dataset.id, lang)] = (dataset, figure)
+        return cached[1]
+
+    def layout() -> html.Div:
+        """The page, built per request in the language and view its URL asks for."""
+        args = parse_query(page_query())
+        dataset = page_dataset(registry, args)
+        view = resolve_view(args, dataset.id, view_choices(dataset, ids.TAB_IDS))
+        lang = view.lang
+        figure = figure_of(dataset, lang)
+        source = source_line(dataset)
+        tabs = dbc.Tabs([
+            dbc.Tab(map_page.table_panel(lang), label=t("shell.tab.table", lang), tab_id="tabel"),
+            dbc.Tab(scoring.scoring_panel(dataset.years, preset_labels(),
+                                          scoring_choices(dataset), village_choices(dataset)),
+                    label=t("shell.tab.scoring", lang), tab_id="skoring"),
+            dbc.Tab(scoring.quadrant_panel(), label=t("shell.tab.quadrant", lang), tab_id="kuadran"),
+            dbc.Tab(decide.decide_panel(), label=t("shell.tab.decide", lang), tab_id="keputusan"),
+            dbc.Tab(map_page.report_panel(dataset, lang), label=t("shell.tab.data", lang),
+                    tab_id="data"),
+            dbc.Tab(upload.upload_panel(max_bytes), label=t("shell.tab.upload", lang),
+                    tab_id="unggah"),
+        ], id=ids.TABS, active_tab=view.page)
+        page = shell(dataset.id, dataset.title, dataset.synthetic or dataset.coverage_synthetic, [
+            present_mode(lang),
+            map_page.controls(dataset, view.indicator, view.year, view.kecamatan, lang),
+            dbc.Row([
+                dbc.Col(map_page.map_panel(figure, source, lang), lg=6),
+                dbc.Col(tabs, lg=6, className="right-panel"),
+            ], className="g-2"),
+        ], lang=lang, search=to_query(view))  # canonical: matches what the controls show
+        return with_initial(page, {ids.PRESENT_STEP: ("data", view.step)})
+
+    app.layout = layout
     register_all(app, registry, store, state_dir=state_dir, max_bytes=max_bytes)
     return app
+
+
+def page_query() -> str:
+    """Query string (``?…``) of the page being built; empty outside a request.
+
+    Dash fetches the layout from ``/_dash-layout``: assets/lokus.js appends the page's query
+    to that request; the Referer header is the fallback when the script did not run.
+    """
+    if not flask.has_request_context():
+        return ""
+    query = flask.request.query_string.decode("utf-8", "replace")
+    if not query and flask.request.referrer:
+        query = urlsplit(flask.request.referrer).query
+    return f"?{query}" if query else ""
+
+
+def page_dataset(registry: Registry, args: dict[str, str]):
+    """The dataset the URL names, or the default one when it is unknown or unreadable."""
+    dataset_id = pick_dataset(args, registry.ids(), registry.default_id)
+    try:
+        return registry.get(dataset_id)
+    except InputError:  # a saved dataset that no longer loads: show the default, not an error
+        logging.getLogger(__name__).warning("dataset %s from the URL does not load", dataset_id)
+        return registry.get(None)
+
+
+def with_initial(page, values: dict[str, tuple[str, object]]):
+    """Set initial props by id (``{id: (prop, value)}``) on components present in ``page``;
+    ids another feature has not added (yet) are skipped."""
+    for component in page._traverse():
+        cid = getattr(component, "id", None)
+        prop_value = values.get(cid) if isinstance(cid, str) else None
+        if prop_value is not None:
+            setattr(component, *prop_value)
+    return page
 
 
 def max_upload_bytes() -> int:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from callbacks import datasets, decide, map_page, scoring, upload
+from callbacks import datasets, decide, map_page, present, scoring, upload, url
 from geo.datasets import user_datasets_dir
 from geo.registry import Registry
 from geo.store import Store
@@ -20,7 +20,9 @@ def register_all(app: Dash, registry: Registry, store: Store, *, state_dir: Path
     scoring.register(app, registry)
     decide.register(app, registry, store)
     datasets_root = user_datasets_dir(state_dir)
-    datasets.register(app, registry, datasets_root)
-    upload.register(app, registry, upload_dir=Path(state_dir) / "uploads",
+    datasets.register(app, registry, store, datasets_root)
+    upload.register(app, registry, store, upload_dir=Path(state_dir) / "uploads",
                     datasets_root=datasets_root, crosswalk_dir=Path(state_dir) / "crosswalks",
                     max_bytes=max_bytes)
+    present.register(app, registry, store)
+    url.register(app, registry, store)  # last: it follows stores other features add

@@ -6,7 +6,7 @@ import numpy as np
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from geo.classify import classify
-from geo.i18n import format_number
+from geo.i18n import DEFAULT_LANG, format_number, t
 from geo.indicators import IndicatorValues, catalogue
 from geo.mapdata import fit_view
 from geo.rates import wilson_interval
@@ -27,9 +27,9 @@ MAX_TABLE_ROWS = 5_000
 TABLE_ROWS_WHEN_LARGE = 2_000
 
 
-def hover_text(values: IndicatorValues) -> list[str]:
+def hover_text(values: IndicatorValues, lang: str = DEFAULT_LANG) -> list[str]:
     """Per-village hover line: value with numerator, denominator and, for rates, the 95 %
-    Wilson interval (small denominators show as wide intervals)."""
+    Wilson interval (small denominators show as wide intervals); numbers in ``lang`` style."""
     ind = values.indicator
     if ind.is_rate and values.denominator is not None:
         k = np.nan_to_num(values.numerator)
@@ -43,11 +43,13 @@ def hover_text(values: IndicatorValues) -> list[str]:
             else:
                 out.append("tanpa data")
         elif ind.is_rate:
-            out.append(f"{format_number(value, 1)}% ({format_number(values.numerator[i], 0)}/"
-                       f"{format_number(values.denominator[i], 0)}; IK 95% "
-                       f"{format_number(100 * low[i], 1)}–{format_number(100 * high[i], 1)}%)")
+            out.append(f"{format_number(value, 1, lang)}% "
+                       f"({format_number(values.numerator[i], 0, lang)}/"
+                       f"{format_number(values.denominator[i], 0, lang)}; IK 95% "
+                       f"{format_number(100 * low[i], 1, lang)}–"
+                       f"{format_number(100 * high[i], 1, lang)}%)")
         else:
-            out.append(f"{format_number(value, 0)} {ind.unit}")
+            out.append(f"{format_number(value, 0, lang)} {ind.unit}")
     return out
 
 
@@ -60,11 +62,11 @@ def scheme_options(indicator_id: str, scheme: str) -> tuple[list[dict], str]:
 
 
 def update_indicator(registry: Registry, dataset_id: str, indicator_id: str, year: int,
-                     scheme: str, k: int, kecamatan: str | None):
+                     scheme: str, k: int, kecamatan: str | None, lang: str = DEFAULT_LANG):
     """Recolour the map and refill legend, summary and table for indicator/year/classes."""
     dataset = registry.get(dataset_id)
     values = dataset.values(indicator_id, int(year))
-    classes = classify(values.value, scheme, int(k))
+    classes = classify(values.value, scheme, int(k), lang=lang)
     colours = class_colours(len(classes.labels), values.indicator.direction)
 
     fig = Patch()
@@ -72,17 +74,33 @@ def update_indicator(registry: Registry, dataset_id: str, indicator_id: str, yea
     trace["z"] = classes.index.tolist()
     trace["zmax"] = max(len(classes.labels) - 1, 0)
     trace["colorscale"] = stepped_colourscale(colours)
-    trace["text"] = hover_text(values)
+    trace["text"] = hover_text(values, lang)
     trace["hovertemplate"] = ("<b>%{customdata[0]}</b><br>Kec. %{customdata[1]}<br>"
                               + values.indicator.label_id + ": %{text}<extra></extra>")
 
     rows, table_note = table_rows(dataset.villages, values, kecamatan)
+    if not has_data(values):
+        rows = []  # a table of dashes says nothing: the empty-state message says why
     note = table_note
     if "skrining" in values.indicator.label_id:
         note = ("Angka skrining tikar pertumbuhan posyandu, bukan prevalensi stunting TB/U "
                 "< −2 SD (e-PPGBM). " + note)
     return (fig, legend(values, classes, colours, NO_DATA_COLOUR),
-            summary(values, len(dataset.villages)), rows, column_defs(values), note)
+            summary(values, len(dataset.villages), lang), rows, column_defs(values, lang), note)
+
+
+def has_data(values: IndicatorValues) -> bool:
+    """Whether any village has a value for this indicator and year."""
+    return bool((~np.isnan(np.asarray(values.value, dtype=float))).any())
+
+
+def empty_state(values: IndicatorValues, lang: str = DEFAULT_LANG) -> tuple[str, bool, str, bool]:
+    """Map and table messages (text, hidden) when the year/indicator has no data at all, so
+    an all-grey map reads as "no data", never as a broken page."""
+    if has_data(values):
+        return "", True, "", True
+    names = {"indicator": values.indicator.label(lang), "year": values.year}
+    return t("shell.empty.map", lang, **names), False, t("shell.empty.table", lang, **names), False
 
 
 def table_rows(villages, values: IndicatorValues, kecamatan: str | None) -> tuple[list[dict], str]:
@@ -160,16 +178,21 @@ def register(app: Dash, registry: Registry) -> None:
         Output(graph, "figure"), Output(ids.MAP_LEGEND, "children"),
         Output(ids.MAP_SUMMARY, "children"), Output(ids.TABLE_GRID, "rowData"),
         Output(ids.TABLE_GRID, "columnDefs"), Output(ids.FILTER_NOTE, "children"),
+        Output(ids.MAP_EMPTY, "children"), Output(ids.MAP_EMPTY, "hidden"),
+        Output(ids.TABLE_EMPTY, "children"), Output(ids.TABLE_EMPTY, "hidden"),
         Input(ids.FILTER_INDICATOR, "value"), Input(ids.FILTER_YEAR, "value"),
         Input(ids.FILTER_SCHEME, "value"), Input(ids.FILTER_CLASSES, "value"),
         Input(ids.FILTER_KECAMATAN, "value"), Input(ids.MAP_LAYER, "value"),
-        State(ids.STORE_DATASET, "data"),
+        State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
     )
-    def _update(indicator_id, year, scheme, k, kecamatan, layer, dataset_id):
-        out = update_indicator(registry, dataset_id, indicator_id, year, scheme, k, kecamatan)
+    def _update(indicator_id, year, scheme, k, kecamatan, layer, dataset_id, lang):
+        out = update_indicator(registry, dataset_id, indicator_id, year, scheme, k, kecamatan,
+                               lang or DEFAULT_LANG)
+        map_msg, map_hidden, table_msg, table_hidden = empty_state(
+            registry.get(dataset_id).values(indicator_id, int(year)), lang or DEFAULT_LANG)
         if layer != "indikator":  # the map shows a scoring layer: keep it, refresh the table
-            return (no_update, no_update, *out[2:])
-        return out
+            return (no_update, no_update, *out[2:], "", True, table_msg, table_hidden)
+        return (*out, map_msg, map_hidden, table_msg, table_hidden)
 
     @app.callback(
         Output(ids.STORE_SELECTED, "data"), Output(graph, "figure", allow_duplicate=True),

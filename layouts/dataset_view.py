@@ -9,9 +9,11 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from geo.dataset import Dataset
+from geo.i18n import DEFAULT_LANG
 from geo.indicators import base_id
 from geo.mapdata import MapGeometry, fit_view
 from geo.scoring import PRESETS
+from geo.viewstate import ViewChoices
 from layouts.mapfig import base_figure
 
 PREFERRED_INDICATORS = ("rasio_merah", "prevalensi", "merah", "stunting")
@@ -23,10 +25,17 @@ def default_indicator(dataset: Dataset) -> str:
     return next((i for i in PREFERRED_INDICATORS if i in available), available[0])
 
 
-def map_figure(dataset: Dataset, geom: MapGeometry) -> go.Figure:
+def view_choices(dataset: Dataset, pages: tuple[str, ...]) -> ViewChoices:
+    """What a URL may ask of this dataset (years, indicators, kecamatan, tabs)."""
+    return ViewChoices(years=dataset.years, indicators=[i.id for i in dataset.indicators],
+                       kecamatan=dataset.kecamatan["kode_kec"].tolist(),
+                       default_indicator=default_indicator(dataset), pages=pages)
+
+
+def map_figure(dataset: Dataset, geom: MapGeometry, lang: str = DEFAULT_LANG) -> go.Figure:
     """The full map of a dataset (geometry included; values arrive by Patch)."""
     return base_figure(geom, dataset.villages["nama"].tolist(),
-                       dataset.villages["nama_kec"].tolist(), fit_view(geom.total_bounds))
+                       dataset.villages["nama_kec"].tolist(), fit_view(geom.total_bounds), lang)
 
 
 def source_line(dataset: Dataset) -> str:

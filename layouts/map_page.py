@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from geo.classify import Classes
 from geo.dataset import Dataset
-from geo.i18n import format_number
+from geo.i18n import DEFAULT_LANG, format_number, t
 from geo.indicators import IndicatorValues
 from geo.join import JoinReport
 from layouts import ids
@@ -42,8 +42,9 @@ def _control(label: str, component, width: int = 3) -> dbc.Col:
                     component], md=width)
 
 
-def controls(dataset: Dataset, indicator: str, year: int) -> dbc.Card:
-    """Indicator, year, classification and kecamatan pickers."""
+def controls(dataset: Dataset, indicator: str, year: int, kecamatan: str | None = None,
+             lang: str = DEFAULT_LANG) -> dbc.Card:
+    """Indicator, year, classification and kecamatan pickers (initial values from the URL)."""
     return dbc.Card(dbc.CardBody(dbc.Row([
         _control("Indikator", dropdown(
             id=ids.FILTER_INDICATOR, value=indicator, clearable=False,
@@ -58,7 +59,7 @@ def controls(dataset: Dataset, indicator: str, year: int) -> dbc.Card:
             id=ids.FILTER_CLASSES, value=5, clearable=False,
             options=[{"label": str(k), "value": k} for k in range(3, 8)]), 1),
         _control("Kecamatan", dropdown(
-            id=ids.FILTER_KECAMATAN, value=None, placeholder="Semua kecamatan",
+            id=ids.FILTER_KECAMATAN, value=kecamatan, placeholder="Semua kecamatan",
             options=[{"label": r.nama_kec, "value": r.kode_kec}
                      for r in dataset.kecamatan.itertuples()]), 2),
         dbc.Col([dbc.Label("Peta dasar", html_for=ids.FILTER_BASEMAP,
@@ -97,8 +98,8 @@ def legend_box(title: str, subtitle: str, entries: list[tuple[str, str, int]],
     ])
 
 
-def summary(values: IndicatorValues, n_villages: int) -> list:
-    """Headline numbers for the current indicator and year."""
+def summary(values: IndicatorValues, n_villages: int, lang: str = DEFAULT_LANG) -> list:
+    """Headline numbers for the current indicator and year (number style of ``lang``)."""
     ind = values.indicator
     has = int((~np.isnan(values.value)).sum())
     cards = [("Desa dengan data", f"{has} / {n_villages}")]
@@ -106,11 +107,11 @@ def summary(values: IndicatorValues, n_villages: int) -> list:
     if ind.is_rate and values.denominator is not None:
         den_total = float(np.nansum(values.denominator))
         pooled = 100 * num_total / den_total if den_total else float("nan")
-        cards += [("Angka kabupaten (total)", f"{format_number(pooled, 1)}%"),
-                  ("Pembilang / penyebut", f"{format_number(num_total, 0)} / "
-                                           f"{format_number(den_total, 0)}")]
+        cards += [("Angka kabupaten (total)", f"{format_number(pooled, 1, lang)}%"),
+                  ("Pembilang / penyebut", f"{format_number(num_total, 0, lang)} / "
+                                           f"{format_number(den_total, 0, lang)}")]
     else:
-        cards.append(("Total kabupaten", f"{format_number(num_total, 0)} {ind.unit}"))
+        cards.append(("Total kabupaten", f"{format_number(num_total, 0, lang)} {ind.unit}"))
     return [dbc.Col(html.Div([html.Div(v, className="summary-value"),
                               html.Div(k, className="summary-label")],
                              className="summary-card"), xs=6, md=4) for k, v in cards]
@@ -133,15 +134,19 @@ def grid() -> dag.AgGrid:
     )
 
 
-def column_defs(values: IndicatorValues) -> list[dict]:
+def number_format(spec: str, lang: str = DEFAULT_LANG) -> dict:
+    """AG Grid right-aligned column with a d3 number format in the language's style
+    (``1.234,5`` / ``1,234.5``); missing values show as ``–``."""
+    text = f"d3.format('{spec}')(params.value)"
+    if lang == "id":  # swap the separators through a placeholder
+        text += ".replace(/,/g,'_').replace('.',',').replace(/_/g,'.')"
+    return {"type": "rightAligned",
+            "valueFormatter": {"function": f"params.value == null ? '–' : {text}"}}
+
+
+def column_defs(values: IndicatorValues, lang: str = DEFAULT_LANG) -> list[dict]:
     """Table columns for the current indicator (numerator/denominator shown for rates)."""
-    number = {"type": "rightAligned",
-              "valueFormatter": {"function": "params.value == null ? '–' : "
-                                             "d3.format(',.1f')(params.value).replace(/,/g,'_')"
-                                             ".replace('.',',').replace(/_/g,'.')"}}
-    count = {"type": "rightAligned",
-             "valueFormatter": {"function": "params.value == null ? '–' : "
-                                            "d3.format(',.0f')(params.value).replace(/,/g,'.')"}}
+    number, count = number_format(",.1f", lang), number_format(",.0f", lang)
     cols: list[dict] = [
         {"field": "nama_kec", "headerName": "Kecamatan", "width": 130},
         {"field": "nama", "headerName": "Desa/Kel.", "width": 140},
@@ -155,39 +160,50 @@ def column_defs(values: IndicatorValues) -> list[dict]:
     return cols
 
 
-def map_panel(figure: go.Figure, source: str) -> dbc.Card:
-    """Map with its legend and source line."""
+def loading(child, **kwargs) -> dcc.Loading:
+    """A spinner over ``child`` after 500 ms of waiting; the content stays visible (dimmed)
+    so the planner keeps their place during a quick update."""
+    return dcc.Loading(child, delay_show=500, overlay_style={"visibility": "visible",
+                                                             "opacity": 0.6}, **kwargs)
+
+
+def map_panel(figure: go.Figure, source: str, lang: str = DEFAULT_LANG) -> dbc.Card:
+    """Map with its legend, the empty-state message and the source line."""
     return dbc.Card(dbc.CardBody([
         dbc.Row(id=ids.MAP_SUMMARY, className="g-2 mb-2"),
-        html.Div([dbc.Label("Lapisan peta", html_for=ids.MAP_LAYER,
+        html.Div([html.Span("Lapisan peta", id=ids.MAP_LAYER_LABEL,
                             className="small fw-semibold me-2 mb-0"),
                   dbc.RadioItems(id=ids.MAP_LAYER, value="indikator", inline=True,
                                  className="small d-inline-block", options=[
                                      {"label": v, "value": k} for k, v in MAP_LAYERS.items()])],
-                 className="mb-1"),
-        html.Div([
+                 role="radiogroup", className="mb-1",
+                 **{"aria-labelledby": ids.MAP_LAYER_LABEL}),
+        loading(html.Div([
             dcc.Graph(id=ids.MAP_GRAPH, figure=figure, className="map-graph",
                       config={"displaylogo": False, "scrollZoom": True,
                               "modeBarButtonsToRemove": ["select2d", "lasso2d"],
                               "toImageButtonOptions": {"filename": "peta-lokus"}}),
             html.Div(id=ids.MAP_LEGEND, className="map-legend"),
-        ], className="map-wrap"),
+            html.Div(id=ids.MAP_EMPTY, className="empty-state map-empty", hidden=True,
+                     role="status"),
+        ], className="map-wrap", role="region", **{"aria-label": t("shell.map_aria", lang)})),
         html.Div(source, id=ids.MAP_SOURCE, className="small text-muted mt-1"),
     ]))
 
 
-def table_panel() -> dbc.Card:
+def table_panel(lang: str = DEFAULT_LANG) -> dbc.Card:
     """Searchable village table with a detail line for the selected village."""
     return dbc.Card(dbc.CardBody([
         dbc.Label("Cari desa", html_for=ids.TABLE_SEARCH, className="visually-hidden"),
         dbc.Input(id=ids.TABLE_SEARCH, type="search", placeholder="Cari desa, kecamatan atau kode…",
                   className="mb-2"),
-        grid(),
+        html.Div(id=ids.TABLE_EMPTY, className="empty-state mb-2", hidden=True, role="status"),
+        loading(grid()),
         html.Div(id=ids.TABLE_DETAIL, className="small mt-2", **{"aria-live": "polite"}),
     ]))
 
 
-def report_panel(dataset: Dataset) -> html.Div:
+def report_panel(dataset: Dataset, lang: str = DEFAULT_LANG) -> html.Div:
     """Data notes: caveats, attribution, join report and quality warnings."""
     return html.Div([
         html.H6("Catatan data dan sumber"),
@@ -204,7 +220,7 @@ def coverage_body(dataset: Dataset) -> list:
     if not dataset.coverage_sources:
         return []
     items = [html.Li([spec.title or spec.file.name,
-                      *([dbc.Badge("SINTETIS", color="warning", className="ms-1")]
+                      *([dbc.Badge("SINTETIS", color="warning", text_color="dark", className="ms-1")]
                         if spec.synthetic else [])])
              for spec in dataset.coverage_sources]
     report = dataset.coverage_report

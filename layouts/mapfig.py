@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.colors
 import plotly.graph_objects as go
 
+from geo.i18n import DEFAULT_LANG, plotly_separators
 from geo.mapdata import MapGeometry, View
 
 NO_DATA_COLOUR = "#cfcfcf"
@@ -31,8 +32,11 @@ def stepped_colourscale(colours: list[str]) -> list[list]:
     return scale
 
 
-def base_figure(geom: MapGeometry, names: list[str], kecamatan: list[str], view: View) -> go.Figure:
-    """The map with all geometry; values start as 'no data' and arrive by Patch."""
+def base_figure(geom: MapGeometry, names: list[str], kecamatan: list[str], view: View,
+                lang: str = DEFAULT_LANG) -> go.Figure:
+    """The map with all geometry; values start as 'no data' and arrive by Patch.
+
+    ``lang`` sets plotly's number separators (decimal comma in Bahasa Indonesia)."""
     villages = go.Choroplethmap(
         geojson=geom.geojson,
         locations=geom.codes,
@@ -65,7 +69,7 @@ def base_figure(geom: MapGeometry, names: list[str], kecamatan: list[str], view:
         showlegend=False,
         uirevision="start",
         height=620,
-        separators=",.",
+        separators=plotly_separators(lang),
         paper_bgcolor="#ffffff",
     )
     return fig

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from geo.i18n import format_number
+from geo.i18n import DEFAULT_LANG, format_number, plotly_separators
 from layouts import ids
 from layouts.components import dropdown
 
@@ -233,7 +233,7 @@ def explanation_card(title: str, sentence: str, rows: Sequence[tuple[str, str, f
 
 def quadrant_figure(x: Sequence[float], y: Sequence[float], names: Sequence[str],
                     codes: Sequence[str], chosen: Sequence[bool], x_cut: float, y_cut: float,
-                    x_title: str, y_title: str) -> go.Figure:
+                    x_title: str, y_title: str, lang: str = DEFAULT_LANG) -> go.Figure:
     """Outcome (x) against coverage gap (y); the top-right quadrant needs most attention."""
     colours = ["#b2182b" if c else "#7f7f7f" for c in chosen]
     fig = go.Figure(go.Scatter(
@@ -246,7 +246,7 @@ def quadrant_figure(x: Sequence[float], y: Sequence[float], names: Sequence[str]
     fig.add_annotation(text="Prioritas: hasil buruk + kesenjangan besar", x=1, y=1, xref="paper",
                        yref="paper", showarrow=False, xanchor="right", font={"size": 11})
     fig.update_layout(margin={"l": 50, "r": 10, "t": 10, "b": 45}, height=420,
-                      xaxis_title=x_title, yaxis_title=y_title, separators=",.",
+                      xaxis_title=x_title, yaxis_title=y_title, separators=plotly_separators(lang),
                       plot_bgcolor="#fafafa", clickmode="event")
     return fig
 

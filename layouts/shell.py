@@ -1,41 +1,65 @@
-"""The page frame: navbar, message area, stores, and the page content."""
+"""The page frame: navbar (with the language switch), URL, stores, and the page content."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from geo.i18n import DEFAULT_LANG, lang_of, t
+from geo.viewstate import with_lang
 from layouts import ids
 from layouts.components import dropdown
 
 
-def dataset_label(dataset_title: str, synthetic: bool) -> list:
+def dataset_label(dataset_title: str, synthetic: bool, lang: str = DEFAULT_LANG) -> list:
     """Title of the active dataset, with a badge when it holds synthetic data."""
-    badge = ([dbc.Badge("memuat data sintetis", color="warning", className="ms-2",
-                        title="Sebagian data dibuat sintetis untuk demonstrasi; lihat tab Data & sumber")]
+    badge = ([dbc.Badge(t("shell.synthetic", lang), color="warning", className="ms-2 text-dark",
+                        title=t("shell.synthetic_title", lang))]
              if synthetic else [])
     return [html.Span(dataset_title, className="text-white small"), *badge]
 
 
-def shell(dataset_id: str, dataset_title: str, synthetic: bool, content: list) -> html.Div:
-    """Whole page around ``content``."""
+def other_lang(lang: str) -> str:
+    """The language the switch offers."""
+    return "en" if lang_of(lang) == "id" else "id"
+
+
+def lang_switch(lang: str, search: str) -> html.A:
+    """A plain link reloading the page in the other language (the layout is built per
+    request, so every text changes); a callback keeps its query in step with the URL."""
+    target = other_lang(lang)
+    return html.A(t("lang.switch", lang), id=ids.LANG_SWITCH, href=with_lang(search, target),
+                  hrefLang=target, lang=target, className="btn btn-outline-light btn-sm me-2",
+                  **{"aria-label": t("shell.lang_switch_aria", lang)})
+
+
+def shell(dataset_id: str, dataset_title: str, synthetic: bool, content: list, *,
+          lang: str = DEFAULT_LANG, search: str = "") -> html.Div:
+    """Whole page around ``content``; ``search`` = the query string the page was opened with."""
+    lang = lang_of(lang)
     navbar = dbc.Navbar(dbc.Container([
         html.Div([
             html.Span("Lokus", className="navbar-brand fw-bold mb-0"),
-            html.Span("Analisis situasi stunting · Aksi 1", className="text-white-50 small"),
+            html.Span(t("shell.subtitle", lang), className="navbar-subtitle small"),
         ]),
         html.Div([
-            html.Div(dataset_label(dataset_title, synthetic), id=ids.DATASET_TITLE,
+            lang_switch(lang, search),
+            html.Div(dataset_label(dataset_title, synthetic, lang), id=ids.DATASET_TITLE,
                      className="me-2"),
             html.Div([
-                dbc.Label("Dataset", html_for=ids.DATASET_PICKER, className="visually-hidden"),
+                dbc.Label(t("shell.dataset", lang), html_for=ids.DATASET_PICKER,
+                          className="visually-hidden"),
                 dropdown(id=ids.DATASET_PICKER, value=dataset_id, clearable=False,
                          options=[{"label": dataset_title, "value": dataset_id}]),
             ], style={"width": "280px"}),
         ], className="d-flex align-items-center"),
     ], fluid=True), color="dark", dark=True, className="mb-2")
     return html.Div([
+        html.A(t("shell.skip", lang), href=f"#{ids.PAGE_CONTENT}", className="skip-link"),
+        # refresh=False: control changes rewrite the query (history entries), no reload
+        dcc.Location(id=ids.URL, refresh=False, search=search),
         navbar,
+        dcc.Store(id=ids.STORE_LANG, data=lang),
         dcc.Store(id=ids.STORE_DATASET, data=dataset_id),
         dcc.Store(id=ids.STORE_SELECTED, data=None),
         dcc.Store(id=ids.STORE_CONFIG, data=None),
@@ -45,8 +69,8 @@ def shell(dataset_id: str, dataset_title: str, synthetic: bool, content: list) -
         dcc.Store(id=ids.STORE_CONFIG_BASE, data=None),
         dcc.Store(id=ids.STORE_DATASETS_VERSION, data=0),
         dcc.Store(id=ids.STORE_UPLOAD, data=None),  # upload id + file names, never contents
-        dbc.Container([
+        html.Main(dbc.Container([
             html.Div(id=ids.ALERT, role="status"),
             *content,
-        ], fluid=True),
-    ], lang="id")
+        ], fluid=True), id=ids.PAGE_CONTENT, tabIndex="-1"),
+    ], lang=lang)

@@ -1,0 +1,154 @@
+"""The view in the URL: control changes write the query (one history entry each), Back and
+Forward write it back into the controls, and a link's scenario is loaded once.
+
+The page is built per request from the query (app.py), so opening a link needs no callback;
+these callbacks keep the URL in step afterwards. Loops cannot start: one callback owns both
+directions (Dash never re-runs a callback for its own outputs), and a query equal to the
+current one is not written again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from dash import Dash, Input, Output, State, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.decide import active_ref, alert, controls_from_config
+from geo.errors import InputError
+from geo.i18n import DEFAULT_LANG, lang_of, t
+from geo.registry import Registry
+from geo.store import Store
+from geo.viewstate import ViewState, parse_query, resolve_view, scenario_of, to_query, with_lang
+from layouts import ids
+from layouts.dataset_view import view_choices
+from layouts.shell import other_lang
+
+log = logging.getLogger(__name__)
+
+#: Controls restored from the URL: (id, property), in the order of the sync callback.
+CONTROLS = ((ids.FILTER_INDICATOR, "value"), (ids.FILTER_YEAR, "value"),
+            (ids.FILTER_KECAMATAN, "value"), (ids.TABS, "active_tab"))
+STEP = (ids.PRESENT_STEP, "data")
+
+# Back/Forward to another dataset or language needs a new page (the layout depends on both):
+# reload it; the server builds it from the query.
+RELOAD_IF_PAGE_CHANGED = """
+function (search, dataset, lang) {
+    const q = new URLSearchParams(search || "");
+    const wanted = q.get("dataset");
+    const wantedLang = q.get("lang") === "en" ? "en" : "id";
+    if ((wanted && wanted !== dataset) || wantedLang !== (lang || "id")) {
+        window.location.reload();
+    }
+}
+"""
+
+
+def current_query(dataset_id: str, indicator: str, year, kecamatan: str | None, page: str,
+                  scenario: dict | None, step, lang: str) -> str:
+    """The query string describing the controls' current values."""
+    return to_query(ViewState(
+        dataset=dataset_id, year=int(year), indicator=indicator, kecamatan=kecamatan or None,
+        page=page or ids.TAB_IDS[0], scenario=(scenario or {}).get("id"), step=int(step or 0),
+        lang=lang_of(lang)))
+
+
+def controls_from_query(registry: Registry, search: str, dataset_id: str,
+                        current: list) -> list:
+    """New control values for a query reached by Back/Forward (``no_update`` where equal,
+    validated like a fresh page); ``current`` = values in :data:`CONTROLS` order (+ step)."""
+    view = resolve_view(parse_query(search), dataset_id,
+                        view_choices(registry.get(dataset_id), ids.TAB_IDS))
+    wanted = [view.indicator, view.year, view.kecamatan, view.page, view.step][:len(current)]
+    return [no_update if new == old else new for new, old in zip(wanted, current, strict=True)]
+
+
+def scenario_to_restore(search: str | None, active: dict | None) -> int | None:
+    """The scenario id the URL asks for when it is not the active one already."""
+    wanted = scenario_of(parse_query(search))
+    return wanted if wanted and wanted != (active or {}).get("id") else None
+
+
+def component_ids(app: Dash) -> set:
+    """Ids in the app's default page (the layout is a function: build it once)."""
+    layout = app.layout() if callable(app.layout) else app.layout
+    return {c.id for c in layout._traverse() if isinstance(getattr(c, "id", None), str)}
+
+
+def register(app: Dash, registry: Registry, store: Store) -> None:
+    """Wire URL ↔ controls, the language link and the scenario of a shared link."""
+    # presenter mode adds its step store in its own layout; follow it once it is there
+    controls = [*CONTROLS, STEP] if ids.PRESENT_STEP in component_ids(app) else list(CONTROLS)
+
+    @app.callback(
+        Output(ids.URL, "search"),
+        *[Output(cid, prop, allow_duplicate=True) for cid, prop in controls],
+        Input(ids.URL, "search"),
+        *[Input(cid, prop) for cid, prop in controls],
+        Input(ids.STORE_SCENARIO, "data"), Input(ids.STORE_DATASET, "data"),
+        State(ids.STORE_LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def _sync(search, *values):
+        *current, scenario, dataset_id, lang = values
+        dataset_id = dataset_id or registry.default_id
+        step = current[4] if len(current) > 4 else 0
+        if ctx.triggered_id == ids.URL:  # Back/Forward: the URL leads, the controls follow
+            return [no_update, *controls_from_query(registry, search, dataset_id, current)]
+        query = current_query(dataset_id, current[0], current[1], current[2], current[3],
+                              scenario, step, lang)
+        return [no_update if query == search else query, *[no_update] * len(current)]
+
+    app.clientside_callback(RELOAD_IF_PAGE_CHANGED, Input(ids.URL, "search"),
+                            State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
+                            prevent_initial_call=True)
+
+    @app.callback(Output(ids.LANG_SWITCH, "href"), Input(ids.URL, "search"),
+                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+    def _lang_link(search, lang):
+        return with_lang(search, other_lang(lang))
+
+    # Runs after the preset callback has set the default weights (its input), so the
+    # scenario's indicators and weights are the last word on a freshly opened link.
+    @app.callback(
+        Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
+        Output(ids.SCN_STATUS, "children", allow_duplicate=True),
+        Output(ids.SCN_LIST, "value", allow_duplicate=True),
+        Output(ids.SCORE_YEAR, "value", allow_duplicate=True),
+        Output(ids.SCORE_INDICATORS, "value", allow_duplicate=True),
+        Output(ids.STORE_WEIGHTS_SET, "data", allow_duplicate=True),
+        Output(ids.SCORE_METHOD, "value", allow_duplicate=True),
+        Output(ids.SCORE_NORMALISATION, "value", allow_duplicate=True),
+        Output(ids.SCORE_SMOOTHING, "value", allow_duplicate=True),
+        Output(ids.SCORE_MIN_N, "value", allow_duplicate=True),
+        Output(ids.SCORE_MISSING, "value", allow_duplicate=True),
+        Output(ids.SCORE_HOTSPOT, "value", allow_duplicate=True),
+        Output(ids.SCORE_TOP_N, "value", allow_duplicate=True),
+        Output(ids.SCORE_MAX_PER_KEC, "value", allow_duplicate=True),
+        Output(ids.SCORE_MIN_ONE, "value", allow_duplicate=True),
+        Output(ids.STORE_FORCED, "data", allow_duplicate=True),
+        Output(ids.STORE_CONFIG_BASE, "data", allow_duplicate=True),
+        Input(ids.STORE_WEIGHTS_SET, "data"), State(ids.URL, "search"),
+        State(ids.STORE_SCENARIO, "data"), State(ids.STORE_DATASET, "data"),
+        State(ids.STORE_LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def _restore_scenario(_weights, search, active, dataset_id, lang):
+        scenario_id = scenario_to_restore(search, active)
+        if scenario_id is None:
+            raise PreventUpdate
+        dataset_id = dataset_id or registry.default_id
+        try:
+            sc = store.get(scenario_id)
+            if sc.dataset_id != dataset_id:  # a link to another dataset's scenario: ignore it
+                raise InputError(f"scenario {scenario_id} belongs to {sc.dataset_id}")
+            registry.get(dataset_id).indicator(sc.config.indicators[0], sc.config.year)
+        except InputError as exc:
+            log.info("scenario from the URL not loaded: %s", exc)
+            raise PreventUpdate from None
+        message = t("shell.scenario_from_link", lang or DEFAULT_LANG, name=sc.name,
+                    version=sc.version)
+        return (active_ref(sc), alert(message), sc.id, *controls_from_config(sc.config),
+                sc.config.to_dict())
+
