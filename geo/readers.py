@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import tempfile
 import warnings
@@ -344,12 +345,21 @@ def _resolve_codes(
 # --------------------------------------------------------------------------- boundaries
 
 
+def max_unzipped_default() -> int:
+    """Zip expansion limit from ``LOKUS_MAX_UNZIPPED_MB`` (default 1000 MB)."""
+    try:
+        mb = float(os.environ.get("LOKUS_MAX_UNZIPPED_MB") or 1000)
+    except ValueError:
+        mb = 1000
+    return int(max(mb, 1) * 1024 * 1024)
+
+
 def read_boundaries(
     path: str | Path,
     *,
     display_name: str | None = None,
     overrides: Mapping[str, str] | None = None,
-    max_unzipped_bytes: int = 1_000_000_000,
+    max_unzipped_bytes: int | None = None,
 ) -> BoundaryFile:
     """Read village boundaries from GeoJSON, GeoPackage, a zipped shapefile or a bare ``.shp``.
 
@@ -362,7 +372,8 @@ def read_boundaries(
     overrides
         Role -> column chosen by the user (roles of :data:`geo.schema.BOUNDARY_ROLES`).
     max_unzipped_bytes
-        Limit on the summed uncompressed size of a zip.
+        Limit on the summed uncompressed size of a zip; default ``LOKUS_MAX_UNZIPPED_MB``
+        (1000 MB when unset).
 
     Returns
     -------
@@ -377,7 +388,8 @@ def read_boundaries(
     path = Path(path)
     file = _base_name(path, display_name)
     with tempfile.TemporaryDirectory(prefix="lokus-") as tmp:
-        raw = _load_any(path, file, Path(tmp), max_unzipped_bytes)
+        limit = max_unzipped_bytes if max_unzipped_bytes is not None else max_unzipped_default()
+        raw = _load_any(path, file, Path(tmp), limit)
         raw = raw.reset_index(drop=True)
         # Materialise while the temp dir exists (the frame is in memory already).
         return _build_boundaries(raw, file, overrides)

@@ -203,6 +203,20 @@ def test_zip_size_limit(tmp_path: Path, small: gpd.GeoDataFrame) -> None:
         read_boundaries(bomb, max_unzipped_bytes=1_000_000)
 
 
+def test_zip_limit_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("desa.shp", b"\0" * 3_000_000)
+    monkeypatch.setenv("LOKUS_MAX_UNZIPPED_MB", "2")
+    with pytest.raises(InputError, match="terlalu besar") as err:
+        read_boundaries(bomb)
+    assert "bomb.zip" in str(err.value)
+    monkeypatch.setenv("LOKUS_MAX_UNZIPPED_MB", "10")  # within the limit: fails later, not on size
+    with pytest.raises(InputError) as err:
+        read_boundaries(bomb)
+    assert "terlalu besar" not in str(err.value)
+
+
 def test_zip_without_or_with_several_shapefiles(tmp_path: Path, small: gpd.GeoDataFrame) -> None:
     empty = tmp_path / "empty.zip"
     with zipfile.ZipFile(empty, "w") as zf:
