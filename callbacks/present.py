@@ -44,7 +44,7 @@ from geo.store import Scenario, Store, chosen_from_result
 from layouts import ids
 from layouts import present as view
 from layouts.dataset_view import map_figure, village_choices
-from layouts.mapfig import PIN_TRACE, VILLAGE_TRACE, stepped_colourscale
+from layouts.mapfig import VILLAGE_TRACE, stepped_colourscale
 from layouts.scoring import forced_list
 
 MAP_STEPS = (1, 3)
@@ -147,10 +147,12 @@ def candidates(registry: Registry, dataset_id: str, result: ScoringResult, chose
                 indicators=len(cfg.indicators), method=cfg.method.upper())
     try:
         quad = quadrant(result, registry.get(dataset_id))
+        if not (np.isfinite(quad.x_cut) and np.isfinite(quad.y_cut)):
+            raise InputError("no coverage gap")  # no coverage indicator scored: nothing to plot
         fig = view.quadrant_figure(quad.table["outcome"].tolist(), quad.table["gap"].tolist(),
                                    table["nama"].tolist(), table["kode"].isin(codes).tolist(),
                                    quad.x_cut, quad.y_cut, quad.x_title, quad.y_title, lang)
-    except InputError:  # no coverage indicator: no quadrant
+    except InputError:  # no quadrant without a coverage gap
         fig = None
     return view.candidates_body(summary, stability, fig, lang)
 
@@ -179,10 +181,11 @@ def step_body(registry: Registry, store: Store, step: int, dataset_id: str, acti
 
 # --------------------------------------------------------------------------- map
 def map_values(registry: Registry, store: Store, step: int, dataset_id: str, active, config, indicator,
-               year, scheme, k, lang: str) -> tuple[dict, dict, html.Div]:
-    """Village trace values, lokus dots (lon/lat) and legend for a map step (1 or 3)."""
+               year, scheme, k, lang: str) -> tuple[dict, html.Div]:
+    """Village trace values and legend for a map step (1 or 3); on step 3 the proposed
+    lokus get a thick black outline (per-village line widths: no geometry is sent)."""
     dataset = registry.get(dataset_id)
-    pins: dict = {"lon": [], "lat": []}
+    lokus = np.zeros(len(dataset.villages), dtype=bool)
     if step == 1:
         year = int(year or dataset.years[-1])
         values = dataset.values(indicator or outcome_indicator(dataset), year)
@@ -207,37 +210,35 @@ def map_values(registry: Registry, store: Store, step: int, dataset_id: str, act
         colours = view.viridis(len(classes.labels), "higher_worse")
         text = ["–" if not np.isfinite(s) else f"{format_number(s, 3, lang)} · #{r}"
                 for s, r in zip(result.table["skor"], result.table["peringkat"], strict=True)]
-        points = dataset.villages.set_index("kode").loc[[c for c, _ in chosen], "geometry"]
-        points = points.representative_point()
-        pins = {"lon": points.x.round(5).tolist(), "lat": points.y.round(5).tolist()}
+        lokus = dataset.villages["kode"].isin([c for c, _ in chosen]).to_numpy()
         title = t("present.legend.score", lang, year=result.config.year)
         note = t("present.legend.lokus", lang)
     trace = {"z": classes.index.tolist(), "zmin": -1, "zmax": max(len(colours) - 1, 0),
              "colorscale": stepped_colourscale(colours), "text": text,
-             "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{text}<extra></extra>"}
+             "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{text}<extra></extra>",
+             "marker": {"opacity": 1.0, "line": {
+                 "width": np.where(lokus, 4.0, 0.6).tolist(),
+                 "color": np.where(lokus, view.LOKUS_LINE, "#ffffff").tolist()}}}
     legend = view.legend(title, list(zip(colours, classes.labels, classes.counts, strict=True)),
                          classes.n_missing, lang, note)
-    return trace, pins, legend
+    return trace, legend
 
 
-def full_map(registry: Registry, dataset_id: str, trace: dict, pins: dict, lang: str):
+def full_map(registry: Registry, dataset_id: str, trace: dict, lang: str):
     """The presenter map with geometry (sent once per dataset)."""
     fig = map_figure(registry.get(dataset_id), registry.geometry(dataset_id))
     fig.update_layout(height=None, autosize=True, font=view.FONT, uirevision="present",
                       separators=plotly_separators(lang))
-    fig.data[VILLAGE_TRACE].update(marker={"opacity": 1.0, "line": {"width": 0.6, "color": "#ffffff"}},
-                                   **trace)
-    fig.data[PIN_TRACE].update(marker={"size": 12, "color": view.LOKUS_DOT}, **pins)
+    fig.layout.map.zoom += 0.5  # the presenter's map column is larger than the page's map
+    fig.data[VILLAGE_TRACE].update(**trace)
     return fig
 
 
-def map_patch(trace: dict, pins: dict) -> Patch:
+def map_patch(trace: dict) -> Patch:
     """Only the values: the geometry is already in the browser."""
     fig = Patch()
     for key, value in trace.items():
         fig["data"][VILLAGE_TRACE][key] = value
-    for key, value in pins.items():
-        fig["data"][PIN_TRACE][key] = value
     return fig
 
 
@@ -345,11 +346,11 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         if step not in MAP_STEPS:
             raise PreventUpdate
         lang, dataset_id = lang_of(lang), dataset_id or registry.default_id
-        trace, pins, legend = map_values(registry, store, step, dataset_id, active, config, indicator, year,
-                                         scheme, k, lang)
+        trace, legend = map_values(registry, store, step, dataset_id, active, config, indicator, year,
+                                   scheme, k, lang)
         if sent != dataset_id:  # first time (or another dataset): geometry once
-            return full_map(registry, dataset_id, trace, pins, lang), legend, dataset_id
-        return map_patch(trace, pins), legend, no_update
+            return full_map(registry, dataset_id, trace, lang), legend, dataset_id
+        return map_patch(trace), legend, no_update
 
     @app.callback(Output(ids.PRESENT_VILLAGE, "options"), Output(ids.PRESENT_AUTHOR, "value"),
                   Input(ids.PRESENT_STEP, "data"), Input(ids.STORE_DATASET, "data"),

@@ -21,7 +21,7 @@ from layouts.components import dropdown
 from layouts.mapfig import NO_DATA_COLOUR
 
 STEPS = ("situation", "distribution", "candidates", "proposed", "agreed")
-LOKUS_DOT = "#000000"
+LOKUS_LINE = "#ff7f00"  # orange: a hue viridis never uses, clear on dark and light classes
 FONT = {"family": "system-ui, sans-serif", "size": 20, "color": "#111111"}
 
 
@@ -231,12 +231,11 @@ def changes_table(changes: Sequence[dict], lang: str = "id") -> html.Div:
 
 def list_body(source: str, count_text: str, rows: Sequence[dict], lang: str = "id", *, why: bool,
               changes: Sequence[dict] | None = None) -> list:
-    """Steps 4 and 5: where the list comes from, the list, and (step 5) the meeting's changes."""
-    body: list = [html.P([html.Strong(count_text), " · ", source], className="present-lead"),
-                  village_table(rows, list_columns(lang, why=why), ids.PRESENT_LIST)]
-    if changes is not None:
-        body.append(changes_table(changes, lang))
-    return body
+    """Steps 4 and 5: where the list comes from, (step 5) the meeting's changes, the list."""
+    # step 5 shows the meeting's changes first: that is what the room has just agreed
+    return [html.P([html.Strong(count_text), " · ", source], className="present-lead"),
+            *([changes_table(changes, lang)] if changes is not None else []),
+            village_table(rows, list_columns(lang, why=why), ids.PRESENT_LIST)]
 
 
 def message(text: str) -> list:

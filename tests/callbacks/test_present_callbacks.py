@@ -144,18 +144,18 @@ def test_steps_show_the_list_with_reasons_and_the_meeting_changes(registry, stor
 
 
 def test_presenter_map_sends_geometry_once_then_patches_values(registry, store, config):
-    trace, pins, legend = map_values(registry, store, 1, "sumedang", None, config, "rasio_merah", 2021,
-                                     "quantiles", 5, "id")
-    fig = full_map(registry, "sumedang", trace, pins, "id")
+    trace, legend = map_values(registry, store, 1, "sumedang", None, config, "rasio_merah", 2021,
+                               "quantiles", 5, "id")
+    fig = full_map(registry, "sumedang", trace, "id")
     assert "Tanpa data" in texts(legend) and "Rasio skrining merah" in texts(legend)
     assert len(fig.data[0].geojson["features"]) == 277 and fig.data[0].z == tuple(trace["z"])
-    trace3, pins3, legend3 = map_values(registry, store, 3, "sumedang", None, config, None, None, None,
-                                        None, "id")
-    assert len(pins3["lon"]) == 20 and "desa lokus" in texts(legend3)
-    ops = map_patch(trace3, pins3).to_plotly_json()["operations"]
+    assert set(fig.data[0].marker.line.width) == {0.6}  # no lokus outline on the situation map
+    trace3, legend3 = map_values(registry, store, 3, "sumedang", None, config, None, None, None, None, "id")
+    assert trace3["marker"]["line"]["width"].count(4.0) == 20 and "desa lokus" in texts(legend3)
+    ops = map_patch(trace3).to_plotly_json()["operations"]
     paths = {tuple(op["location"]) for op in ops}
-    assert ("data", 0, "z") in paths and ("data", 2, "lon") in paths
-    assert not any("geojson" in op["location"] for op in ops)
+    assert ("data", 0, "z") in paths and ("data", 0, "marker") in paths
+    assert not any("geojson" in op["location"] or "locations" in op["location"] for op in ops)
 
 
 def test_berita_acara_of_the_meeting(registry, store, config):
