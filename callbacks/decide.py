@@ -14,7 +14,7 @@ from dash.exceptions import PreventUpdate
 from geo.continuity import continuity, read_previous_list
 from geo.errors import InputError
 from geo.export import export, safe_filename
-from geo.i18n import format_number
+from geo.i18n import format_number, lang_of
 from geo.plan import PlanItem, draft_plan
 from geo.registry import Registry
 from geo.scoring import ScoringConfig, ScoringResult
@@ -349,10 +349,10 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         State(ids.SCN_AUTHOR, "value"), State(ids.EXPORT_PLACE, "value"),
         State(ids.EXPORT_DATE, "value"), State(ids.EXPORT_SIGNER, "value"),
         State(ids.EXPORT_NIP, "value"), State(ids.EXPORT_YEAR, "value"),
-        State(ids.STORE_DATASET, "data"), prevent_initial_call=True,
+        State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"), prevent_initial_call=True,
     )
     def _export(clicks, config, active, author, place, date_text, signer, nip, lokus_year,
-                dataset_id):
+                dataset_id, lang):
         if not ctx.triggered_id or not any(clicks):
             raise PreventUpdate
         fmt = ctx.triggered_id["format"]
@@ -378,7 +378,7 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                     "csv" if fmt == "csv_semicolon" else fmt, result, dataset, chosen=chosen,
                     plan=plan, sep=";" if fmt == "csv_semicolon" else ",", place=place or "",
                     date_text=date_text or "", signer_name=signer or "", nip=nip or "",
-                    lokus_year=int(lokus_year) if lokus_year else None, **meta)
+                    lokus_year=int(lokus_year) if lokus_year else None, lang=lang_of(lang), **meta)
         except InputError as exc:
             return no_update, alert(str(exc), "danger")
         return dcc.send_bytes(data, filename), alert(f"{filename} dibuat dari {source}.")

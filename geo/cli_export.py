@@ -11,8 +11,9 @@ without the store exits 2 ("belum tersedia"). ``--plan`` replaces the scenario's
 
 ``--format`` may be left out when ``--out`` ends in a known extension (``.zip`` =
 Shapefile). ``--out`` may be a folder: the sanitised default file name is used.
-Every problem (unknown format, unreadable scenario, unwritable output) is one line
-on stderr and exit code 2.
+``--lang en`` writes the headers, titles, texts and file name in English (default
+``id``, Bahasa Indonesia). Every problem (unknown format, unreadable scenario,
+unwritable output) is one line on stderr and exit code 2.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from geo.datasets import user_datasets_dir
 from geo.errors import InputError
 from geo.export import EXTENSIONS, FORMATS, export, read_scenario_json
 from geo.export.common import PLAN_COLUMNS
+from geo.i18n import DEFAULT_LANG, LANGS
 from geo.readers import read_table, to_number
 from geo.registry import Registry
 from geo.scoring import ScoringResult, preset_config, run_scoring
@@ -179,7 +181,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     data, filename, _ = export(
         fmt, result, dataset, lokus_year=args.tahun_lokus, sep=args.sep,
         all_villages=args.semua_desa, place=args.tempat or "", date_text=args.tanggal or "",
-        signer_name=args.penandatangan or "", nip=args.nip or "", **options)
+        signer_name=args.penandatangan or "", nip=args.nip or "", lang=args.lang, **options)
     target = out / filename if out.is_dir() else out
     try:
         target.write_bytes(data)
@@ -215,4 +217,6 @@ def add_export(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tanggal", help="PDF: 'Pada tanggal'")
     p.add_argument("--penandatangan", help="PDF: nama Bupati/Wali Kota")
     p.add_argument("--nip", help="PDF: NIP penandatangan")
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                   help="bahasa isi ekspor: id (Bahasa Indonesia, bawaan) atau en (English)")
     p.set_defaults(func=cmd_export)

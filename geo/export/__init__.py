@@ -14,6 +14,12 @@ parsers); XLSX has a red first row in Metodologi and the printed page header; th
 PDF has a cover box and a footer on every page; the map a red subtitle. Scenario
 JSON needs no mark: it reloads the config, which re-derives the flag.
 
+Language: ``lang="id"`` (default) or ``"en"``. Every header, sheet name, title, PDF
+sentence, methodology text and file-name stem comes from the ``export.*`` catalogue
+(``geo/resources/i18n/<lang>/export.json``); numbers written as text follow the language
+(``1.234,5`` / ``1,234.5``); criterion labels come from the indicator catalogue. GIS
+attribute names and the scenario JSON keys are a schema and never change.
+
 Modules: :mod:`.common` (context, file names), :mod:`.tables` (CSV, XLSX), :mod:`.gis`,
 :mod:`.staticmap`, :mod:`.pdf`, :mod:`.scenario` (JSON), :mod:`.content` (rows shared
 by XLSX and PDF).
@@ -37,7 +43,8 @@ from geo.export.common import (
 )
 from geo.export.gis import SHP_FIELDS, export_geojson, export_gpkg, export_shp
 from geo.export.scenario import ScenarioDocument, export_json, read_scenario_json
-from geo.export.tables import SHEETS, export_csv, export_xlsx
+from geo.export.tables import SHEETS, export_csv, export_xlsx, sheet_names
+from geo.i18n import lang_of, t
 from geo.scoring import ScoringResult
 
 if TYPE_CHECKING:
@@ -66,6 +73,7 @@ __all__ = [
     "read_scenario_json",
     "render_lokus_map",
     "safe_filename",
+    "sheet_names",
 ]
 
 #: Export formats, in the order the UI offers them.
@@ -115,6 +123,7 @@ def export(
     date_text: str = "",
     signer_name: str = "",
     nip: str = "",
+    lang: str = "id",
 ) -> tuple[bytes, str, str]:
     """One export as ``(bytes, sanitised file name, MIME type)``.
 
@@ -136,6 +145,8 @@ def export(
         of the chosen list.
     place, date_text, signer_name, nip
         PDF only: the signature block of the Lampiran Keputusan Bupati.
+    lang
+        Language of the texts and the file name: ``"id"`` (default) or ``"en"``.
 
     Raises
     ------
@@ -146,25 +157,26 @@ def export(
         raise InputError(f"format '{fmt}' tidak dikenal; pilih salah satu: {', '.join(FORMATS)}.")
     ctx = export_context(result, dataset, chosen=chosen, plan=plan, name=name, author=author, notes=notes,
                          created_at=created_at, kabupaten=kabupaten, lokus_year=lokus_year)
+    lang = lang_of(lang)
     tag = ""
     if fmt == "csv":
-        data = export_csv(ctx, sep=sep, all_villages=all_villages)
-        tag = "semua_desa" if all_villages else ""
+        data = export_csv(ctx, sep=sep, all_villages=all_villages, lang=lang)
+        tag = t("export.file.all_villages", lang) if all_villages else ""
     elif fmt == "xlsx":
-        data = export_xlsx(ctx)
+        data = export_xlsx(ctx, lang=lang)
     elif fmt == "gpkg":
-        data = export_gpkg(ctx)
+        data = export_gpkg(ctx, lang=lang)
     elif fmt == "geojson":
-        data = export_geojson(ctx)
+        data = export_geojson(ctx, lang=lang)
     elif fmt == "shp":
-        data, tag = export_shp(ctx), "shp"
+        data, tag = export_shp(ctx, lang=lang), t("export.file.shp", lang)
     elif fmt == "pdf":
         from geo.export.pdf import export_pdf
 
-        data = export_pdf(ctx, place=place, date_text=date_text, signer_name=signer_name, nip=nip)
+        data = export_pdf(ctx, place=place, date_text=date_text, signer_name=signer_name, nip=nip, lang=lang)
     else:
         data = export_json(result.config, list(zip(ctx.lokus["kode"], ctx.lokus["alasan"], strict=True)),
                            dataset_id=dataset.id, name=ctx.name, notes=ctx.notes, author=ctx.author,
                            created_at=ctx.created_at)
-        tag = "skenario"
-    return data, ctx.filename(EXTENSIONS[fmt], tag=tag), MIMETYPES[fmt]
+        tag = t("export.file.scenario", lang)
+    return data, ctx.filename(EXTENSIONS[fmt], tag=tag, lang=lang), MIMETYPES[fmt]

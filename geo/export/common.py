@@ -24,34 +24,36 @@ import pandas as pd
 
 from geo.dataset import Dataset, embedded_data_dir, region_names
 from geo.errors import InputError
+from geo.i18n import catalogue, format_number, lang_of, t
+from geo.mcda import Criterion
 from geo.scoring import ScoringResult
 
 __all__ = [
-    "DIRECTION_TEXT",
     "PLAN_COLUMNS",
     "SYNTHETIC_NOTE",
     "ChosenInput",
     "ExportContext",
     "PlanInput",
+    "compact_number",
+    "criterion_label",
+    "criterion_source",
+    "direction_text",
     "export_context",
     "kabupaten_name",
     "normalise_chosen",
     "normalise_plan",
     "safe_filename",
     "software_version",
+    "term",
 ]
 
-#: Text put in the ``catatan_data`` column (CSV, GIS) and next to every SINTETIS mark.
-SYNTHETIC_NOTE = "cakupan SINTETIS (untuk demonstrasi), bukan data nyata"
+#: Text put in the ``catatan_data`` column (CSV, GIS) and next to every SINTETIS mark (Indonesian;
+#: ``t("export.synthetic.note", lang)`` in other languages).
+SYNTHETIC_NOTE = t("export.synthetic.note")
 
 #: Columns of an Aksi 2 plan table (the colleague's ``PlanItem`` fields), in order.
 PLAN_COLUMNS = ("kode", "nama", "kecamatan", "indicator", "value", "target", "gap", "kegiatan", "opd",
                 "volume", "satuan", "anggaran", "catatan")
-
-DIRECTION_TEXT = {
-    "higher_worse": "makin tinggi makin prioritas",
-    "higher_better": "makin rendah makin prioritas",
-}
 
 #: Chosen villages: ``[{"kode", "alasan"}, ...]``, ``{kode: alasan}``, ``[(kode, alasan)]`` or codes.
 ChosenInput = Mapping[str, str] | Sequence[Mapping[str, Any] | tuple[str, str] | str] | None
@@ -87,12 +89,47 @@ def safe_filename(name: str, *, max_len: int = 80, default: str = "lokus") -> st
     return f"{stem}{suffix}"
 
 
-def software_version() -> str:
-    """Installed version of the ``lokus`` package (``"tidak diketahui"`` when not installed)."""
+def software_version(lang: str = "id") -> str:
+    """Installed version of the ``lokus`` package ("tidak diketahui"/"unknown" when not installed)."""
     try:
         return version("lokus")
     except PackageNotFoundError:
-        return "tidak diketahui"
+        return t("export.version_unknown", lang)
+
+
+def term(value: Any, lang: str = "id") -> Any:
+    """A word of the result table's closed vocabularies (``ya``, ``inti``, ``Tinggi``, units…) in
+    ``lang``; anything else (free text, numbers) unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    key = "export.term." + re.sub(r"[^a-z0-9]+", "_", value.lower()).strip("_")
+    return catalogue(lang_of(lang)).get(key, value)
+
+
+def direction_text(direction: str, lang: str = "id") -> str:
+    """"makin tinggi makin prioritas" / "higher value, higher priority"."""
+    return catalogue(lang_of(lang)).get(f"export.direction.{direction}", direction)
+
+
+def compact_number(value: Any, decimals: int = 1, lang: str = "id") -> str:
+    """:func:`geo.i18n.format_number` without trailing zero decimals: ``0,15`` / ``2`` / ``1,234.5``."""
+    text = format_number(value, decimals, lang)
+    point = "," if lang_of(lang) == "id" else "."
+    return text.rstrip("0").rstrip(point) if point in text else text
+
+
+def criterion_label(ctx: ExportContext, criterion: Criterion, lang: str = "id") -> str:
+    """Label of a scored criterion in ``lang`` (indicator catalogue ``label_id``/``label_en``)."""
+    ind = ctx.result.indicators.get(criterion.id)
+    return ind.label(lang_of(lang)) if ind is not None else t("export.hotspot_label", lang)
+
+
+def criterion_source(ctx: ExportContext, criterion: Criterion, lang: str = "id") -> str:
+    """Data source of a criterion in ``lang`` ("LISA" for the hotspot criterion)."""
+    ind = ctx.result.indicators.get(criterion.id)
+    if ind is None:
+        return "LISA"
+    return ind.source_en if lang_of(lang) == "en" else ind.source_id
 
 
 def kabupaten_name(dataset: Dataset) -> str:
@@ -163,19 +200,19 @@ class ExportContext:
         """The kabupaten/kota name without "Kabupaten"/"Kota" (e.g. "Sumedang")."""
         return re.sub(r"^(Kabupaten|Kota)\s+", "", self.kabupaten)
 
-    @property
-    def head_title(self) -> str:
-        """"Bupati" for a kabupaten, "Wali Kota" for a kota."""
-        return "Wali Kota" if self.kabupaten.startswith("Kota ") else "Bupati"
+    def head_title(self, lang: str = "id") -> str:
+        """"Bupati" ("Regent") for a kabupaten, "Wali Kota" ("Mayor") for a kota."""
+        kota = self.kabupaten.startswith("Kota ")
+        return t("export.head.wali_kota" if kota else "export.head.bupati", lang)
 
-    def filename(self, ext: str, *, tag: str = "") -> str:
-        """Sanitised default file name, e.g. ``lokus_Sumedang_2021_SINTETIS.xlsx``.
+    def filename(self, ext: str, *, tag: str = "", lang: str = "id") -> str:
+        """Sanitised default file name, e.g. ``lokus_Sumedang_2021_SINTETIS.xlsx`` (English: ``_SYNTHETIC``).
 
         The SINTETIS mark is part of the name so that a file copied out of context
         still says it is demonstration data.
         """
-        parts = ["lokus", self.region, str(self.lokus_year), self.name, tag,
-                 "SINTETIS" if self.synthetic else ""]
+        parts = [t("export.file.stem", lang), self.region, str(self.lokus_year), self.name, tag,
+                 t("export.synthetic.flag", lang) if self.synthetic else ""]
         return safe_filename("_".join(p for p in parts if p) + f".{ext}")
 
 

@@ -1,7 +1,9 @@
 """Rows shared by the XLSX and PDF exports: methodology, data quality, the Aksi 2 matrix.
 
-Each function returns plain tuples in Bahasa Indonesia so both writers show the same
-words; numbers stay numbers (the writers format them).
+Each function returns plain tuples in the export language (``lang``, Bahasa Indonesia by
+default; every word from the ``export.*`` catalogue) so both writers show the same
+words; numbers stay numbers (the writers format them). Text that comes from the data
+or the engine (data caveats, warnings, join summaries, village flags) is passed on as it is.
 """
 
 from __future__ import annotations
@@ -12,34 +14,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.export.common import DIRECTION_TEXT, SYNTHETIC_NOTE, ExportContext, software_version
-from geo.mcda import format_id
+from geo.ahp import CR_LIMIT
+from geo.export.common import (
+    ExportContext,
+    compact_number,
+    criterion_label,
+    criterion_source,
+    direction_text,
+    software_version,
+    term,
+)
+from geo.i18n import t
 from geo.scoring import methodology
 
-__all__ = ["METHOD_TEXT", "aksi2_matrix", "methodology_rows", "quality_rows"]
-
-METHOD_TEXT = {
-    "saw": "SAW (jumlah berbobot nilai ternormalisasi)",
-    "geomean": "rata-rata geometrik berbobot",
-    "topsis": "TOPSIS (kedekatan relatif ke solusi ideal)",
-}
-NORMALISATION_TEXT = {
-    "minmax": "min-maks (0 = terbaik, 1 = paling prioritas)",
-    "zscore": "skor-z",
-    "percentile": "persentil",
-}
-SMOOTHING_TEXT = {
-    "none": "tanpa penghalusan (laju mentah)",
-    "global": "empirical Bayes ke rata-rata kabupaten",
-    "kecamatan": "empirical Bayes ke rata-rata kecamatan",
-}
-MISSING_TEXT = {
-    "exclude": "dikecualikan dari skor desa itu (bobot dinormalisasi ulang)",
-    "kecamatan_median": "diisi median kecamatan",
-    "worst": "diisi nilai terburuk",
-}
+__all__ = ["aksi2_matrix", "method_text", "methodology_rows", "quality_rows"]
 
 Row = tuple[str, str, Any, str]
+
+
+def method_text(kind: str, value: str, lang: str = "id") -> str:
+    """Catalogue text of a config choice (``kind`` = method, norm, smoothing or missing)."""
+    key = f"export.{kind}.{value}"
+    try:
+        return t(key, lang)
+    except KeyError:
+        return value
 
 
 def _names(ctx: ExportContext) -> dict[str, str]:
@@ -48,117 +47,132 @@ def _names(ctx: ExportContext) -> dict[str, str]:
     return dict(zip(table["kode"].astype(str), labels, strict=True))
 
 
-def methodology_rows(ctx: ExportContext) -> list[Row]:
+def methodology_rows(ctx: ExportContext, lang: str = "id") -> list[Row]:
     """``(bagian, butir, nilai, keterangan)`` rows describing how the list was made.
 
     Sections: Umum (region, years, scenario, author, date, software version, the
     SINTETIS notice first when relevant), Kriteria (label, weight, id/direction/source),
     Metode, Pemilihan (N, quotas, forced in/out with reasons), Sumber data (files,
-    attribution, years), Catatan data, Peringatan, Konfigurasi (the config JSON).
+    attribution, years), Catatan data, Peringatan, Konfigurasi (the config JSON); all
+    in ``lang``.
     """
     res, ds, cfg = ctx.result, ctx.dataset, ctx.result.config
     meta = methodology(res, ds)
     names = _names(ctx)
+
+    def sec(key: str) -> str:
+        return t(f"export.section.{key}", lang)
+
+    def item(key: str, **values: Any) -> str:
+        return t(f"export.meth.{key}", lang, **values)
+
+    general, method, select, sources = sec("general"), sec("method"), sec("selection"), sec("sources")
     rows: list[Row] = []
     if ctx.synthetic:
-        rows.append(("PERHATIAN", "DATA SINTETIS", "SINTETIS",
-                     f"Skor memakai indikator {SYNTHETIC_NOTE}; jangan dipakai untuk keputusan nyata."))
+        rows.append((sec("attention"), t("export.synthetic.alert", lang), t("export.synthetic.flag", lang),
+                     item("synthetic_note", note=t("export.synthetic.note", lang))))
     rows += [
-        ("Umum", "Wilayah", ctx.kabupaten, ""),
-        ("Umum", "Tahun lokus", ctx.lokus_year, ""),
-        ("Umum", "Tahun data yang dinilai", cfg.year, ""),
-        ("Umum", "Nama skenario", ctx.name or "(rekomendasi bawaan)", ""),
-        ("Umum", "Penyusun", ctx.author or "(tidak diisi)", ""),
-        ("Umum", "Tanggal ekspor", ctx.created_at.strftime("%Y-%m-%d %H:%M %Z").strip(), ""),
-        ("Umum", "Jumlah desa lokus", len(ctx.lokus), ""),
-        ("Umum", "Perangkat lunak", f"Lokus {software_version()}", "dasbor penentuan desa lokus stunting"),
+        (general, item("region"), ctx.kabupaten, ""),
+        (general, item("lokus_year"), ctx.lokus_year, ""),
+        (general, item("data_year"), cfg.year, ""),
+        (general, item("scenario"), ctx.name or item("default_scenario"), ""),
+        (general, item("author"), ctx.author or item("not_given"), ""),
+        (general, item("export_date"), ctx.created_at.strftime("%Y-%m-%d %H:%M %Z").strip(), ""),
+        (general, item("count"), len(ctx.lokus), ""),
+        (general, item("software"), f"Lokus {software_version(lang)}", item("software_note")),
     ]
     if ctx.notes:
-        rows.append(("Umum", "Catatan skenario", ctx.notes, ""))
-    for c in meta["kriteria"]:
-        direction = DIRECTION_TEXT.get(c["arah"], c["arah"])
-        rows.append(("Kriteria", c["label"], float(c["bobot"]),
-                     f"id {c['id']}; arah: {direction}; sumber: {c['sumber']}"))
+        rows.append((general, item("notes"), ctx.notes, ""))
+    for c in res.criteria:
+        rows.append((sec("criteria"), criterion_label(ctx, c, lang), float(c.weight),
+                     item("criterion_note", id=c.id, direction=direction_text(c.direction, lang),
+                          source=criterion_source(ctx, c, lang))))
     rows += [
-        ("Metode", "Metode skor", METHOD_TEXT.get(cfg.method, cfg.method), ""),
-        ("Metode", "Normalisasi", NORMALISATION_TEXT.get(cfg.normalisation, cfg.normalisation), ""),
-        ("Metode", "Penghalusan laju", SMOOTHING_TEXT.get(cfg.smoothing, cfg.smoothing),
-         f"penyebut < {cfg.min_n} ditandai n kecil"),
-        ("Metode", "Data kosong", MISSING_TEXT.get(cfg.missing, cfg.missing), ""),
-        ("Metode", "Stabilitas peringkat",
-         f"{cfg.draws} simulasi Monte Carlo (bobot CV {format_id(cfg.weight_cv)}, jumlah binomial)",
-         f"seed {cfg.seed}; P(top-N) = peluang masuk daftar"),
-        ("Metode", "Hotspot (LISA)", meta["hotspot_indikator"] or "tidak dihitung",
-         "dipakai sebagai kriteria" if cfg.hotspot_criterion else "hanya informasi"),
+        (method, item("method"), method_text("method", cfg.method, lang), ""),
+        (method, item("normalisation"), method_text("norm", cfg.normalisation, lang), ""),
+        (method, item("smoothing"), method_text("smoothing", cfg.smoothing, lang),
+         item("smoothing_note", min_n=cfg.min_n)),
+        (method, item("missing"), method_text("missing", cfg.missing, lang), ""),
+        (method, item("stability"),
+         item("stability_value", draws=cfg.draws, cv=compact_number(cfg.weight_cv, 2, lang)),
+         item("stability_note", seed=cfg.seed)),
+        (method, item("hotspot"), meta["hotspot_indikator"] or item("hotspot_none"),
+         item("hotspot_criterion") if cfg.hotspot_criterion else item("hotspot_info")),
     ]
     if cfg.ahp_cr is not None:
-        rows.append(("Metode", "Bobot AHP, rasio konsistensi (CR)", float(cfg.ahp_cr), "batas 0,1"))
+        rows.append((method, item("ahp"), float(cfg.ahp_cr),
+                     item("ahp_note", limit=compact_number(CR_LIMIT, 2, lang))))
     rows += [
-        ("Pemilihan", "Jumlah desa lokus (N)", cfg.top_n, ""),
-        ("Pemilihan", "Maksimum per kecamatan",
-         cfg.max_per_kecamatan if cfg.max_per_kecamatan is not None else "tanpa batas", ""),
-        ("Pemilihan", "Minimal satu per kecamatan", "ya" if cfg.min_one_per_kecamatan else "tidak", ""),
+        (select, item("top_n"), cfg.top_n, ""),
+        (select, item("max_per_kec"),
+         cfg.max_per_kecamatan if cfg.max_per_kecamatan is not None else item("no_limit"), ""),
+        (select, item("min_one"), term("ya" if cfg.min_one_per_kecamatan else "tidak", lang), ""),
     ]
     for code, reason in cfg.force_in.items():
-        rows.append(("Pemilihan", "Dipaksa masuk", f"{names.get(code, code)} [{code}]", reason))
+        rows.append((select, item("force_in"), f"{names.get(code, code)} [{code}]", reason))
     for code, reason in cfg.force_out.items():
-        rows.append(("Pemilihan", "Dikeluarkan", f"{names.get(code, code)} [{code}]", reason))
+        rows.append((select, item("force_out"), f"{names.get(code, code)} [{code}]", reason))
     rows += [
-        ("Sumber data", "Dataset", meta["dataset"], ""),
-        ("Sumber data", "Atribusi", meta["atribusi"] or "-", ""),
-        ("Sumber data", "Batas wilayah", meta["batas_wilayah"], ""),
-        ("Sumber data", "Tabel jumlah", meta["tabel"],
-         "tahun tersedia: " + ", ".join(str(y) for y in ds.years)),
+        (sources, item("dataset"), meta["dataset"], ""),
+        (sources, item("attribution"), meta["atribusi"] or "-", ""),
+        (sources, item("boundaries"), meta["batas_wilayah"], ""),
+        (sources, item("table"), meta["tabel"],
+         item("years_available", years=", ".join(str(y) for y in ds.years))),
     ]
+    flag = t("export.synthetic.flag", lang)
     for cov in meta["cakupan"]:
         years = ", ".join(str(y) for y in ds.coverage_years)
-        rows.append(("Sumber data", "Tabel cakupan", f"{cov['judul'] or cov['berkas']} ({cov['berkas']})",
-                     ("SINTETIS; " if cov["sintetis"] else "") + (f"tahun: {years}" if years else "")))
-    rows += [("Catatan data", "", text, "") for text in meta["catatan_data"]]
-    rows += [("Peringatan", "", text, "") for text in meta["peringatan"]]
-    rows.append(("Konfigurasi", "ScoringConfig (JSON)", json.dumps(cfg.to_dict(), ensure_ascii=False),
-                 "muat ulang untuk mengulang peringkat yang sama"))
+        rows.append((sources, item("coverage"), f"{cov['judul'] or cov['berkas']} ({cov['berkas']})",
+                     (f"{flag}; " if cov["sintetis"] else "") + (item("coverage_years", years=years)
+                                                               if years else "")))
+    rows += [(sec("caveats"), "", text, "") for text in meta["catatan_data"]]
+    rows += [(sec("warnings"), "", text, "") for text in meta["peringatan"]]
+    rows.append((sec("config"), "ScoringConfig (JSON)", json.dumps(cfg.to_dict(), ensure_ascii=False),
+                 item("config_note")))
     return rows
 
 
-def quality_rows(ctx: ExportContext) -> list[tuple[str, str, str, str, str]]:
+def quality_rows(ctx: ExportContext, lang: str = "id") -> list[tuple[str, str, str, str, str]]:
     """``(bagian, kode, nama, kecamatan, keterangan)``: join report, quality warnings, flags."""
     ds, res = ctx.dataset, ctx.result
     rep = ds.report
+
+    def q(key: str, **values: Any) -> str:
+        return t(f"export.quality.{key}", lang, **values)
+
     out: list[tuple[str, str, str, str, str]] = []
-    out += [("Ringkasan penggabungan", "", "", "", line) for line in rep.summary_lines()]
-    out += [("Peringatan kualitas", "", "", "", line) for line in ds.quality]
+    out += [(q("join"), "", "", "", line) for line in rep.summary_lines()]
+    out += [(q("warnings"), "", "", "", line) for line in ds.quality]
     for p in rep.polygons_without_data:
-        out.append(("Poligon tanpa data", str(p.get("kode", "")), str(p.get("nama", "") or ""),
-                    str(p.get("nama_kec", "") or ""), "tidak ada baris tabel untuk desa ini"))
+        out.append((q("polygon_no_data"), str(p.get("kode", "")), str(p.get("nama", "") or ""),
+                    str(p.get("nama_kec", "") or ""), q("polygon_no_data_note")))
     for r in rep.table_unmatched:
-        out.append(("Baris tabel tanpa poligon", str(r.get("kode", "")), str(r.get("nama_desa", "") or ""),
-                    "", f"baris {r.get('row', '')}"))
+        out.append((q("row_no_polygon"), str(r.get("kode", "")), str(r.get("nama_desa", "") or ""),
+                    "", q("row", row=r.get("row", ""))))
     for d in rep.duplicates:
-        out.append(("Baris berkode ganda", str(d.get("kode", "")), "", "",
-                    f"baris {d.get('row', '')} (tahun {d.get('tahun', '')}) diabaikan; "
-                    f"baris {d.get('first_row', '')} dipakai"))
+        out.append((q("duplicate"), str(d.get("kode", "")), "", "",
+                    q("duplicate_note", row=d.get("row", ""), year=d.get("tahun", ""),
+                      first=d.get("first_row", ""))))
     for r in rep.invalid_codes:
-        out.append(("Kode tidak valid", str(r.get("kode_bps_raw", "") or ""),
-                    str(r.get("nama_desa", "") or ""), "", f"baris {r.get('row', '')}"))
+        out.append((q("invalid_code"), str(r.get("kode_bps_raw", "") or ""),
+                    str(r.get("nama_desa", "") or ""), "", q("row", row=r.get("row", ""))))
     for code in rep.boundary_duplicates:
-        out.append(("Kode ganda di batas wilayah", str(code), "", "",
-                    "kode muncul di lebih dari satu poligon"))
+        out.append((q("boundary_duplicate"), str(code), "", "", q("boundary_duplicate_note")))
     for cov_rep, spec in zip(ds.coverage_reports, ds.coverage_sources, strict=False):
         label = spec.title or spec.file.name
         if spec.synthetic:
-            out.append(("Data cakupan", "", "", "", f"{label}: SINTETIS, bukan data nyata"))
-        out += [("Data cakupan", "", "", "", f"{label}: {line}") for line in cov_rep.summary_lines()]
-    out += [("Data cakupan", "", "", "", note) for note in ds.coverage_notes]
+            out.append((q("coverage"), "", "", "", q("coverage_synthetic", label=label)))
+        out += [(q("coverage"), "", "", "", f"{label}: {line}") for line in cov_rep.summary_lines()]
+    out += [(q("coverage"), "", "", "", note) for note in ds.coverage_notes]
     ranked = res.ranked()
     flagged = ranked[ranked["flags"].astype(str) != ""]
     for _, row in flagged.iterrows():
-        out.append(("Tanda per desa", str(row["kode"]), str(row["nama"]), str(row["nama_kec"]),
+        out.append((q("flags"), str(row["kode"]), str(row["nama"]), str(row["nama_kec"]),
                     str(row["flags"])))
     return out
 
 
-def aksi2_matrix(ctx: ExportContext) -> pd.DataFrame | None:
+def aksi2_matrix(ctx: ExportContext, lang: str = "id") -> pd.DataFrame | None:
     """Kegiatan × OPD × desa: one row per (kegiatan, OPD) with its villages, volume and budget.
 
     Columns ``kegiatan, opd, desa, jumlah_desa, volume, satuan, anggaran``; None when
@@ -168,8 +182,9 @@ def aksi2_matrix(ctx: ExportContext) -> pd.DataFrame | None:
     if plan is None:
         return None
     frame = plan.copy()
-    frame["kegiatan"] = frame["kegiatan"].fillna("").astype(str).replace("", "(kegiatan belum diisi)")
-    frame["opd"] = frame["opd"].fillna("").astype(str).replace("", "(OPD belum diisi)")
+    frame["kegiatan"] = (frame["kegiatan"].fillna("").astype(str)
+                         .replace("", t("export.plan.no_activity", lang)))
+    frame["opd"] = frame["opd"].fillna("").astype(str).replace("", t("export.plan.no_opd", lang))
     names = frame["nama"].fillna("").astype(str)
     frame["_desa"] = np.where(names != "", names, frame["kode"].astype(str))
     rows = []

@@ -7,6 +7,9 @@ values as ``krit1``, ``krit2``... The zip holds ``.shp .shx .dbf .prj .cpg``
 (``.cpg`` = UTF-8) and ``lokus_kolom.txt``, the field-name key. Long text (``alasan``)
 is cut to 254 bytes in the Shapefile only (dBASE limit). Text values are passed
 through :func:`geo.cli_score.safe_cell` because a ``.dbf`` opens in spreadsheets.
+
+Attribute and field names are a schema: the same in every language. With ``lang="en"``
+the values of ``stabilitas`` and ``catatan_data`` and the field key text are English.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.cli_score import safe_cell
-from geo.export.common import SYNTHETIC_NOTE, ExportContext
+from geo.export.common import ExportContext, criterion_label, term
+from geo.i18n import catalogue, lang_of, t
 
 __all__ = ["SHP_FIELDS", "export_geojson", "export_gpkg", "export_shp", "lokus_layer", "shp_field_names"]
 
@@ -43,23 +47,10 @@ SHP_FIELDS = {
     "catatan_data": "catatan",
 }
 
-_DESCRIPTIONS = {
-    "no": "nomor urut di daftar lokus dan di peta",
-    "kode": "kode desa Kemendagri (teks)",
-    "nama": "nama desa/kelurahan",
-    "kecamatan": "nama kecamatan",
-    "kode_kec": "kode kecamatan Kemendagri",
-    "skor": "skor prioritas komposit",
-    "peringkat": "peringkat di kabupaten (1 = paling prioritas)",
-    "p_top_n": "peluang masuk N teratas (simulasi Monte Carlo, 0-1)",
-    "stabilitas": "inti / bimbang / jarang",
-    "alasan": "alasan masuk daftar lokus",
-    "catatan_data": "peringatan data SINTETIS",
-}
 _DBF_TEXT_BYTES = 254
 
 
-def lokus_layer(ctx: ExportContext) -> gpd.GeoDataFrame:
+def lokus_layer(ctx: ExportContext, lang: str = "id") -> gpd.GeoDataFrame:
     """Chosen villages with attributes (full names), EPSG:4326 MultiPolygons, in list order."""
     lok = ctx.lokus
     villages = ctx.dataset.villages.set_index("kode")
@@ -67,8 +58,9 @@ def lokus_layer(ctx: ExportContext) -> gpd.GeoDataFrame:
     criteria = [c.id for c in ctx.result.criteria]
     attrs = lok[["no", "kode", "nama", "kecamatan", "kode_kec", "skor", "peringkat", "p_top_n",
                  "stabilitas", "alasan", *criteria]].copy()
+    attrs["stabilitas"] = [term(v, lang) for v in attrs["stabilitas"]]
     if ctx.synthetic:
-        attrs["catatan_data"] = SYNTHETIC_NOTE
+        attrs["catatan_data"] = t("export.synthetic.note", lang)
     for col in attrs.columns:
         if pd.api.types.is_string_dtype(attrs[col]):
             attrs[col] = attrs[col].astype(str).map(safe_cell)
@@ -94,19 +86,19 @@ def _write(gdf: gpd.GeoDataFrame, path: Path, driver: str, **options: object) ->
     pyogrio.write_dataframe(gdf, path, driver=driver, **options)  # type: ignore[arg-type]
 
 
-def export_gpkg(ctx: ExportContext) -> bytes:
+def export_gpkg(ctx: ExportContext, *, lang: str = "id") -> bytes:
     """GeoPackage bytes, one layer ``lokus``."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "lokus.gpkg"
-        _write(lokus_layer(ctx), path, "GPKG", layer="lokus")
+        _write(lokus_layer(ctx, lang), path, "GPKG", layer="lokus")
         return path.read_bytes()
 
 
-def export_geojson(ctx: ExportContext) -> bytes:
+def export_geojson(ctx: ExportContext, *, lang: str = "id") -> bytes:
     """GeoJSON bytes (RFC 7946, EPSG:4326 longitude/latitude)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "lokus.geojson"
-        _write(lokus_layer(ctx), path, "GeoJSON", layer="lokus", RFC7946="YES", WRITE_NAME="NO")
+        _write(lokus_layer(ctx, lang), path, "GeoJSON", layer="lokus", RFC7946="YES", WRITE_NAME="NO")
         return path.read_bytes()
 
 
@@ -115,21 +107,22 @@ def _cut_utf8(text: str, limit: int = _DBF_TEXT_BYTES) -> str:
     return text if len(raw) <= limit else raw[:limit].decode("utf-8", "ignore")
 
 
-def _field_key(ctx: ExportContext, names: dict[str, str]) -> str:
-    labels = {c.id: f"nilai kriteria: {c.label}" + (f" ({c.unit})" if c.unit else "")
+def _field_key(ctx: ExportContext, names: dict[str, str], lang: str) -> str:
+    texts = catalogue(lang_of(lang))
+    labels = {c.id: t("export.shp.criterion", lang, label=criterion_label(ctx, c, lang),
+                      unit=f" ({term(c.unit, lang)})" if c.unit else "")
               for c in ctx.result.criteria}
-    lines = [f"Kolom shapefile desa lokus {ctx.kabupaten} (nama kolom dBASE maks. 10 karakter)", ""]
+    lines = [t("export.shp.heading", lang, kabupaten=ctx.kabupaten), ""]
     for full, short in names.items():
-        lines.append(f"{short:<10} = {full}: {_DESCRIPTIONS.get(full) or labels.get(full, '')}")
-    lines += ["", "Teks 'alasan' dipotong pada 254 byte (batas dBASE); versi lengkap ada di "
-              "GeoPackage/GeoJSON."]
+        lines.append(f"{short:<10} = {full}: {texts.get(f'export.shp.{full}') or labels.get(full, '')}")
+    lines += ["", t("export.shp.cut", lang)]
     return "\r\n".join(lines) + "\r\n"
 
 
-def export_shp(ctx: ExportContext) -> bytes:
+def export_shp(ctx: ExportContext, *, lang: str = "id") -> bytes:
     """Zipped Shapefile bytes: ``lokus.shp .shx .dbf .prj .cpg`` + ``lokus_kolom.txt``."""
     names = shp_field_names(ctx)
-    layer = lokus_layer(ctx).rename(columns=names)
+    layer = lokus_layer(ctx, lang).rename(columns=names)
     for col in layer.columns:
         if col != "geometry" and pd.api.types.is_string_dtype(layer[col]):
             layer[col] = layer[col].map(_cut_utf8)
@@ -142,5 +135,5 @@ def export_shp(ctx: ExportContext) -> bytes:
                 part = path.with_suffix(ext)
                 if part.exists():
                     zf.write(part, part.name)
-            zf.writestr("lokus_kolom.txt", _field_key(ctx, names).encode("utf-8"))
+            zf.writestr("lokus_kolom.txt", _field_key(ctx, names, lang).encode("utf-8"))
     return buf.getvalue()

@@ -6,7 +6,9 @@ ranked list; the Aksi 2 matrix (kegiatan × OPD × desa, or "belum disusun"); th
 methodology; and the last page "Lampiran Keputusan Bupati <X>: Daftar Desa Lokus
 Stunting Tahun <year>" with the numbered list and a signature block (place, date, name,
 NIP; blank lines when not given). Every page footer carries the page number and, with
-SINTETIS coverage, "DATA SINTETIS".
+SINTETIS coverage, "DATA SINTETIS". Bahasa Indonesia by default, English with
+``lang="en"``: every text from the ``export.*`` catalogue, numbers with the language's
+separators (``1.234,5`` / ``1,234.5``), criterion labels from the indicator catalogue.
 
 Text is set in DejaVu Sans (shipped with matplotlib, registered with reportlab once),
 so any Indonesian text, dashes and symbols render; all user text is XML-escaped
@@ -44,20 +46,25 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from geo.export.common import DIRECTION_TEXT, SYNTHETIC_NOTE, ExportContext, software_version
-from geo.export.content import METHOD_TEXT, aksi2_matrix, methodology_rows
+from geo.export.common import (
+    ExportContext,
+    compact_number,
+    criterion_label,
+    criterion_source,
+    direction_text,
+    software_version,
+)
+from geo.export.content import aksi2_matrix, method_text, methodology_rows
 from geo.export.staticmap import render_lokus_map
-from geo.mcda import format_id
+from geo.i18n import format_number, format_percent, lang_of, t
 
-__all__ = ["FONT", "export_pdf", "format_date_id", "lampiran_title", "report_title"]
+__all__ = ["FONT", "export_pdf", "format_long_date", "lampiran_title", "report_title"]
 
 FONT = "DejaVuSans"
 _FONT_FILES = {FONT: "DejaVuSans.ttf", f"{FONT}-Bold": "DejaVuSans-Bold.ttf",
                f"{FONT}-Oblique": "DejaVuSans-Oblique.ttf",
                f"{FONT}-BoldOblique": "DejaVuSans-BoldOblique.ttf"}
 _FONT_LOCK = threading.Lock()
-_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-           "Oktober", "November", "Desember")
 _BLANK = "________________________"
 _HEAD_BG = colors.HexColor("#1F4E78")
 _ALERT = colors.HexColor("#B00020")
@@ -76,20 +83,19 @@ def _register_fonts() -> None:
                                       boldItalic=f"{FONT}-BoldOblique")
 
 
-def format_date_id(value: date | datetime) -> str:
-    """"23 November 2026"."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+def format_long_date(value: date | datetime, lang: str = "id") -> str:
+    """"23 November 2026" (month name in ``lang``)."""
+    return f"{value.day} {t(f'present.month.{value.month}', lang)} {value.year}"
 
 
-def report_title(ctx: ExportContext) -> str:
+def report_title(ctx: ExportContext, lang: str = "id") -> str:
     """Cover title: "Rekomendasi Desa Lokus Stunting Tahun <year>"."""
-    return f"Rekomendasi Desa Lokus Stunting Tahun {ctx.lokus_year}"
+    return t("export.pdf.title", lang, year=ctx.lokus_year)
 
 
-def lampiran_title(ctx: ExportContext) -> str:
+def lampiran_title(ctx: ExportContext, lang: str = "id") -> str:
     """"Lampiran Keputusan Bupati <X>: Daftar Desa Lokus Stunting Tahun <year>"."""
-    return (f"Lampiran Keputusan {ctx.head_title} {ctx.region}: Daftar Desa Lokus Stunting "
-            f"Tahun {ctx.lokus_year}")
+    return t("export.pdf.lampiran", lang, head=ctx.head_title(lang), region=ctx.region, year=ctx.lokus_year)
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -139,45 +145,50 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequen
     return table
 
 
-def _num(value: Any, decimals: int) -> str:
-    return format_id(float(value), decimals) if value is not None and np.isfinite(value) else "–"
+def _num(value: Any, decimals: int, lang: str) -> str:
+    return compact_number(float(value), decimals, lang) if value is not None and np.isfinite(value) else "–"
 
 
-def _fixed(value: Any, decimals: int = 3) -> str:
+def _fixed(value: Any, lang: str, decimals: int = 3) -> str:
     # scores keep all decimals (0,510 not 0,51) so a column of scores lines up
-    if value is None or not np.isfinite(value):
-        return "–"
-    return f"{float(value):.{decimals}f}".replace(".", ",")
+    return format_number(value, decimals, lang)
 
 
-def _pct(value: Any) -> str:
-    return f"{format_id(100.0 * float(value), 0)}%" if value is not None and np.isfinite(value) else "–"
+def _pct(value: Any, lang: str) -> str:
+    return format_percent(None if value is None else 100.0 * float(value), 0, lang)
+
+
+def _col(key: str, lang: str) -> str:
+    return t(f"export.col.{key}", lang)
 
 
 # --------------------------------------------------------------------------- sections
-def _cover(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
+def _cover(ctx: ExportContext, st: dict[str, ParagraphStyle], lang: str) -> list[Any]:
     cfg = ctx.result.config
-    story: list[Any] = [Spacer(1, 4 * cm), _p(report_title(ctx), st["title"]), Spacer(1, 0.5 * cm),
+
+    def pdf(key: str, **values: Any) -> str:
+        return t(f"export.pdf.{key}", lang, **values)
+
+    story: list[Any] = [Spacer(1, 4 * cm), _p(report_title(ctx, lang), st["title"]), Spacer(1, 0.5 * cm),
                         _p(ctx.kabupaten, st["subtitle"]), Spacer(1, 0.3 * cm),
-                        _p("Hasil analisis situasi (Aksi 1) untuk rembuk stunting (Aksi 3)", st["center"]),
-                        Spacer(1, 1.5 * cm)]
+                        _p(pdf("cover_subtitle"), st["center"]), Spacer(1, 1.5 * cm)]
     info = [
-        ("Tanggal", format_date_id(ctx.created_at)),
-        ("Skenario", ctx.name or "Rekomendasi bawaan"),
-        ("Penyusun", ctx.author or "–"),
-        ("Jumlah desa lokus", str(len(ctx.lokus))),
-        ("Data yang dinilai", f"{ctx.dataset.title} (tahun {cfg.year})"),
-        ("Metode", f"{METHOD_TEXT.get(cfg.method, cfg.method)}, {len(ctx.result.criteria)} kriteria"),
+        (pdf("date"), format_long_date(ctx.created_at, lang)),
+        (pdf("scenario"), ctx.name or pdf("default_scenario")),
+        (t("export.meth.author", lang), ctx.author or "–"),
+        (t("export.meth.count", lang), str(len(ctx.lokus))),
+        (pdf("data"), pdf("data_value", title=ctx.dataset.title, year=cfg.year)),
+        (pdf("method"), pdf("method_value", method=method_text("method", cfg.method, lang),
+                            count=len(ctx.result.criteria))),
     ]
     if ctx.notes:
-        info.append(("Catatan", ctx.notes))
+        info.append((pdf("notes"), ctx.notes))
     table = Table([[_p(k, st["base"]), _p(v, st["base"])] for k, v in info], colWidths=[4.5 * cm, 11 * cm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#C8C8C8"))]))
     story.append(table)
     if ctx.synthetic:
-        box = Table([[_p(f"DATA SINTETIS — skor memakai indikator {SYNTHETIC_NOTE}. "
-                         "Dokumen ini hanya untuk demonstrasi, bukan dasar keputusan.", st["alert"])]],
+        box = Table([[_p(pdf("synthetic_box", note=t("export.synthetic.note", lang)), st["alert"])]],
                     colWidths=[15.5 * cm])
         box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.5, _ALERT),
                                  ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#FDECEE")),
@@ -188,92 +199,93 @@ def _cover(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
     return story
 
 
-def _map(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
+def _map(ctx: ExportContext, st: dict[str, ParagraphStyle], lang: str) -> list[Any]:
     size = (7.0, 8.0)
-    png = render_lokus_map(ctx, dpi=200, size=size)
+    png = render_lokus_map(ctx, dpi=200, size=size, lang=lang)
     width = _WIDTH
-    return [_p("Peta desa lokus", st["h1"]),
+    return [_p(t("export.pdf.map", lang), st["h1"]),
             Image(io.BytesIO(png), width=width, height=width * size[1] / size[0]), PageBreak()]
 
 
-def _ranked(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
-    rows = [(int(r["no"]), r["kecamatan"], r["nama"], r["kode"], _fixed(r["skor"]), int(r["peringkat"]),
-             _pct(r["p_top_n"]), r["alasan"]) for r in ctx.lokus.to_dict("records")]
-    n = ctx.result.config.top_n
+def _ranked(ctx: ExportContext, st: dict[str, ParagraphStyle], lang: str) -> list[Any]:
+    rows = [(int(r["no"]), r["kecamatan"], r["nama"], r["kode"], _fixed(r["skor"], lang), int(r["peringkat"]),
+             _pct(r["p_top_n"], lang), r["alasan"]) for r in ctx.lokus.to_dict("records")]
+    headers = [_col(k, lang) for k in ("no", "kecamatan", "village", "code", "score", "rank", "p_top_n",
+                                       "reason")]
     return [
-        _p("Daftar desa lokus", st["h1"]),
-        _p(f"Urut peringkat skor prioritas (1 = paling prioritas). P(top-N) = peluang desa tetap masuk "
-           f"{n} teratas bila bobot dan jumlah kasus sedikit berubah (simulasi Monte Carlo).", st["base"]),
+        _p(t("export.pdf.list", lang), st["h1"]),
+        _p(t("export.pdf.list_intro", lang, n=ctx.result.config.top_n), st["base"]),
         Spacer(1, 0.3 * cm),
-        _table(["No", "Kecamatan", "Desa/Kelurahan", "Kode", "Skor", "Peringkat", "P(top-N)", "Alasan"], rows,
-               [0.9, 2.5, 2.9, 2.4, 1.2, 1.8, 1.5, 3.8], st),
+        _table(headers, rows, [0.9, 2.5, 2.9, 2.4, 1.2, 1.8, 1.5, 3.8], st),
     ]
 
 
-def _aksi2(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
-    story: list[Any] = [PageBreak(), _p("Matriks rencana kegiatan (Aksi 2)", st["h1"])]
-    matrix = aksi2_matrix(ctx)
+def _aksi2(ctx: ExportContext, st: dict[str, ParagraphStyle], lang: str) -> list[Any]:
+    story: list[Any] = [PageBreak(), _p(t("export.pdf.aksi2", lang), st["h1"])]
+    matrix = aksi2_matrix(ctx, lang)
     if matrix is None:
-        story.append(_p("Rencana kegiatan (Aksi 2) belum disusun.", st["base"]))
+        story.append(_p(t("export.plan.none", lang), st["base"]))
         return story
-    rows = [(i, r["kegiatan"], r["opd"], r["desa"], _num(r["volume"], 2) + (f" {r['satuan']}" if r["satuan"]
-                                                                         else ""),
-             _num(r["anggaran"], 0)) for i, r in enumerate(matrix.to_dict("records"), start=1)]
+    rows = [(i, r["kegiatan"], r["opd"], r["desa"],
+             _num(r["volume"], 2, lang) + (f" {r['satuan']}" if r["satuan"] else ""),
+             _num(r["anggaran"], 0, lang)) for i, r in enumerate(matrix.to_dict("records"), start=1)]
     total = float(np.nansum(matrix["anggaran"].to_numpy(dtype=float)))
-    intro = "Kegiatan × OPD × desa lokus; volume dan anggaran dijumlahkan per kegiatan dan OPD."
-    story += [_p(intro, st["base"]),
+    headers = [_col(k, lang) for k in ("no", "activity", "opd", "lokus_villages", "volume", "budget")]
+    story += [_p(t("export.pdf.aksi2_intro", lang), st["base"]),
               Spacer(1, 0.3 * cm),
-              _table(["No", "Kegiatan", "OPD", "Desa lokus", "Volume", "Anggaran (Rp)"], rows,
-                     [0.9, 4.1, 2.8, 5.0, 1.8, 2.4], st),
-              Spacer(1, 0.2 * cm), _p(f"Jumlah anggaran: Rp {format_id(total, 0)}", st["base"])]
+              _table(headers, rows, [0.9, 4.1, 2.8, 5.0, 1.8, 2.4], st),
+              Spacer(1, 0.2 * cm),
+              _p(t("export.pdf.total_budget", lang, amount=_num(total, 0, lang)), st["base"])]
     return story
 
 
-def _method(ctx: ExportContext, st: dict[str, ParagraphStyle]) -> list[Any]:
-    story: list[Any] = [PageBreak(), _p("Metodologi", st["h1"])]
-    crit = [(c.label, DIRECTION_TEXT.get(c.direction, c.direction), _fixed(c.weight),
-             ctx.result.indicators[c.id].source_id if c.id in ctx.result.indicators else "LISA")
-            for c in ctx.result.criteria]
-    story += [_p("Kriteria, arah dan bobot", st["h2"]),
-              _table(["Kriteria", "Arah", "Bobot", "Sumber"], crit, [7.0, 4.0, 1.5, 4.5], st)]
+def _method(ctx: ExportContext, st: dict[str, ParagraphStyle], lang: str) -> list[Any]:
+    story: list[Any] = [PageBreak(), _p(t("export.pdf.methodology", lang), st["h1"])]
+    crit = [(criterion_label(ctx, c, lang), direction_text(c.direction, lang), _fixed(c.weight, lang),
+             criterion_source(ctx, c, lang)) for c in ctx.result.criteria]
+    headers = [_col(k, lang) for k in ("criterion", "direction", "weight", "source")]
+    story += [_p(t("export.pdf.criteria", lang), st["h2"]), _table(headers, crit, [7.0, 4.0, 1.5, 4.5], st)]
+    # criteria tabled above; config JSON in the XLSX/JSON exports; Umum on the cover
+    skip = {t(f"export.section.{k}", lang) for k in ("criteria", "config", "general", "attention")}
     current = None
-    for section, item, value, note in methodology_rows(ctx):
-        if section in ("Kriteria", "Konfigurasi", "Umum", "PERHATIAN"):
-            continue  # criteria tabled above; config JSON in the XLSX/JSON exports; Umum on the cover
+    for section, item, value, note in methodology_rows(ctx, lang):
+        if section in skip:
+            continue
         if section != current:
             story.append(_p(section, st["h2"]))
             current = section
-        value_text = _fixed(value) if isinstance(value, float) else str(value)
+        value_text = _fixed(value, lang) if isinstance(value, float) else str(value)
         text = f"<b>{escape(item)}:</b> {escape(value_text)}" if item else escape(value_text)
         if note:
             text += f" <i>({escape(note)})</i>"
         story.append(Paragraph(("• " if not item else "") + text, st["base"]))
-    story += [_p("Perangkat lunak", st["h2"]),
-              _p(f"Lokus {software_version()}; konfigurasi lengkap (JSON) ada di ekspor XLSX (lembar "
-                 "Metodologi) dan ekspor skenario JSON, dan mengulang peringkat yang sama persis.",
-                 st["base"])]
+    story += [_p(t("export.meth.software", lang), st["h2"]),
+              _p(t("export.pdf.software_text", lang, version=software_version(lang),
+                   sheet=t("export.sheet.method", lang)), st["base"])]
     return story
 
 
-def _lampiran(ctx: ExportContext, st: dict[str, ParagraphStyle], *, place: str, when: str, name: str,
-              nip: str) -> list[Any]:
+def _lampiran(ctx: ExportContext, st: dict[str, ParagraphStyle], lang: str, *, place: str, when: str,
+              name: str, nip: str) -> list[Any]:
     rows = [(int(r["no"]), r["kecamatan"], r["nama"], r["kode"]) for r in ctx.lokus.to_dict("records")]
     sign = [
-        f"Ditetapkan di: {place or _BLANK}",
-        f"Pada tanggal: {when or _BLANK}",
+        t("export.pdf.issued_at", lang, place=place or _BLANK),
+        t("export.pdf.issued_on", lang, date=when or _BLANK),
         "",
-        f"{ctx.head_title.upper()} {ctx.region.upper()},",
+        t("export.pdf.signer", lang, head=ctx.head_title(lang), region=ctx.region).upper(),
     ]
     block = [_p(line, st["base"]) if line else Spacer(1, 0.2 * cm) for line in sign]
-    block += [Spacer(1, 2.2 * cm), _p(name or "(nama)", st["base"]), _p(f"NIP {nip or _BLANK}", st["base"])]
+    block += [Spacer(1, 2.2 * cm), _p(name or t("export.pdf.name", lang), st["base"]),
+              _p(t("export.pdf.nip", lang, nip=nip or _BLANK), st["base"])]
     signature = Table([["", block]], colWidths=[_WIDTH - 7.5 * cm, 7.5 * cm])
     signature.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story: list[Any] = [PageBreak(), _p(lampiran_title(ctx), st["lampiran"])]
+    story: list[Any] = [PageBreak(), _p(lampiran_title(ctx, lang), st["lampiran"])]
     if ctx.synthetic:
-        story.append(_p("DATA SINTETIS — contoh, bukan untuk ditetapkan", st["alert"]))
+        story.append(_p(t("export.pdf.lampiran_synthetic", lang), st["alert"]))
+    headers = [_col(k, lang) for k in ("no", "kecamatan", "village", "code")]
     story += [
-        _p(f"Nomor: {_BLANK}", st["center"]), Spacer(1, 0.4 * cm),
-        _table(["No", "Kecamatan", "Desa/Kelurahan", "Kode"], rows, [1.2, 5.0, 6.0, 4.8], st),
+        _p(t("export.pdf.number", lang, number=_BLANK), st["center"]), Spacer(1, 0.4 * cm),
+        _table(headers, rows, [1.2, 5.0, 6.0, 4.8], st),
         Spacer(1, 0.8 * cm), KeepTogether([signature]),
     ]
     return story
@@ -286,6 +298,7 @@ def export_pdf(
     date_text: str = "",
     signer_name: str = "",
     nip: str = "",
+    lang: str = "id",
 ) -> bytes:
     """PDF report bytes (A4); see the module docstring for the pages.
 
@@ -296,29 +309,34 @@ def export_pdf(
     place, date_text, signer_name, nip
         Signature block of the Lampiran ("Ditetapkan di", "Pada tanggal", the Bupati's
         name, NIP); blank lines when empty.
+    lang
+        ``"id"`` (default) or ``"en"``.
     """
+    lang = lang_of(lang)
     _register_fonts()
     st = _styles()
-    footer_left = f"Lokus {software_version()} — {ctx.kabupaten} — {report_title(ctx)}"
+    title = report_title(ctx, lang)
+    footer_left = f"Lokus {software_version(lang)} — {ctx.kabupaten} — {title}"
 
     def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(FONT, 7)
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.drawString(2 * cm, 1.2 * cm, footer_left)
-        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"Halaman {doc.page}")
+        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, t("export.pdf.page", lang, page=doc.page))
         if ctx.synthetic:
             canvas.setFont(f"{FONT}-Bold", 8)
             canvas.setFillColor(_ALERT)
-            canvas.drawCentredString(A4[0] / 2, A4[1] - 1.2 * cm, "DATA SINTETIS — untuk demonstrasi")
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 1.2 * cm, t("export.pdf.synthetic_header", lang))
         canvas.restoreState()
 
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
-                            bottomMargin=2 * cm, title=report_title(ctx), author=ctx.author or "Lokus",
-                            subject=f"Desa lokus stunting {ctx.kabupaten}",
-                            creator=f"Lokus {software_version()}")
-    story = [*_cover(ctx, st), *_map(ctx, st), *_ranked(ctx, st), *_aksi2(ctx, st), *_method(ctx, st),
-             *_lampiran(ctx, st, place=place, when=date_text, name=signer_name, nip=nip)]
+                            bottomMargin=2 * cm, title=title, author=ctx.author or "Lokus",
+                            subject=t("export.pdf.subject", lang, kabupaten=ctx.kabupaten),
+                            creator=f"Lokus {software_version(lang)}")
+    story = [*_cover(ctx, st, lang), *_map(ctx, st, lang), *_ranked(ctx, st, lang), *_aksi2(ctx, st, lang),
+             *_method(ctx, st, lang),
+             *_lampiran(ctx, st, lang, place=place, when=date_text, name=signer_name, nip=nip)]
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()

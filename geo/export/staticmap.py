@@ -3,9 +3,10 @@
 No tiles, no network, no browser: the village polygons are drawn in a UTM projection
 (so the scale bar in km is true), lokus villages dark red and numbered as in the
 list, other villages light, villages without data grey hatched, kecamatan borders
-thicker, with a legend, a north arrow ("U" = utara), a scale bar and the data
-source line. The figure is built with :class:`matplotlib.figure.Figure` and an Agg
-canvas directly, so pyplot's global state (and its backend choice) is never touched.
+thicker, with a legend, a north arrow ("U" = utara, "N" in English), a scale bar and
+the data source line; texts in ``lang`` (``export.map.*``). The figure is built with
+:class:`matplotlib.figure.Figure` and an Agg canvas directly, so pyplot's global state
+(and its backend choice) is never touched.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from matplotlib.path import Path as MplPath
 from shapely.geometry.base import BaseGeometry
 
 from geo.export.common import ExportContext, software_version
+from geo.i18n import lang_of, t
 
 __all__ = ["COLORS", "nice_scale_length", "render_lokus_map"]
 
@@ -63,7 +65,7 @@ def nice_scale_length(span_m: float) -> float:
     return max(m * base for m in (1, 2, 5) if m * base <= target)
 
 
-def _scale_bar(ax: object, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
+def _scale_bar(ax: object, xlim: tuple[float, float], ylim: tuple[float, float], lang: str) -> None:
     span = xlim[1] - xlim[0]
     km = nice_scale_length(span)
     length = km * 1000.0
@@ -74,17 +76,17 @@ def _scale_bar(ax: object, xlim: tuple[float, float], ylim: tuple[float, float])
         ax.add_patch(Rectangle((x0 + i * length / 2, y0), length / 2, height,  # type: ignore[attr-defined]
                                facecolor="black" if i == 0 else "white", edgecolor="black", lw=0.6,
                                zorder=6))
-    label = f"{km:g} km"
+    label = f"{km:g} km".replace(".", "," if lang == "id" else ".")
     for x, text in ((x0, "0"), (x0 + length, label)):
         ax.text(x, y0 + height * 1.8, text, ha="center", va="bottom", fontsize=7,  # type: ignore[attr-defined]
                 zorder=6)
 
 
-def _north_arrow(ax: object) -> None:
+def _north_arrow(ax: object, lang: str) -> None:
     ax.annotate("", xy=(0.95, 0.965), xytext=(0.95, 0.885), xycoords="axes fraction",  # type: ignore[attr-defined]
                 arrowprops={"facecolor": "black", "edgecolor": "black", "width": 3, "headwidth": 10,
                             "headlength": 10}, zorder=6)
-    ax.text(0.95, 0.86, "U", transform=ax.transAxes, ha="center", va="top",  # type: ignore[attr-defined]
+    ax.text(0.95, 0.86, t("export.map.north", lang), transform=ax.transAxes, ha="center", va="top",  # type: ignore[attr-defined]
             fontsize=10, fontweight="bold", zorder=6)
 
 
@@ -94,6 +96,7 @@ def render_lokus_map(
     dpi: int = 200,
     size: tuple[float, float] = (7.0, 8.0),
     title: str | None = None,
+    lang: str = "id",
 ) -> bytes:
     """PNG bytes of the lokus map (``size`` inches × ``dpi``, exactly).
 
@@ -105,7 +108,10 @@ def render_lokus_map(
         Resolution and figure size in inches (default 1400 × 1600 px).
     title
         Title above the map (default "Desa lokus stunting <kabupaten> tahun <year>").
+    lang
+        ``"id"`` (default) or ``"en"``.
     """
+    lang = lang_of(lang)
     villages = ctx.dataset.villages
     utm = villages.estimate_utm_crs()
     geo = villages.geometry.to_crs(utm).simplify(_SIMPLIFY_M, preserve_topology=True)
@@ -161,29 +167,29 @@ def render_lokus_map(
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
-    _scale_bar(ax, (x0, x1), (y0, y1))
-    _north_arrow(ax)
+    _scale_bar(ax, (x0, x1), (y0, y1), lang)
+    _north_arrow(ax, lang)
 
-    heading = title or f"Desa lokus stunting {ctx.kabupaten} tahun {ctx.lokus_year}"
+    heading = title or t("export.title.lokus", lang, kabupaten=ctx.kabupaten, year=ctx.lokus_year)
     fig.text(0.5, 0.975, heading, ha="center", va="top", fontsize=12, fontweight="bold")
     if ctx.synthetic:
-        fig.text(0.5, 0.945, "DATA SINTETIS: cakupan buatan untuk demonstrasi, bukan data nyata",
+        fig.text(0.5, 0.945, t("export.map.synthetic", lang),
                  ha="center", va="top", fontsize=9, fontweight="bold", color=COLORS["alert"])
     handles = [
         Patch(facecolor=COLORS["lokus"], edgecolor="black", linewidth=0.4,
-              label=f"Desa lokus ({len(ctx.lokus)}; nomor = urutan daftar)"),
-        Patch(facecolor=COLORS["other"], edgecolor="#BFB3A5", linewidth=0.4, label="Desa lain"),
+              label=t("export.map.lokus", lang, count=len(ctx.lokus))),
+        Patch(facecolor=COLORS["other"], edgecolor="#BFB3A5", linewidth=0.4,
+              label=t("export.map.other", lang)),
         Patch(facecolor=COLORS["nodata"], edgecolor="#8C8C8C", hatch="////", linewidth=0.4,
-              label="Tanpa data"),
-        Line2D([], [], color=COLORS["kecamatan"], linewidth=1.1, label="Batas kecamatan"),
+              label=t("export.map.no_data", lang)),
+        Line2D([], [], color=COLORS["kecamatan"], linewidth=1.1, label=t("export.map.kecamatan", lang)),
     ]
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.075), ncol=2, fontsize=8,
                frameon=False)
     epsg = utm.to_epsg()
     origin = (ctx.dataset.attribution or ctx.dataset.title).rstrip(". ")
-    source = (f"Sumber: {origin}. Proyeksi UTM "
-              f"(EPSG:{epsg}). Dibuat dengan Lokus {software_version()} pada "
-              f"{ctx.created_at.strftime('%Y-%m-%d')}.")
+    source = t("export.map.source", lang, origin=origin, epsg=epsg, version=software_version(lang),
+               date=ctx.created_at.strftime("%Y-%m-%d"))
     fig.text(0.03, 0.055, "\n".join(textwrap.wrap(source, 150)), ha="left", va="top", fontsize=5.5,
              color="#333333")
     buf = io.BytesIO()

@@ -9,13 +9,18 @@ CSV
     so, and the suggested file name ends in ``_SINTETIS``.
 XLSX
     Sheets ``Lokus terpilih``, ``Skor semua desa``, ``Rencana kegiatan``, ``Metodologi``,
-    ``Kualitas data``; bold filled header row, panes frozen below it, number formats
-    (score ``0.000``, P(top-N) ``0%``, integers ``0``, rupiah ``#,##0``), codes stored
-    as text, fitted widths, A4 landscape fit to one page wide with the header row
+    ``Kualitas data`` (:func:`sheet_names` in English); bold filled header row, panes frozen
+    below it, number formats (score ``0.000``, P(top-N) ``0%``, integers ``0``, rupiah
+    ``#,##0``; cells stay numeric, so Excel shows them with the reader's separators), codes
+    stored as text, fitted widths, A4 landscape fit to one page wide with the header row
     repeated. With SINTETIS coverage the first Metodologi row and each sheet's printed
     header say so.
 
-Every text cell and header goes through :func:`geo.cli_score.safe_cell`.
+Headers, sheet names, titles and the closed vocabularies of the result table (``ya``,
+``inti``, ``Tinggi``…) follow ``lang`` (``"id"`` default, ``"en"``); CSV column names
+too (``kode`` → ``code``), except criterion columns, which keep the indicator id. Village
+names, reasons and data flags are data and stay as they are. Every text cell and header
+goes through :func:`geo.cli_score.safe_cell`.
 """
 
 from __future__ import annotations
@@ -32,13 +37,24 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from geo.cli_score import safe_cell, safe_frame
 from geo.errors import InputError
-from geo.export.common import PLAN_COLUMNS, SYNTHETIC_NOTE, ExportContext, finite
+from geo.export.common import PLAN_COLUMNS, ExportContext, finite, term
 from geo.export.content import methodology_rows, quality_rows
+from geo.i18n import catalogue, lang_of, t
 
-__all__ = ["SHEETS", "all_villages_frame", "export_csv", "export_xlsx", "lokus_csv_frame"]
+__all__ = ["SHEETS", "all_villages_frame", "export_csv", "export_xlsx", "lokus_csv_frame", "sheet_names"]
 
-#: Sheet names of the XLSX export, in order.
-SHEETS = ("Lokus terpilih", "Skor semua desa", "Rencana kegiatan", "Metodologi", "Kualitas data")
+_SHEET_KEYS = ("lokus", "all", "plan", "method", "quality")
+#: Columns whose values are words of a closed vocabulary (translated with :func:`term`).
+_TERM_COLUMNS = ("kelas", "rekomendasi", "terpilih", "stabilitas", "lisa")
+
+
+def sheet_names(lang: str = "id") -> tuple[str, ...]:
+    """Sheet names of the XLSX export in ``lang``, in order."""
+    return tuple(t(f"export.sheet.{k}", lang) for k in _SHEET_KEYS)
+
+
+#: Sheet names of the XLSX export (Bahasa Indonesia), in order.
+SHEETS = sheet_names()
 
 SCORE_FMT = "0.000"
 PCT_FMT = "0%"
@@ -55,33 +71,54 @@ _MAX_WIDTH = 60
 
 
 # --------------------------------------------------------------------------- frames
-def lokus_csv_frame(ctx: ExportContext) -> pd.DataFrame:
+def _terms(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    for col in _TERM_COLUMNS:
+        if col in frame and lang_of(lang) != "id":
+            frame[col] = [term(v, lang) for v in frame[col]]
+    return frame
+
+
+def _csv_name(column: str, texts: dict[str, str]) -> str:
+    if f"export.csv.{column}" in texts:
+        return texts[f"export.csv.{column}"]
+    cid, sep, suffix = column.rpartition("__")  # criterion columns: the id stays, the suffix follows
+    key = f"export.csv.suffix.{suffix}"
+    return f"{cid}__{texts[key]}" if sep and key in texts else column
+
+
+def _csv_names(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Column names in ``lang`` (``export.csv.*``); criterion columns keep their id."""
+    texts = catalogue(lang_of(lang))
+    return frame.rename(columns={c: _csv_name(str(c), texts) for c in frame.columns})
+
+
+def lokus_csv_frame(ctx: ExportContext, lang: str = "id") -> pd.DataFrame:
     """The chosen villages as CSV columns: ``no, kode, desa, kecamatan, skor, peringkat,
     p_top_n, stabilitas, alasan``, one column per criterion (its id), ``catatan_data``
-    when SINTETIS."""
+    when SINTETIS (names and vocabulary in ``lang``)."""
     lok = ctx.lokus
     criteria = [c.id for c in ctx.result.criteria]
     frame = lok[["no", "kode", "nama", "kecamatan", "skor", "peringkat", "p_top_n", "stabilitas",
                  "alasan", *criteria]].rename(columns={"nama": "desa"})
     if ctx.synthetic:
-        frame = frame.assign(catatan_data=SYNTHETIC_NOTE)
-    return frame.reset_index(drop=True)
+        frame = frame.assign(catatan_data=t("export.synthetic.note", lang))
+    return _csv_names(_terms(frame.reset_index(drop=True), lang), lang)
 
 
-def all_villages_frame(ctx: ExportContext) -> pd.DataFrame:
+def all_villages_frame(ctx: ExportContext, lang: str = "id") -> pd.DataFrame:
     """Every village by rank: the result table plus ``terpilih`` (ya/tidak for the chosen list)
-    and ``catatan_data`` when SINTETIS."""
+    and ``catatan_data`` when SINTETIS (result-table column names, vocabulary in ``lang``)."""
     frame = ctx.result.ranked().reset_index(drop=True)
     chosen = set(ctx.chosen_codes)
     frame.insert(frame.columns.get_loc("rekomendasi") + 1, "terpilih",
                  ["ya" if c in chosen else "tidak" for c in frame["kode"]])
     if ctx.synthetic:
-        frame["catatan_data"] = SYNTHETIC_NOTE
-    return frame
+        frame["catatan_data"] = t("export.synthetic.note", lang)
+    return _terms(frame, lang)
 
 
 # --------------------------------------------------------------------------- CSV
-def export_csv(ctx: ExportContext, *, sep: str = ",", all_villages: bool = False) -> bytes:
+def export_csv(ctx: ExportContext, *, sep: str = ",", all_villages: bool = False, lang: str = "id") -> bytes:
     """CSV bytes (UTF-8 with BOM) of the chosen villages, or of every village.
 
     Parameters
@@ -90,6 +127,8 @@ def export_csv(ctx: ExportContext, *, sep: str = ",", all_villages: bool = False
         ``","`` (decimal point) or ``";"`` (decimal comma, for Excel in Indonesian).
     all_villages
         Every village by rank (the full score table) instead of the chosen list.
+    lang
+        Language of the column names and vocabulary (``"id"`` or ``"en"``).
 
     Raises
     ------
@@ -98,17 +137,17 @@ def export_csv(ctx: ExportContext, *, sep: str = ",", all_villages: bool = False
     """
     if sep not in (",", ";"):
         raise InputError("Pemisah CSV harus ',' atau ';'.", rows=[sep])
-    frame = all_villages_frame(ctx) if all_villages else lokus_csv_frame(ctx)
+    frame = _csv_names(all_villages_frame(ctx, lang), lang) if all_villages else lokus_csv_frame(ctx, lang)
     text = safe_frame(frame).to_csv(index=False, sep=sep, decimal="," if sep == ";" else ".",
                                     lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
 # --------------------------------------------------------------------------- XLSX helpers
-def _cell_value(value: Any) -> Any:
+def _cell_value(value: Any, lang: str = "id") -> Any:
     value = finite(value)
     if isinstance(value, bool):
-        return "ya" if value else "tidak"
+        return term("ya" if value else "tidak", lang)
     return safe_cell(value)
 
 
@@ -131,12 +170,13 @@ def _write_table(
     wrap: Sequence[str] = (),
     title: str,
     alert: str = "",
+    lang: str = "id",
 ) -> None:
     """Header row + rows, styled for screen and print; ``formats`` by header name."""
     formats = formats or {}
     ws.append([safe_cell(h) for h in headers])
     for row in rows:
-        ws.append([_cell_value(v) for v in row])
+        ws.append([_cell_value(v, lang) for v in row])
     for cell in ws[1]:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
@@ -153,14 +193,14 @@ def _write_table(
                     cell.number_format = fmt
                 if wrapped:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.column_dimensions[letter].width = _width([_cell_value(v) for v in values], header)
+        ws.column_dimensions[letter].width = _width([_cell_value(v, lang) for v in values], header)
     ws.freeze_panes = "A2"
     if n:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{n + 1}"
-    _print_setup(ws, title, alert)
+    _print_setup(ws, title, alert, lang)
 
 
-def _print_setup(ws: Worksheet, title: str, alert: str = "") -> None:
+def _print_setup(ws: Worksheet, title: str, alert: str = "", lang: str = "id") -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -170,7 +210,7 @@ def _print_setup(ws: Worksheet, title: str, alert: str = "") -> None:
     ws.print_options.gridLines = True
     ws.oddHeader.center.text = title + (f" — {alert}" if alert else "")
     ws.oddHeader.center.size = 11
-    ws.oddFooter.right.text = "Halaman &P dari &N"
+    ws.oddFooter.right.text = t("export.xlsx.footer", lang)
     ws.page_margins.left = ws.page_margins.right = 0.4
 
 
@@ -185,81 +225,91 @@ def _kv_formats(ws: Worksheet, column: int) -> None:
             cell.number_format = INT_FMT
 
 
-def _criterion_headers(ctx: ExportContext) -> list[tuple[str, str, str]]:
+def _unit(unit: str, lang: str) -> str:
+    return f" ({term(unit, lang)})" if unit else ""
+
+
+def _criterion_headers(ctx: ExportContext, lang: str) -> list[tuple[str, str, str]]:
     """``(table column, header, number format)`` for each criterion's columns."""
     out = []
     table = ctx.result.table
     for c in ctx.result.criteria:
-        unit = f" ({c.unit})" if c.unit else ""
+        unit = _unit(c.unit, lang)
         out.append((c.id, f"{c.id}{unit}", VALUE_FMT))
         if f"{c.id}__mentah" in table:
-            out.append((f"{c.id}__mentah", f"{c.id} mentah{unit}", VALUE_FMT))
+            out.append((f"{c.id}__mentah", t("export.col.crit_raw", lang, id=c.id, unit=unit), VALUE_FMT))
         if f"{c.id}__n" in table:
-            out.append((f"{c.id}__n", f"{c.id} penyebut (n)", INT_FMT))
-        out.append((f"{c.id}__norm", f"{c.id} ternormalisasi", SCORE_FMT))
-        out.append((f"{c.id}__kontribusi", f"{c.id} kontribusi skor", SCORE_FMT))
+            out.append((f"{c.id}__n", t("export.col.crit_n", lang, id=c.id), INT_FMT))
+        out.append((f"{c.id}__norm", t("export.col.crit_norm", lang, id=c.id), SCORE_FMT))
+        out.append((f"{c.id}__kontribusi", t("export.col.crit_contrib", lang, id=c.id), SCORE_FMT))
     return out
 
 
+def _col(key: str, lang: str) -> str:
+    return t(f"export.col.{key}", lang)
+
+
 # --------------------------------------------------------------------------- XLSX sheets
-def _sheet_lokus(ws: Worksheet, ctx: ExportContext, alert: str) -> None:
-    lok = ctx.lokus
-    crit = [(c.id, f"{c.id}{f' ({c.unit})' if c.unit else ''}") for c in ctx.result.criteria]
-    headers = ["No", "Kecamatan", "Desa/Kelurahan", "Kode", "Skor", "Peringkat", "P(top-N)", "Stabilitas",
-               "Alasan", *(h for _, h in crit)]
+def _sheet_lokus(ws: Worksheet, ctx: ExportContext, alert: str, lang: str) -> None:
+    lok = _terms(ctx.lokus.copy(), lang)
+    crit = [(c.id, f"{c.id}{_unit(c.unit, lang)}") for c in ctx.result.criteria]
+    h = {k: _col(k, lang) for k in ("no", "kecamatan", "village", "code", "score", "rank", "p_top_n",
+                                   "stability", "reason", "data_note")}
+    headers = [h["no"], h["kecamatan"], h["village"], h["code"], h["score"], h["rank"], h["p_top_n"],
+               h["stability"], h["reason"], *(x for _, x in crit)]
     cols = ["no", "kecamatan", "nama", "kode", "skor", "peringkat", "p_top_n", "stabilitas", "alasan",
             *(cid for cid, _ in crit)]
+    note = [t("export.synthetic.note", lang)] if ctx.synthetic else []
     if ctx.synthetic:
-        headers.append("Catatan data")
-    rows = [[*(r[c] for c in cols), *([SYNTHETIC_NOTE] if ctx.synthetic else [])]
-            for r in lok.to_dict("records")]
-    formats = {"No": INT_FMT, "Kode": TEXT_FMT, "Skor": SCORE_FMT, "Peringkat": INT_FMT,
-               "P(top-N)": PCT_FMT, **{h: VALUE_FMT for _, h in crit}}
-    _write_table(ws, headers, rows, formats=formats, wrap=["Alasan"],
-                 title=f"Desa lokus stunting {ctx.kabupaten} tahun {ctx.lokus_year}", alert=alert)
+        headers.append(h["data_note"])
+    rows = [[*(r[c] for c in cols), *note] for r in lok.to_dict("records")]
+    formats = {h["no"]: INT_FMT, h["code"]: TEXT_FMT, h["score"]: SCORE_FMT, h["rank"]: INT_FMT,
+               h["p_top_n"]: PCT_FMT, **{x: VALUE_FMT for _, x in crit}}
+    _write_table(ws, headers, rows, formats=formats, wrap=[h["reason"]], lang=lang, alert=alert,
+                 title=t("export.title.lokus", lang, kabupaten=ctx.kabupaten, year=ctx.lokus_year))
 
 
-def _sheet_all(ws: Worksheet, ctx: ExportContext, alert: str) -> None:
-    frame = all_villages_frame(ctx)
-    base = [("peringkat", "Peringkat", INT_FMT), ("kode", "Kode", TEXT_FMT), ("nama", "Desa/Kelurahan", ""),
-            ("nama_kec", "Kecamatan", ""), ("skor", "Skor", SCORE_FMT), ("p_top_n", "P(top-N)", PCT_FMT),
-            ("stabilitas", "Stabilitas", ""), ("peringkat_kec", "Peringkat di kecamatan", INT_FMT),
-            ("kelas", "Kelas prioritas", ""), ("lisa", "Klaster LISA", ""),
-            ("rekomendasi", "Rekomendasi", ""), ("terpilih", "Terpilih", ""), ("alasan", "Alasan", ""),
-            ("flags", "Tanda data", "")]
-    spec = [*base, *_criterion_headers(ctx)]
+def _sheet_all(ws: Worksheet, ctx: ExportContext, alert: str, lang: str) -> None:
+    frame = all_villages_frame(ctx, lang)
+    base = [("peringkat", "rank", INT_FMT), ("kode", "code", TEXT_FMT), ("nama", "village", ""),
+            ("nama_kec", "kecamatan", ""), ("skor", "score", SCORE_FMT), ("p_top_n", "p_top_n", PCT_FMT),
+            ("stabilitas", "stability", ""), ("peringkat_kec", "rank_kec", INT_FMT),
+            ("kelas", "class", ""), ("lisa", "lisa", ""), ("rekomendasi", "recommended", ""),
+            ("terpilih", "chosen", ""), ("alasan", "reason", ""), ("flags", "flags", "")]
+    spec = [(c, _col(k, lang), f) for c, k, f in base] + _criterion_headers(ctx, lang)
     if ctx.synthetic:
-        spec.append(("catatan_data", "Catatan data", ""))
+        spec.append(("catatan_data", _col("data_note", lang), ""))
     headers = [h for _, h, _ in spec]
     rows = frame[[c for c, _, _ in spec]].to_numpy(dtype=object).tolist()
     formats = {h: f for _, h, f in spec if f}
-    _write_table(ws, headers, rows, formats=formats, wrap=["Tanda data"],
-                 title=f"Skor semua desa {ctx.kabupaten} (data {ctx.result.config.year})", alert=alert)
+    _write_table(ws, headers, rows, formats=formats, wrap=[_col("flags", lang)], lang=lang, alert=alert,
+                 title=t("export.xlsx.title_all", lang, kabupaten=ctx.kabupaten, year=ctx.result.config.year))
 
 
-_PLAN_HEADERS = {"kode": "Kode", "nama": "Desa/Kelurahan", "kecamatan": "Kecamatan", "indicator": "Indikator",
-                 "value": "Nilai", "target": "Target", "gap": "Kesenjangan", "kegiatan": "Kegiatan",
-                 "opd": "OPD", "volume": "Volume", "satuan": "Satuan", "anggaran": "Anggaran (Rp)",
-                 "catatan": "Catatan"}
+_PLAN_HEADERS = {"kode": "code", "nama": "village", "kecamatan": "kecamatan", "indicator": "indicator",
+                 "value": "value", "target": "target", "gap": "gap", "kegiatan": "activity", "opd": "opd",
+                 "volume": "volume", "satuan": "unit", "anggaran": "budget", "catatan": "notes"}
+_PLAN_FORMATS = {"code": TEXT_FMT, "value": VALUE_FMT, "target": VALUE_FMT, "gap": VALUE_FMT,
+                 "volume": "#,##0.##", "budget": MONEY_FMT}
 
 
-def _sheet_plan(ws: Worksheet, ctx: ExportContext, alert: str) -> None:
-    headers = [_PLAN_HEADERS[c] for c in PLAN_COLUMNS]
-    formats = {"Kode": TEXT_FMT, "Nilai": VALUE_FMT, "Target": VALUE_FMT, "Kesenjangan": VALUE_FMT,
-               "Volume": "#,##0.##", "Anggaran (Rp)": MONEY_FMT}
+def _sheet_plan(ws: Worksheet, ctx: ExportContext, alert: str, lang: str) -> None:
+    headers = [_col(_PLAN_HEADERS[c], lang) for c in PLAN_COLUMNS]
+    formats = {_col(k, lang): f for k, f in _PLAN_FORMATS.items()}
     if ctx.plan is None:
-        rows: list[list[Any]] = [["", "", "", "", None, None, None,
-                                  "Rencana kegiatan (Aksi 2) belum disusun.", "", None, "", None, ""]]
+        rows: list[list[Any]] = [["", "", "", "", None, None, None, t("export.plan.none", lang), "", None, "",
+                                  None, ""]]
     else:
         rows = ctx.plan[list(PLAN_COLUMNS)].to_numpy(dtype=object).tolist()
-    _write_table(ws, headers, rows, formats=formats, wrap=["Kegiatan", "Catatan"],
-                 title=f"Rencana kegiatan (Aksi 2) desa lokus {ctx.kabupaten}", alert=alert)
+    _write_table(ws, headers, rows, formats=formats, wrap=[_col("activity", lang), _col("notes", lang)],
+                 lang=lang, alert=alert, title=t("export.xlsx.title_plan", lang, kabupaten=ctx.kabupaten))
 
 
-def _sheet_method(ws: Worksheet, ctx: ExportContext, alert: str) -> None:
-    rows = [list(r) for r in methodology_rows(ctx)]
-    _write_table(ws, ["Bagian", "Butir", "Nilai", "Keterangan"], rows, wrap=["Nilai", "Keterangan"],
-                 title=f"Metodologi penentuan desa lokus {ctx.kabupaten}", alert=alert)
+def _sheet_method(ws: Worksheet, ctx: ExportContext, alert: str, lang: str) -> None:
+    rows = [list(r) for r in methodology_rows(ctx, lang)]
+    headers = [_col(k, lang) for k in ("section", "item", "value", "note")]
+    _write_table(ws, headers, rows, wrap=headers[2:], lang=lang, alert=alert,
+                 title=t("export.xlsx.title_method", lang, kabupaten=ctx.kabupaten))
     _kv_formats(ws, 3)
     ws.column_dimensions["C"].width = _MAX_WIDTH
     if ctx.synthetic:  # the PERHATIAN row is first: make it impossible to miss
@@ -268,24 +318,25 @@ def _sheet_method(ws: Worksheet, ctx: ExportContext, alert: str) -> None:
             cell.fill = _ALERT_FILL
 
 
-def _sheet_quality(ws: Worksheet, ctx: ExportContext, alert: str) -> None:
-    rows = [list(r) for r in quality_rows(ctx)]
-    _write_table(ws, ["Bagian", "Kode", "Desa/Kelurahan", "Kecamatan", "Keterangan"], rows,
-                 formats={"Kode": TEXT_FMT}, wrap=["Keterangan"],
-                 title=f"Kualitas data {ctx.dataset.title}", alert=alert)
+def _sheet_quality(ws: Worksheet, ctx: ExportContext, alert: str, lang: str) -> None:
+    rows = [list(r) for r in quality_rows(ctx, lang)]
+    headers = [_col(k, lang) for k in ("section", "code", "village", "kecamatan", "note")]
+    _write_table(ws, headers, rows, formats={headers[1]: TEXT_FMT}, wrap=[headers[4]], lang=lang, alert=alert,
+                 title=t("export.xlsx.title_quality", lang, title=ctx.dataset.title))
 
 
-def export_xlsx(ctx: ExportContext) -> bytes:
-    """XLSX workbook bytes with the five sheets of :data:`SHEETS` (see the module docstring)."""
+def export_xlsx(ctx: ExportContext, *, lang: str = "id") -> bytes:
+    """XLSX workbook bytes with the five sheets of :func:`sheet_names` (see the module docstring)."""
+    lang = lang_of(lang)
     wb = Workbook()
-    alert = "DATA SINTETIS" if ctx.synthetic else ""
+    alert = t("export.synthetic.alert", lang) if ctx.synthetic else ""
     writers = (_sheet_lokus, _sheet_all, _sheet_plan, _sheet_method, _sheet_quality)
     first = wb.active
-    for i, (name, write) in enumerate(zip(SHEETS, writers, strict=True)):
+    for i, (name, write) in enumerate(zip(sheet_names(lang), writers, strict=True)):
         ws = first if i == 0 else wb.create_sheet()
         ws.title = name
-        write(ws, ctx, alert)
-    wb.properties.title = f"Desa lokus stunting {ctx.kabupaten} tahun {ctx.lokus_year}"
+        write(ws, ctx, alert, lang)
+    wb.properties.title = t("export.title.lokus", lang, kabupaten=ctx.kabupaten, year=ctx.lokus_year)
     wb.properties.creator = ctx.author or "Lokus"
     buf = io.BytesIO()
     wb.save(buf)

@@ -188,3 +188,16 @@ def test_saved_scenario_errors(saved, tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "geo.store", None)  # an install without the store
     assert main(["export", "--scenario", "Rembuk Final 2026", "--out", str(tmp_path / "x.csv")]) == 2
     assert "belum tersedia" in _one_line_error(capsys)
+
+
+def test_lang_en_writes_english(tmp_path, capsys):
+    out = tmp_path / "en.xlsx"
+    assert main(["export", "--lang", "en", "--out", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "Chosen lokus" and wb["Chosen lokus"]["B1"].value == "Subdistrict"
+    assert main(["export", "--lang", "en", "--format", "csv", "--semua-desa", "--out", str(tmp_path)]) == 0
+    written = tmp_path / "lokus_Sumedang_2021_all_villages.csv"
+    assert written.read_text(encoding="utf-8-sig").startswith("code,village,")
+    with pytest.raises(SystemExit) as exc:
+        main(["export", "--lang", "fr", "--out", str(tmp_path / "x.csv")])
+    assert exc.value.code == 2 and "--lang" in capsys.readouterr().err
