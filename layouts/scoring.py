@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from geo.i18n import DEFAULT_LANG, format_number, plotly_separators
+from geo.i18n import DEFAULT_LANG, format_number, plotly_separators, t
 from layouts import ids
 from layouts.components import dropdown
 
@@ -127,22 +127,27 @@ def scoring_panel(years: list[int], presets: Mapping[str, str],
     return html.Div([setup, method, constraints, results])
 
 
-def weight_rows(items: Sequence[tuple[str, str, str]], weights: Mapping[str, float]) -> list:
-    """One slider per chosen indicator: (id, label, direction); values are relative importance."""
+def weight_rows(items: Sequence[tuple[str, str, str]], weights: Mapping[str, float],
+                lang: str = DEFAULT_LANG) -> list:
+    """One slider per chosen indicator: (id, label, direction); values are relative importance.
+    Each slider sits in a group named after its indicator (a screen reader says whose weight)."""
     rows = []
     for ind_id, label, direction in items:
         text, colour = DIRECTION_BADGE.get(direction, (direction, "secondary"))
         rows.append(dbc.Row([
             dbc.Col([html.Span(label, className="small"),
                      dbc.Badge(text, color=colour, className="ms-1 fw-normal")], md=6),
-            dbc.Col(dcc.Slider(id=ids.weight_slider(ind_id), min=0, max=100, step=1,
-                               value=round(100 * weights.get(ind_id, 0.0)), marks=None,
-                               tooltip={"placement": "bottom", "always_visible": False}), md=6),
+            dbc.Col(html.Div(dcc.Slider(id=ids.weight_slider(ind_id), min=0, max=100, step=1,
+                                        value=round(100 * weights.get(ind_id, 0.0)), marks=None,
+                                        tooltip={"placement": "bottom", "always_visible": False}),
+                             role="group",
+                             **{"aria-label": t("shell.aria.weight", lang, indicator=label)}),
+                    md=6),
         ], className="align-items-center g-1"))
     return rows
 
 
-def ahp_matrix(items: Sequence[tuple[str, str]]) -> html.Div:
+def ahp_matrix(items: Sequence[tuple[str, str]], lang: str = DEFAULT_LANG) -> html.Div:
     """Pairwise judgements for the upper triangle: how much more important is A than B."""
     if len(items) < 2:
         return html.Div("Pilih minimal dua indikator untuk AHP.", className="small text-muted")
@@ -151,8 +156,11 @@ def ahp_matrix(items: Sequence[tuple[str, str]]) -> html.Div:
         for b, lb in items[i + 1:]:
             rows.append(dbc.Row([
                 dbc.Col(html.Span(la, className="small"), md=4),
-                dbc.Col(dropdown(id=ids.ahp_pair(a, b), value=1, clearable=False,
-                                     options=[{"label": t, "value": v} for v, t in AHP_SCALE]),
+                dbc.Col(html.Div(dropdown(id=ids.ahp_pair(a, b), value=1, clearable=False,
+                                          options=[{"label": text, "value": v}
+                                                   for v, text in AHP_SCALE]),
+                                 role="group",
+                                 **{"aria-label": t("shell.aria.ahp_pair", lang, a=la, b=lb)}),
                         md=4),
                 dbc.Col(html.Span(lb, className="small"), md=4),
             ], className="g-1 align-items-center mb-1"))

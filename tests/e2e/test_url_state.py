@@ -115,6 +115,20 @@ def test_e2e403_bad_values_in_the_url_fall_back_to_defaults(dash_duo, tmp_path):
     assert picked(dash_duo, "filter-year") == "2021"
     assert active_tab(dash_duo) == "Tabel desa"
     assert dash_duo.find_element("#lang-switch").text == "English"
+    # keyboard: Tab reaches the skip link, then the language switch, with a visible ring
+    from selenium.webdriver.common.keys import Keys
+
+    dash_duo.find_element("body").send_keys(Keys.TAB)
+    active = "return document.activeElement"
+    assert dash_duo.driver.execute_script(active + ".className") == "skip-link"
+    dash_duo.driver.switch_to.active_element.send_keys(Keys.TAB)
+    assert dash_duo.driver.execute_script(active + ".id") == "lang-switch"
+    ring = dash_duo.driver.execute_script(
+        "const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth];")
+    assert ring == ["solid", "3px"]
+    # screen readers hear the label of a Dash dropdown, not only its value
+    named_by = dash_duo.find_element("#filter-year").get_attribute("aria-labelledby")
+    assert named_by.split()[0] == "filter-year--label"
     assert dash_duo.get_logs() == []
 
 
