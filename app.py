@@ -95,7 +95,7 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
                                           scoring_choices(dataset), village_choices(dataset)),
                     label=t("shell.tab.scoring", lang), tab_id="skoring"),
             dbc.Tab(scoring.quadrant_panel(), label=t("shell.tab.quadrant", lang), tab_id="kuadran"),
-            dbc.Tab(decide.decide_panel(), label=t("shell.tab.decide", lang), tab_id="keputusan"),
+            dbc.Tab(decide.decide_panel(lang), label=t("shell.tab.decide", lang), tab_id="keputusan"),
             dbc.Tab(map_page.report_panel(dataset, lang), label=t("shell.tab.data", lang),
                     tab_id="data"),
             dbc.Tab(upload.upload_panel(max_bytes), label=t("shell.tab.upload", lang),

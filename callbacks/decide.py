@@ -14,19 +14,20 @@ from dash.exceptions import PreventUpdate
 from geo.continuity import continuity, read_previous_list
 from geo.errors import InputError
 from geo.export import export, safe_filename
-from geo.i18n import format_number, lang_of
+from geo.i18n import format_number, lang_of, t
 from geo.plan import PlanItem, draft_plan
 from geo.registry import Registry
 from geo.scoring import ScoringConfig, ScoringResult
-from geo.store import ChosenVillage, Scenario, Store, chosen_from_result, compare_lists
+from geo.store import ACTIONS, ChosenVillage, Scenario, Store, chosen_from_result, compare_lists
 from geo.uploads import decode_upload
 from layouts import ids
 from layouts.map_page import legend_box
 from layouts.mapfig import NO_DATA_COLOUR, VILLAGE_TRACE, stepped_colourscale
 
-COMPARE_CLASSES = [("masuk", "Masuk (hanya di pembanding)", "#1a9850"),
-                   ("keluar", "Keluar (hanya di skenario aktif)", "#d73027"),
-                   ("tetap", "Tetap (di keduanya)", "#4575b4")]
+#: Comparison classes (status, colour); labels ``decide.compare.class.<status>``.
+COMPARE_CLASSES = [("masuk", "#1a9850"), ("keluar", "#d73027"), ("tetap", "#4575b4")]
+#: Grid keys shown but not part of a plan item (dropped before saving).
+PLAN_DISPLAY_KEYS = ("indikator",)
 
 
 def alert(text: str, colour: str = "success"):
@@ -34,18 +35,25 @@ def alert(text: str, colour: str = "success"):
     return dbc.Alert(text, color=colour, className="py-1 mb-0 small")
 
 
-def require_active(active: dict | None, author: str | None, what: str) -> str:
-    """The author's name, once there is an active scenario to save ``what`` into."""
+def count_text(value: int, lang: str) -> str:
+    """A count as text in the language's number style."""
+    return format_number(value, 0, lang)
+
+
+def require_active(active: dict | None, author: str | None, what: str, lang: str = "id") -> str:
+    """The author's name, once there is an active scenario to save ``what`` (``targets`` or
+    ``plan``) into."""
     if not active:
-        raise InputError(f"simpan skenario dulu; {what} disimpan bersama skenario")
+        raise InputError.of(f"decide.error.no_scenario.{what}", lang)
     if not (author or "").strip():
-        raise InputError("isi nama penyusun dulu: setiap perubahan dicatat atas nama siapa")
+        raise InputError.of("decide.error.no_author", lang)
     return author.strip()
 
 
-def scenario_options(store: Store, dataset_id: str) -> list[dict]:
+def scenario_options(store: Store, dataset_id: str, lang: str = "id") -> list[dict]:
     """Saved scenarios of a dataset for the pickers, newest change first."""
-    return [{"label": f"{s.name} · {s.year} · {s.n_chosen} desa · v{s.version}", "value": s.id}
+    return [{"label": t("decide.scenario.option", lang, name=s.name, year=s.year,
+                        n=count_text(s.n_chosen, lang), version=s.version), "value": s.id}
             for s in store.find(dataset_id)]
 
 
@@ -63,40 +71,92 @@ def controls_from_config(config: ScoringConfig) -> tuple:
             {"in": dict(config.force_in), "out": dict(config.force_out)})
 
 
-def audit_rows(store: Store, scenario_id: int, names: dict[str, str]) -> list[dict]:
-    """Audit log rows, newest first."""
-    return [{"waktu": e.at.strftime("%Y-%m-%d %H:%M"), "oleh": e.who, "aksi": e.action,
+def action_label(action: str, lang: str = "id") -> str:
+    """An audit action (``create``, ``add``, …) in the page language."""
+    return t(f"decide.audit.action.{action}", lang) if action in ACTIONS else action
+
+
+def audit_rows(store: Store, scenario_id: int, names: dict[str, str], lang: str = "id") -> list[dict]:
+    """Audit log rows, newest first (names and reasons are data: not translated)."""
+    return [{"waktu": e.at.strftime("%Y-%m-%d %H:%M"), "oleh": e.who,
+             "aksi": action_label(e.action, lang),
              "desa": f"{names.get(e.code, e.code)} ({e.code})" if e.code else "",
              "alasan": e.reason} for e in reversed(store.audit(scenario_id))]
 
 
-def target_rows(dataset, overrides) -> list[dict]:
+def target_rows(dataset, overrides, lang: str = "id") -> list[dict]:
     """Coverage indicators of the dataset with catalogue and scenario targets."""
-    arah = {"higher_better": "makin tinggi makin baik", "higher_worse": "makin tinggi makin buruk"}
-    return [{"id": i.id, "label": i.label_id, "arah": arah.get(i.direction, i.direction),
+    directions = ("higher_better", "higher_worse")
+    return [{"id": i.id, "label": i.label(lang),
+             "arah": t(f"decide.target.direction.{i.direction}", lang)
+             if i.direction in directions else i.direction,
              "katalog": i.target, "skenario": overrides.get(i.id)}
             for i in dataset.indicators if i.kind == "coverage"]
 
 
-def plan_rows(items) -> list[dict]:
-    """Plan items as grid rows (JSON-safe)."""
-    return [item.to_dict() for item in items]
+def plan_rows(items, dataset=None, lang: str = "id") -> list[dict]:
+    """Plan items as grid rows (JSON-safe), with the indicator label in the page language
+    for display (``indikator``, dropped again by :func:`plan_items`)."""
+    labels = {i.id: i.label(lang) for i in dataset.indicators} if dataset is not None else {}
+    return [{**item.to_dict(),
+             "indikator": labels.get(item.indicator_id or "", item.indicator)} for item in items]
 
 
-def compare_layer(diff_frame, codes: list[str]):
+def plan_items(rows) -> list[PlanItem]:
+    """Plan items from edited grid rows: rows without an activity are left out."""
+    return [PlanItem.from_dict({k: v for k, v in r.items() if k not in PLAN_DISPLAY_KEYS})
+            for r in rows or [] if (r.get("kegiatan") or "").strip()]
+
+
+def compare_layer(diff_frame, codes: list[str], lang: str = "id"):
     """Map patch and legend for a scenario comparison."""
     status = dict(zip(diff_frame["kode"], diff_frame["status"], strict=True))
-    index = np.array([next((i for i, (k, _l, _c) in enumerate(COMPARE_CLASSES)
+    index = np.array([next((i for i, (k, _c) in enumerate(COMPARE_CLASSES)
                             if status.get(code) == k), -1) for code in codes])
     fig = Patch()
     fig["data"][VILLAGE_TRACE]["z"] = index.tolist()
     fig["data"][VILLAGE_TRACE]["zmax"] = len(COMPARE_CLASSES) - 1
-    fig["data"][VILLAGE_TRACE]["colorscale"] = stepped_colourscale([c for _k, _l, c in COMPARE_CLASSES])
-    fig["data"][VILLAGE_TRACE]["text"] = [status.get(code, "tidak di kedua daftar") for code in codes]
-    entries = [(c, label, int((index == i).sum())) for i, (_k, label, c) in enumerate(COMPARE_CLASSES)]
-    legend = legend_box("Perbandingan skenario", "aktif → pembanding", entries,
-                        (NO_DATA_COLOUR, "Tidak di kedua daftar", int((index == -1).sum())))
+    fig["data"][VILLAGE_TRACE]["colorscale"] = stepped_colourscale([c for _k, c in COMPARE_CLASSES])
+    neither = t("decide.compare.neither", lang)
+    fig["data"][VILLAGE_TRACE]["text"] = [t(f"decide.compare.status.{status[code]}", lang)
+                                          if code in status else neither for code in codes]
+    entries = [(c, t(f"decide.compare.class.{k}", lang), int((index == i).sum()))
+               for i, (k, c) in enumerate(COMPARE_CLASSES)]
+    legend = legend_box(t("decide.compare.legend.title", lang),
+                        t("decide.compare.legend.subtitle", lang), entries,
+                        (NO_DATA_COLOUR, t("decide.compare.neither.legend", lang),
+                         int((index == -1).sum())))
     return fig, legend
+
+
+def column_names(columns, lang: str = "id") -> dict[str, str]:
+    """Headers of the comparison and continuity tables (``kode`` → ``Kode``/``Code``, …)."""
+    keys = {"kode": "kode", "nama": "desa", "nama_kec": "kecamatan", "status": "status",
+            "alasan": "alasan"}
+    return {c: t(f"decide.col.{keys[c]}", lang) for c in columns}
+
+
+def previous_body(table, previous, dataset, lang: str = "id") -> list:
+    """Summary, notes and table of last year's list against the current recommendation."""
+    counts = table["status"].value_counts()
+    changes = [c for c in table.columns if c.endswith("__perubahan")]
+    shown = table[["kode", "nama", "nama_kec", "status", *changes]].copy()
+    shown["status"] = [t(f"decide.previous.status.{s}", lang) for s in shown["status"]]
+    for col in changes:  # the language's number style: a change
+        shown[col] = [format_number(v, 1, lang) for v in shown[col]]
+    shown = shown.rename(columns={
+        **column_names(("kode", "nama", "nama_kec", "status"), lang),
+        **{c: t("decide.col.change", lang,
+                indicator=dataset.indicator(c.removesuffix("__perubahan")).label(lang))
+           for c in changes}})
+    return [html.Div(t("decide.previous.summary", lang,
+                       **{s: count_text(int(counts.get(s, 0)), lang)
+                          for s in ("baru", "lanjutan", "lulus")}), className="fw-semibold"),
+            *[html.Div(note, className="text-muted") for note in previous.notes],
+            *([html.Div(t("decide.previous.unmatched", lang,
+                          n=count_text(len(previous.unmatched), lang)), className="text-danger")]
+              if len(previous.unmatched) else []),
+            dbc.Table.from_dataframe(shown, size="sm", striped=True, className="small")]
 
 
 def register(app: Dash, registry: Registry, store: Store) -> None:
@@ -114,51 +174,53 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         Input(ids.SCN_UPDATE, "n_clicks"), Input(ids.STORE_DATASET, "data"),
         State(ids.SCN_NAME, "value"), State(ids.SCN_AUTHOR, "value"), State(ids.SCN_LIST, "value"),
         State(ids.SCN_REASON, "value"), State(ids.SCN_NOTES, "value"), State(ids.STORE_CONFIG, "data"),
-        State(ids.STORE_SCENARIO, "data"),
+        State(ids.STORE_SCENARIO, "data"), State(ids.STORE_LANG, "data"),
     )
     def _write(_new, _rename, _dup, _delete, _update, dataset_id, name, author, picked, reason,
-               notes, config, active):
-        dataset_id = dataset_id or registry.default_id
+               notes, config, active, lang):
+        dataset_id, lang = dataset_id or registry.default_id, lang_of(lang)
         trigger = ctx.triggered_id
         author = (author or "").strip()
         try:
             if trigger in (None, ids.STORE_DATASET):
                 out, msg = no_update, ""
             elif not author:
-                raise InputError("isi nama penyusun dulu: setiap perubahan dicatat atas nama siapa")
+                raise InputError.of("decide.error.no_author", lang)
             elif trigger == ids.SCN_SAVE_NEW:
                 if not config:
-                    raise InputError("belum ada hasil skoring untuk disimpan")
+                    raise InputError.of("decide.error.no_result_save", lang)
                 result, chosen = current(dataset_id, config)
                 sc = store.save_new(name or "", dataset_id, result.config, chosen, author=author,
                                     notes=notes or "")
-                out, msg = active_ref(sc), f"Skenario '{sc.name}' disimpan ({len(chosen)} desa)."
+                out, msg = active_ref(sc), t("decide.scenario.saved", lang, name=sc.name,
+                                             n=count_text(len(chosen), lang))
             elif trigger == ids.SCN_UPDATE:
                 if not active:
-                    raise InputError("belum ada skenario aktif: simpan sebagai skenario baru dulu")
+                    raise InputError.of("decide.error.no_active", lang)
                 result, chosen = current(dataset_id, config)
                 sc = store.update_config(active["id"], result.config, chosen, author=author,
                                          reason=reason or "", expected_version=active["version"])
                 if (notes or "") != sc.notes:
                     sc = store.set_notes(sc.id, notes or "", author=author, expected_version=sc.version)
-                out, msg = active_ref(sc), f"Perubahan disimpan ke '{sc.name}' (versi {sc.version})."
+                out, msg = active_ref(sc), t("decide.scenario.updated", lang, name=sc.name,
+                                             version=sc.version)
             else:
                 if not picked:
-                    raise InputError("pilih skenario dulu")
+                    raise InputError.of("decide.error.pick", lang)
                 if trigger == ids.SCN_RENAME:
                     sc = store.rename(picked, name or "", author=author)
                     out = active_ref(sc) if active and active["id"] == sc.id else no_update
-                    msg = f"Nama diganti menjadi '{sc.name}'."
+                    msg = t("decide.scenario.renamed", lang, name=sc.name)
                 elif trigger == ids.SCN_DUPLICATE:
                     sc = store.duplicate(picked, name or "", author=author)
-                    out, msg = active_ref(sc), f"Duplikat '{sc.name}' dibuat dan aktif."
+                    out, msg = active_ref(sc), t("decide.scenario.duplicated", lang, name=sc.name)
                 else:
                     store.delete(picked, author=author, reason=reason or "")
                     out = None if active and active["id"] == picked else no_update
-                    msg = "Skenario dihapus (catatannya tetap di log)."
+                    msg = t("decide.scenario.deleted", lang)
         except InputError as exc:
-            return no_update, alert(str(exc), "danger"), no_update, no_update
-        options = scenario_options(store, dataset_id)
+            return no_update, alert(exc.render(lang), "danger"), no_update, no_update
+        options = scenario_options(store, dataset_id, lang)
         return out, (alert(msg) if msg else ""), options, options
 
     @app.callback(
@@ -182,29 +244,30 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         Input(ids.SCN_LOAD, "n_clicks"), Input(ids.SCN_UPLOAD_JSON, "contents"),
         State(ids.SCN_UPLOAD_JSON, "filename"), State(ids.SCN_LIST, "value"),
         State(ids.SCN_AUTHOR, "value"), State(ids.STORE_DATASET, "data"),
-        prevent_initial_call=True,
+        State(ids.STORE_LANG, "data"), prevent_initial_call=True,
     )
-    def _load(_n, contents, filename, picked, author, dataset_id):
-        dataset_id = dataset_id or registry.default_id
+    def _load(_n, contents, filename, picked, author, dataset_id, lang):
+        dataset_id, lang = dataset_id or registry.default_id, lang_of(lang)
         try:
             if ctx.triggered_id == ids.SCN_UPLOAD_JSON:
                 data, name = decode_upload(contents, filename, allowed=(".json",),
                                            max_bytes=2_000_000)
                 if not (author or "").strip():
-                    raise InputError("isi nama penyusun dulu: impor dicatat atas nama siapa", file=name)
+                    raise InputError.of("decide.error.no_author_import", lang, file=name)
                 sc = store.import_json(data, author=author.strip())
                 if sc.dataset_id != dataset_id:
-                    raise InputError(f"skenario ini untuk dataset '{sc.dataset_id}'", file=name)
-                msg = f"Skenario '{sc.name}' diimpor dari {name} dan aktif."
+                    raise InputError.of("decide.error.other_dataset", lang, file=name,
+                                        dataset=sc.dataset_id)
+                msg = t("decide.scenario.imported", lang, name=sc.name, file=name)
             else:
                 if not picked:
-                    raise InputError("pilih skenario dulu")
+                    raise InputError.of("decide.error.pick", lang)
                 sc = store.get(picked)
-                msg = f"Skenario '{sc.name}' dimuat (versi {sc.version})."
+                msg = t("decide.scenario.loaded", lang, name=sc.name, version=sc.version)
             registry.get(dataset_id).indicator(sc.config.indicators[0], sc.config.year)
         except InputError as exc:
-            return (no_update, alert(str(exc), "danger")) + (no_update,) * 15
-        return (active_ref(sc), alert(msg), scenario_options(store, dataset_id),
+            return (no_update, alert(exc.render(lang), "danger")) + (no_update,) * 15
+        return (active_ref(sc), alert(msg), scenario_options(store, dataset_id, lang),
                 *controls_from_config(sc.config), sc.config.to_dict())
 
     @app.callback(
@@ -213,9 +276,10 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         Output(ids.TARGET_GRID, "rowData"),
         Input(ids.STORE_SCENARIO, "data"), Input(ids.STORE_CONFIG, "data"),
         Input(ids.PLAN_REDRAFT, "n_clicks"), State(ids.STORE_DATASET, "data"),
+        State(ids.STORE_LANG, "data"),
     )
-    def _view(active, config, _redraft, dataset_id):
-        dataset = registry.get(dataset_id)
+    def _view(active, config, _redraft, dataset_id, lang):
+        dataset, lang = registry.get(dataset_id), lang_of(lang)
         names = dict(zip(dataset.villages["kode"], dataset.villages["nama"], strict=True))
         redraft = ctx.triggered_id == ids.PLAN_REDRAFT
         if active:
@@ -223,37 +287,43 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                 sc = store.get(active["id"])
             except InputError:
                 return [], "", [], "", []
-            audit, targets = audit_rows(store, sc.id, names), target_rows(dataset, sc.targets)
+            audit = audit_rows(store, sc.id, names, lang)
+            targets = target_rows(dataset, sc.targets, lang)
             saved = [] if redraft else store.plan(sc.id)
             if saved:
-                return audit, sc.notes, plan_rows(saved), \
-                    f"Rencana tersimpan di '{sc.name}': {len(saved)} kegiatan.", targets
+                return audit, sc.notes, plan_rows(saved, dataset, lang), \
+                    t("decide.plan.saved_in", lang, name=sc.name, n=count_text(len(saved), lang)), \
+                    targets
             plan = draft_plan(dataset, registry.score(dataset_id, sc.config.to_dict()),
                               targets=sc.targets, chosen=sc.codes)
-            return audit, sc.notes, plan_rows(plan), \
-                " ".join(("Draf otomatis (belum disimpan).", *plan.notes)), targets
+            return audit, sc.notes, plan_rows(plan, dataset, lang), \
+                " ".join((t("decide.plan.draft", lang), *plan.notes)), targets
         if not config:
-            return [], no_update, [], "", target_rows(dataset, {})
+            return [], no_update, [], "", target_rows(dataset, {}, lang)
         plan = draft_plan(dataset, registry.score(dataset_id, config))
-        return [], no_update, plan_rows(plan), " ".join(("Draf otomatis dari rekomendasi saat ini.",
-                                                         *plan.notes)), target_rows(dataset, {})
+        return [], no_update, plan_rows(plan, dataset, lang), \
+            " ".join((t("decide.plan.draft_current", lang), *plan.notes)), \
+            target_rows(dataset, {}, lang)
 
     @app.callback(Output(ids.PLAN_STATUS, "children", allow_duplicate=True),
                   Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
                   Input(ids.TARGET_SAVE, "n_clicks"), State(ids.TARGET_GRID, "virtualRowData"),
                   State(ids.STORE_SCENARIO, "data"), State(ids.SCN_AUTHOR, "value"),
-                  prevent_initial_call=True)
-    def _targets_save(_n, rows, active, author):
+                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+    def _targets_save(_n, rows, active, author, lang):
+        lang = lang_of(lang)
         try:
-            author = require_active(active, author, "target")
+            author = require_active(active, author, "targets", lang)
             targets = {r["id"]: float(r["skenario"]) for r in rows or []
                        if r.get("skenario") not in (None, "")}
             sc = store.set_targets(active["id"], targets, author=author,
                                    expected_version=active["version"])
-        except (InputError, ValueError) as exc:
-            return alert(str(exc), "danger"), no_update
-        return alert(f"Target disimpan ({len(targets)} diubah dari katalog). Klik 'Susun ulang "
-                     "draf dari target' untuk memperbarui rencana."), active_ref(sc)
+        except InputError as exc:
+            return alert(exc.render(lang), "danger"), no_update
+        except ValueError:  # a target that is not a number
+            return alert(t("decide.error.target_number", lang), "danger"), no_update
+        return alert(t("decide.target.saved", lang, n=count_text(len(targets), lang))), \
+            active_ref(sc)
 
     @app.callback(Output(ids.PLAN_GRID, "rowTransaction"), Input(ids.PLAN_ADD, "n_clicks"),
                   State(ids.STORE_SELECTED, "data"), State(ids.STORE_DATASET, "data"),
@@ -269,16 +339,16 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                   Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
                   Input(ids.PLAN_SAVE, "n_clicks"), State(ids.PLAN_GRID, "virtualRowData"),
                   State(ids.STORE_SCENARIO, "data"), State(ids.SCN_AUTHOR, "value"),
-                  prevent_initial_call=True)
-    def _plan_save(_n, rows, active, author):
+                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+    def _plan_save(_n, rows, active, author, lang):
+        lang = lang_of(lang)
         try:
-            author = require_active(active, author, "rencana")
-            items = [PlanItem.from_dict(r) for r in rows or [] if (r.get("kegiatan") or "").strip()]
-            saved = store.save_plan(active["id"], items, author=author)
+            author = require_active(active, author, "plan", lang)
+            saved = store.save_plan(active["id"], plan_items(rows), author=author)
         except InputError as exc:
-            return alert(str(exc), "danger"), no_update
+            return alert(exc.render(lang), "danger"), no_update
         sc = store.get(active["id"])
-        return alert(f"Rencana disimpan: {len(saved)} kegiatan."), active_ref(sc)
+        return alert(t("decide.plan.saved", lang, n=count_text(len(saved), lang))), active_ref(sc)
 
     @app.callback(
         Output(ids.SCN_COMPARE_TABLE, "children"),
@@ -286,32 +356,34 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         Output(ids.MAP_LEGEND, "children", allow_duplicate=True),
         Input(ids.SCN_COMPARE, "value"), Input(ids.MAP_LAYER, "value"),
         Input(ids.STORE_SCENARIO, "data"), Input(ids.STORE_CONFIG, "data"),
-        State(ids.STORE_DATASET, "data"), prevent_initial_call=True,
+        State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"), prevent_initial_call=True,
     )
-    def _compare(other, layer, active, config, dataset_id):
+    def _compare(other, layer, active, config, dataset_id, lang):
         if not other or not config:
             return "", no_update, no_update
-        dataset = registry.get(dataset_id)
+        dataset, lang = registry.get(dataset_id), lang_of(lang)
         base = store.get(active["id"]).chosen if active else current(dataset_id, config)[1]
         diff = compare_lists(base, store.get(other).chosen)
         frame = diff.to_frame(dataset.villages)
+        shown = frame.assign(status=[t(f"decide.compare.status.{s}", lang) for s in frame["status"]])
         table = dbc.Table.from_dataframe(
-            frame.rename(columns={"kode": "Kode", "nama": "Desa", "nama_kec": "Kecamatan",
-                                  "status": "Status", "alasan": "Alasan"}),
+            shown.rename(columns=column_names(("kode", "nama", "nama_kec", "status", "alasan"), lang)),
             size="sm", striped=True, className="small")
-        head = html.Div(f"{len(diff.entering)} masuk, {len(diff.leaving)} keluar, "
-                        f"{len(diff.both)} tetap.", className="fw-semibold")
+        head = html.Div(t("decide.compare.summary", lang, entering=count_text(len(diff.entering), lang),
+                          leaving=count_text(len(diff.leaving), lang),
+                          both=count_text(len(diff.both), lang)), className="fw-semibold")
         if layer != "banding":
             return [head, table], no_update, no_update
-        fig, legend = compare_layer(frame, dataset.villages["kode"].tolist())
+        fig, legend = compare_layer(frame, dataset.villages["kode"].tolist(), lang)
         return [head, table], fig, legend
 
     @app.callback(Output(ids.PREV_TABLE, "children"), Input(ids.PREV_UPLOAD, "contents"),
                   State(ids.PREV_UPLOAD, "filename"), State(ids.STORE_CONFIG, "data"),
                   State(ids.STORE_SCENARIO, "data"), State(ids.SCN_AUTHOR, "value"),
-                  State(ids.STORE_DATASET, "data"), prevent_initial_call=True)
-    def _previous(contents, filename, config, active, author, dataset_id):
-        dataset = registry.get(dataset_id)
+                  State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
+                  prevent_initial_call=True)
+    def _previous(contents, filename, config, active, author, dataset_id, lang):
+        dataset, lang = registry.get(dataset_id), lang_of(lang)
         try:
             data, name = decode_upload(contents, filename, allowed=(".csv", ".xlsx"))
             with tempfile.TemporaryDirectory() as tmp:
@@ -319,28 +391,13 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                 path.write_bytes(data)
                 previous = read_previous_list(path, dataset.villages, display_name=name)
             if not config:
-                raise InputError("belum ada hasil skoring untuk dibandingkan")
+                raise InputError.of("decide.error.no_result_compare", lang)
             table = continuity(previous, registry.score(dataset_id, config), dataset)
             if active and (author or "").strip():
                 store.set_previous(active["id"], previous, author=author.strip())
         except InputError as exc:
-            return alert(str(exc), "danger")
-        counts = table["status"].value_counts()
-        changes = [c for c in table.columns if c.endswith("__perubahan")]
-        shown = table[["kode", "nama", "nama_kec", "status", *changes]].copy()
-        for col in changes:  # Indonesian number style, signed: a change
-            shown[col] = [format_number(v, 1) for v in shown[col]]
-        shown = shown.rename(
-            columns={"kode": "Kode", "nama": "Desa", "nama_kec": "Kecamatan", "status": "Status",
-                     **{c: "Δ " + dataset.indicator(c.removesuffix("__perubahan")).label_id
-                        for c in changes}})
-        return [html.Div(f"{counts.get('baru', 0)} baru, {counts.get('lanjutan', 0)} lanjutan, "
-                         f"{counts.get('lulus', 0)} lulus.", className="fw-semibold"),
-                *[html.Div(n, className="text-muted") for n in previous.notes],
-                *([html.Div(f"{len(previous.unmatched)} baris tidak cocok dengan desa mana pun "
-                            "(lihat berkas).", className="text-danger")]
-                  if len(previous.unmatched) else []),
-                dbc.Table.from_dataframe(shown, size="sm", striped=True, className="small")]
+            return alert(exc.render(lang), "danger")
+        return previous_body(table, previous, dataset, lang)
 
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data"), Output(ids.EXPORT_STATUS, "children"),
@@ -356,7 +413,7 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         if not ctx.triggered_id or not any(clicks):
             raise PreventUpdate
         fmt = ctx.triggered_id["format"]
-        dataset = registry.get(dataset_id)
+        dataset, lang = registry.get(dataset_id), lang_of(lang)
         try:
             if active:
                 sc = store.get(active["id"])
@@ -364,13 +421,13 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                 chosen = [{"kode": v.kode, "alasan": v.alasan} for v in sc.chosen]
                 plan, meta = store.plan(sc.id), {"name": sc.name, "author": sc.author,
                                                  "notes": sc.notes, "created_at": sc.created_at}
-                source = f"skenario '{sc.name}' (versi {sc.version})"
+                source = t("decide.export.source.scenario", lang, name=sc.name, version=sc.version)
             elif config:
                 result = registry.score(dataset_id, config)
                 chosen, plan, meta = None, list(draft_plan(dataset, result)), {"author": author or ""}
-                source = "rekomendasi saat ini (belum disimpan sebagai skenario)"
+                source = t("decide.export.source.current", lang)
             else:
-                raise InputError("belum ada hasil skoring")
+                raise InputError.of("decide.error.no_result", lang)
             if fmt == "json" and active:  # the stored scenario with its plan and last year's list
                 data, filename = store.export_json(sc.id).encode(), safe_filename(f"{sc.name}.json")
             else:
@@ -378,7 +435,8 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                     "csv" if fmt == "csv_semicolon" else fmt, result, dataset, chosen=chosen,
                     plan=plan, sep=";" if fmt == "csv_semicolon" else ",", place=place or "",
                     date_text=date_text or "", signer_name=signer or "", nip=nip or "",
-                    lokus_year=int(lokus_year) if lokus_year else None, lang=lang_of(lang), **meta)
+                    lokus_year=int(lokus_year) if lokus_year else None, **meta)
         except InputError as exc:
-            return no_update, alert(str(exc), "danger")
-        return dcc.send_bytes(data, filename), alert(f"{filename} dibuat dari {source}.")
+            return no_update, alert(exc.render(lang), "danger")
+        return dcc.send_bytes(data, filename), \
+            alert(t("decide.export.done", lang, file=filename, source=source))

@@ -1,5 +1,5 @@
 """Decide & deliver (Aksi 1 → 2): saved scenarios, audit log, comparison, last year's list,
-the Aksi 2 draft plan and every export."""
+the Aksi 2 draft plan and every export. Texts come from ``geo/resources/i18n/*/decide.json``."""
 
 from __future__ import annotations
 
@@ -7,19 +7,12 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from geo.i18n import t
 from layouts import ids
 from layouts.components import dropdown
 
-EXPORTS = [  # (format, label)
-    ("xlsx", "Excel (XLSX)"),
-    ("csv", "CSV (koma)"),
-    ("csv_semicolon", "CSV (titik koma, Excel Indonesia)"),
-    ("pdf", "PDF laporan + lampiran SK"),
-    ("gpkg", "GeoPackage"),
-    ("geojson", "GeoJSON"),
-    ("shp", "Shapefile (zip)"),
-    ("json", "Skenario (JSON)"),
-]
+#: Export formats, in button order (label: ``decide.export.format.<format>``).
+EXPORTS = ("xlsx", "csv", "csv_semicolon", "pdf", "gpkg", "geojson", "shp", "json")
 
 
 def _field(label: str, component, width: int = 6) -> dbc.Col:
@@ -27,110 +20,132 @@ def _field(label: str, component, width: int = 6) -> dbc.Col:
                     component], md=width)
 
 
-def decide_panel() -> html.Div:
+def _drop_here(key: str, lang: str) -> html.Div:
+    """'… drag it here or [choose a file]' for a dcc.Upload box."""
+    return html.Div([t(key, lang), html.A(t("decide.choose_file", lang), href="#")])
+
+
+def _empty(key: str, lang: str) -> dict:
+    """AG Grid option: the grid's own empty-state text in the page language."""
+    return {"localeText": {"noRowsToShow": t(key, lang)}}
+
+
+def decide_panel(lang: str = "id") -> html.Div:
     """Scenario management, plan and exports."""
     scenario = dbc.Card(dbc.CardBody([
-        html.H6("Skenario tersimpan"),
+        html.H6(t("decide.scenario.title", lang)),
         dbc.Row([
-            _field("Nama penyusun (untuk log)", dbc.Input(
+            _field(t("decide.scenario.author", lang), dbc.Input(
                 id=ids.SCN_AUTHOR, type="text", maxLength=80, persistence=True,
-                persistence_type="local", placeholder="mis. Bappeda – Bidang Sosbud"), 6),
-            _field("Nama skenario", dbc.Input(id=ids.SCN_NAME, type="text", maxLength=120,
-                                              placeholder="mis. Lokus 2026 – usulan awal"), 6),
+                persistence_type="local", placeholder=t("decide.scenario.author.placeholder", lang)), 6),
+            _field(t("decide.scenario.name", lang), dbc.Input(
+                id=ids.SCN_NAME, type="text", maxLength=120,
+                placeholder=t("decide.scenario.name.placeholder", lang)), 6),
         ], className="g-2"),
-        dbc.Button("Simpan sebagai skenario baru", id=ids.SCN_SAVE_NEW, color="primary", size="sm",
-                   className="mt-2"),
+        dbc.Button(t("decide.scenario.save_new", lang), id=ids.SCN_SAVE_NEW, color="primary",
+                   size="sm", className="mt-2"),
         dbc.Row([
-            _field("Skenario", dropdown(id=ids.SCN_LIST, placeholder="Pilih skenario…",
-                                        options=[]), 12),
+            _field(t("decide.scenario.list", lang), dropdown(
+                lang, id=ids.SCN_LIST, placeholder=t("decide.scenario.list.placeholder", lang),
+                options=[]), 12),
         ], className="g-2 mt-2"),
         html.Div([
-            dbc.Button("Muat", id=ids.SCN_LOAD, size="sm", color="secondary", className="me-1"),
-            dbc.Button("Ganti nama", id=ids.SCN_RENAME, size="sm", color="secondary", className="me-1"),
-            dbc.Button("Duplikat", id=ids.SCN_DUPLICATE, size="sm", color="secondary",
-                       className="me-1"),
-            dbc.Button("Hapus", id=ids.SCN_DELETE, size="sm", color="danger", outline=True),
+            dbc.Button(t("decide.scenario.load", lang), id=ids.SCN_LOAD, size="sm",
+                       color="secondary", className="me-1"),
+            dbc.Button(t("decide.scenario.rename", lang), id=ids.SCN_RENAME, size="sm",
+                       color="secondary", className="me-1"),
+            dbc.Button(t("decide.scenario.duplicate", lang), id=ids.SCN_DUPLICATE, size="sm",
+                       color="secondary", className="me-1"),
+            dbc.Button(t("decide.scenario.delete", lang), id=ids.SCN_DELETE, size="sm",
+                       color="danger", outline=True),
         ], className="mt-1"),
         dbc.Row([
-            _field("Alasan perubahan (masuk ke log)", dbc.Input(id=ids.SCN_REASON, type="text",
-                                                               maxLength=200), 8),
-            dbc.Col(dbc.Button("Simpan perubahan ke skenario aktif", id=ids.SCN_UPDATE, size="sm",
+            _field(t("decide.scenario.reason", lang), dbc.Input(id=ids.SCN_REASON, type="text",
+                                                                 maxLength=200), 8),
+            dbc.Col(dbc.Button(t("decide.scenario.update", lang), id=ids.SCN_UPDATE, size="sm",
                                color="primary", outline=True, className="mt-4"), md=4),
         ], className="g-2 mt-1"),
-        _field("Catatan", dbc.Textarea(id=ids.SCN_NOTES, rows=2, maxLength=4000), 12),
+        _field(t("decide.scenario.notes", lang), dbc.Textarea(id=ids.SCN_NOTES, rows=2,
+                                                              maxLength=4000), 12),
         html.Div(id=ids.SCN_STATUS, className="small mt-2", role="status"),
         dcc.Upload(id=ids.SCN_UPLOAD_JSON, max_size=2_000_000, accept=".json",
-                   children=html.Div(["Muat skenario dari berkas JSON: seret ke sini atau ",
-                                      html.A("pilih berkas", href="#")]),
+                   children=_drop_here("decide.scenario.import", lang),
                    className="upload-box small mt-2"),
     ]), className="mb-2")
 
     history = dbc.Card(dbc.CardBody([
-        html.H6("Log perubahan daftar (audit)"),
+        html.H6(t("decide.audit.title", lang)),
         dag.AgGrid(id=ids.SCN_AUDIT, rowData=[], columnDefs=[
-            {"field": "waktu", "headerName": "Waktu", "width": 150},
-            {"field": "oleh", "headerName": "Oleh", "width": 120},
-            {"field": "aksi", "headerName": "Aksi", "width": 90},
-            {"field": "desa", "headerName": "Desa", "width": 150},
-            {"field": "alasan", "headerName": "Alasan", "width": 260, "tooltipField": "alasan"},
-        ], defaultColDef={"sortable": True, "resizable": True}, style={"height": "220px"}),
-        html.H6("Bandingkan dengan skenario lain", className="mt-3"),
-        dropdown(id=ids.SCN_COMPARE, placeholder="Pilih skenario pembanding…", options=[]),
+            {"field": "waktu", "headerName": t("decide.audit.col.waktu", lang), "width": 150},
+            {"field": "oleh", "headerName": t("decide.audit.col.oleh", lang), "width": 120},
+            {"field": "aksi", "headerName": t("decide.audit.col.aksi", lang), "width": 110,
+             "tooltipField": "aksi"},
+            {"field": "desa", "headerName": t("decide.col.desa", lang), "width": 150},
+            {"field": "alasan", "headerName": t("decide.col.alasan", lang), "width": 260,
+             "tooltipField": "alasan"},
+        ], defaultColDef={"sortable": True, "resizable": True},
+                   dashGridOptions=_empty("decide.audit.empty", lang), style={"height": "220px"}),
+        html.H6(t("decide.compare.title", lang), className="mt-3"),
+        dropdown(lang, id=ids.SCN_COMPARE, placeholder=t("decide.compare.placeholder", lang),
+                 options=[]),
         html.Div(id=ids.SCN_COMPARE_TABLE, className="small mt-2"),
-        html.H6("Lokus tahun lalu", className="mt-3"),
+        html.H6(t("decide.previous.title", lang), className="mt-3"),
         dcc.Upload(id=ids.PREV_UPLOAD, max_size=20_000_000, accept=".csv,.xlsx",
-                   children=html.Div(["Unggah daftar lokus tahun lalu (CSV/XLSX, kode atau nama desa): "
-                                      "seret ke sini atau ", html.A("pilih berkas", href="#")]),
+                   children=_drop_here("decide.previous.upload", lang),
                    className="upload-box small"),
         html.Div(id=ids.PREV_TABLE, className="small mt-2"),
     ]), className="mb-2")
 
     plan = dbc.Card(dbc.CardBody([
-        html.H6("Rencana kegiatan Aksi 2 (draf dari kesenjangan cakupan)"),
-        html.P("Setiap baris: desa lokus × indikator di bawah target → kegiatan dan OPD yang "
-               "biasa bertanggung jawab. Ubah sel langsung; tambah baris untuk kegiatan lain.",
-               className="small text-muted mb-1"),
-        dag.AgGrid(id=ids.PLAN_GRID, rowData=[], columnDefs=plan_columns(),
+        html.H6(t("decide.plan.title", lang)),
+        html.P(t("decide.plan.help", lang), className="small text-muted mb-1"),
+        dag.AgGrid(id=ids.PLAN_GRID, rowData=[], columnDefs=plan_columns(lang),
                    defaultColDef={"resizable": True, "sortable": True},
-                   dashGridOptions={"singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True},
+                   dashGridOptions={"singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True,
+                                    **_empty("decide.plan.empty", lang)},
                    style={"height": "320px"}),
-        dbc.Button("Tambah kegiatan", id=ids.PLAN_ADD, size="sm", color="secondary",
+        dbc.Button(t("decide.plan.add", lang), id=ids.PLAN_ADD, size="sm", color="secondary",
                    className="mt-2 me-1"),
-        dbc.Button("Susun ulang draf dari target", id=ids.PLAN_REDRAFT, size="sm",
+        dbc.Button(t("decide.plan.redraft", lang), id=ids.PLAN_REDRAFT, size="sm",
                    color="secondary", outline=True, className="mt-2 me-1"),
-        dbc.Button("Simpan rencana ke skenario", id=ids.PLAN_SAVE, size="sm", color="primary",
+        dbc.Button(t("decide.plan.save", lang), id=ids.PLAN_SAVE, size="sm", color="primary",
                    className="mt-2"),
         html.Div(id=ids.PLAN_STATUS, className="small mt-1", role="status"),
-        html.H6("Target cakupan untuk skenario ini", className="mt-3"),
-        html.P("Kosongkan kolom 'Target skenario' untuk memakai target katalog.",
-               className="small text-muted mb-1"),
+        html.H6(t("decide.target.title", lang), className="mt-3"),
+        html.P(t("decide.target.help", lang), className="small text-muted mb-1"),
         dag.AgGrid(id=ids.TARGET_GRID, rowData=[], getRowId="params.data.id", columnDefs=[
-            {"field": "label", "headerName": "Indikator cakupan", "width": 300,
+            {"field": "label", "headerName": t("decide.target.col.label", lang), "width": 300,
              "tooltipField": "label"},
-            {"field": "arah", "headerName": "Arah", "width": 150},
-            {"field": "katalog", "headerName": "Target katalog (%)", "width": 130,
+            {"field": "arah", "headerName": t("decide.target.col.arah", lang), "width": 150},
+            {"field": "katalog", "headerName": t("decide.target.col.katalog", lang), "width": 130,
              "type": "rightAligned"},
-            {"field": "skenario", "headerName": "Target skenario (%)", "width": 140,
+            {"field": "skenario", "headerName": t("decide.target.col.skenario", lang), "width": 140,
              "type": "rightAligned", "editable": True, "cellDataType": "number"},
-        ], defaultColDef={"resizable": True}, dashGridOptions={"singleClickEdit": True},
+        ], defaultColDef={"resizable": True},
+                   dashGridOptions={"singleClickEdit": True, **_empty("decide.target.empty", lang)},
                    style={"height": "260px"}),
-        dbc.Button("Simpan target", id=ids.TARGET_SAVE, size="sm", color="primary",
+        dbc.Button(t("decide.target.save", lang), id=ids.TARGET_SAVE, size="sm", color="primary",
                    className="mt-2"),
     ]), className="mb-2")
 
     exports = dbc.Card(dbc.CardBody([
-        html.H6("Unduh"),
+        html.H6(t("decide.export.title", lang)),
         dbc.Row([
-            _field("Tahun lokus", dbc.Input(id=ids.EXPORT_YEAR, type="number", min=2000, max=2100,
-                                            step=1, placeholder="tahun data"), 2),
-            _field("Ditetapkan di", dbc.Input(id=ids.EXPORT_PLACE, type="text", maxLength=60,
-                                              placeholder="Sumedang"), 3),
-            _field("Tanggal", dbc.Input(id=ids.EXPORT_DATE, type="text", maxLength=40), 2),
-            _field("Nama Bupati", dbc.Input(id=ids.EXPORT_SIGNER, type="text", maxLength=80), 3),
-            _field("NIP (bila ada)", dbc.Input(id=ids.EXPORT_NIP, type="text", maxLength=30), 2),
+            _field(t("decide.export.year", lang), dbc.Input(
+                id=ids.EXPORT_YEAR, type="number", min=2000, max=2100, step=1,
+                placeholder=t("decide.export.year.placeholder", lang)), 2),
+            _field(t("decide.export.place", lang), dbc.Input(
+                id=ids.EXPORT_PLACE, type="text", maxLength=60, placeholder="Sumedang"), 3),
+            _field(t("decide.export.date", lang), dbc.Input(id=ids.EXPORT_DATE, type="text",
+                                                             maxLength=40), 2),
+            _field(t("decide.export.signer", lang), dbc.Input(id=ids.EXPORT_SIGNER, type="text",
+                                                               maxLength=80), 3),
+            _field(t("decide.export.nip", lang), dbc.Input(id=ids.EXPORT_NIP, type="text",
+                                                            maxLength=30), 2),
         ], className="g-2 mb-2"),
-        html.Div([dbc.Button(label, id=ids.export_button(fmt), size="sm", color="success",
-                             outline=True, className="me-1 mb-1") for fmt, label in EXPORTS]),
+        html.Div([dbc.Button(t(f"decide.export.format.{fmt}", lang), id=ids.export_button(fmt),
+                             size="sm", color="success", outline=True, className="me-1 mb-1")
+                  for fmt in EXPORTS]),
         dcc.Loading(html.Div(id=ids.EXPORT_STATUS, className="small", role="status"),
                     delay_show=500),
         dcc.Download(id=ids.EXPORT_DOWNLOAD),
@@ -138,22 +153,26 @@ def decide_panel() -> html.Div:
     return html.Div([scenario, history, plan, exports])
 
 
-def plan_columns() -> list[dict]:
+def plan_columns(lang: str = "id") -> list[dict]:
     """Editable Aksi 2 matrix: kegiatan × desa × OPD."""
     editable = {"editable": True}
+    # whole rupiah with the language's thousands separator (1.250.000 / 1,250,000)
+    rupiah = "d3.format(',.0f')(params.value)" + (".replace(/,/g, '.')" if lang == "id" else "")
     return [
-        {"field": "nama", "headerName": "Desa", "width": 130},
-        {"field": "kecamatan", "headerName": "Kecamatan", "width": 120},
-        {"field": "indikator", "headerName": "Indikator (kesenjangan)", "width": 220,
+        {"field": "nama", "headerName": t("decide.col.desa", lang), "width": 130},
+        {"field": "kecamatan", "headerName": t("decide.col.kecamatan", lang), "width": 120},
+        {"field": "indikator", "headerName": t("decide.plan.col.indikator", lang), "width": 220,
          "tooltipField": "indikator"},
-        {"field": "kegiatan", "headerName": "Kegiatan", "width": 230, **editable},
-        {"field": "opd", "headerName": "OPD", "width": 110, **editable},
-        {"field": "volume", "headerName": "Volume", "width": 90, "type": "rightAligned",
-         "cellDataType": "number", **editable},
-        {"field": "satuan", "headerName": "Satuan", "width": 90, **editable},
-        {"field": "anggaran", "headerName": "Perkiraan anggaran (Rp)", "width": 170,
+        {"field": "kegiatan", "headerName": t("decide.plan.col.kegiatan", lang), "width": 230,
+         **editable},
+        {"field": "opd", "headerName": t("decide.plan.col.opd", lang), "width": 110, **editable},
+        {"field": "volume", "headerName": t("decide.plan.col.volume", lang), "width": 90,
+         "type": "rightAligned", "cellDataType": "number", **editable},
+        {"field": "satuan", "headerName": t("decide.plan.col.satuan", lang), "width": 90,
+         **editable},
+        {"field": "anggaran", "headerName": t("decide.plan.col.anggaran", lang), "width": 170,
          "type": "rightAligned", "cellDataType": "number", **editable,
-         "valueFormatter": {"function": "params.value == null ? '' : "
-                                        "d3.format(',.0f')(params.value).replace(/,/g, '.')"}},
-        {"field": "catatan", "headerName": "Catatan", "width": 200, **editable},
+         "valueFormatter": {"function": f"params.value == null ? '' : {rupiah}"}},
+        {"field": "catatan", "headerName": t("decide.plan.col.catatan", lang), "width": 200,
+         **editable},
     ]
