@@ -435,7 +435,7 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                     "csv" if fmt == "csv_semicolon" else fmt, result, dataset, chosen=chosen,
                     plan=plan, sep=";" if fmt == "csv_semicolon" else ",", place=place or "",
                     date_text=date_text or "", signer_name=signer or "", nip=nip or "",
-                    lokus_year=int(lokus_year) if lokus_year else None, **meta)
+                    lokus_year=int(lokus_year) if lokus_year else None, lang=lang_of(lang), **meta)
         except InputError as exc:
             return no_update, alert(exc.render(lang), "danger")
         return dcc.send_bytes(data, filename), \
