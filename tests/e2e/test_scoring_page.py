@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from dash.testing.wait import until
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.keys import Keys
 
 from app import create_app
@@ -22,6 +24,8 @@ def pick(dash_duo, dropdown, text: str, search: str | None = None):
           timeout=5)
     option = next(o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text.startswith(text))
     dash_duo.driver.execute_script("arguments[0].click()", option)
+    # a scripted click leaves Dash 4's search popover open; Esc closes it as a user would
+    ActionChains(dash_duo.driver).send_keys(Keys.ESCAPE).perform()
 
 
 def click(dash_duo, selector: str):
