@@ -159,6 +159,19 @@ def previous_body(table, previous, dataset, lang: str = "id") -> list:
             dbc.Table.from_dataframe(shown, size="sm", striped=True, className="small")]
 
 
+def config_outputs() -> list[Output]:
+    """The scoring controls a loaded scenario sets (in the order of :func:`controls_from_config`);
+    used by the load callback here and by the shared-link callback in callbacks/url.py."""
+    fields = [(ids.SCORE_YEAR, "value"), (ids.SCORE_INDICATORS, "value"),
+              (ids.STORE_WEIGHTS_SET, "data"), (ids.SCORE_METHOD, "value"),
+              (ids.SCORE_NORMALISATION, "value"), (ids.SCORE_SMOOTHING, "value"),
+              (ids.SCORE_MIN_N, "value"), (ids.SCORE_MISSING, "value"),
+              (ids.SCORE_HOTSPOT, "value"), (ids.SCORE_TOP_N, "value"),
+              (ids.SCORE_MAX_PER_KEC, "value"), (ids.SCORE_MIN_ONE, "value"),
+              (ids.STORE_FORCED, "data")]
+    return [Output(i, prop, allow_duplicate=True) for i, prop in fields]
+
+
 def register(app: Dash, registry: Registry, store: Store) -> None:
     """Wire the decide & deliver panel."""
 
@@ -227,19 +240,7 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
         Output(ids.SCN_STATUS, "children", allow_duplicate=True),
         Output(ids.SCN_LIST, "options", allow_duplicate=True),
-        Output(ids.SCORE_YEAR, "value", allow_duplicate=True),
-        Output(ids.SCORE_INDICATORS, "value", allow_duplicate=True),
-        Output(ids.STORE_WEIGHTS_SET, "data", allow_duplicate=True),
-        Output(ids.SCORE_METHOD, "value", allow_duplicate=True),
-        Output(ids.SCORE_NORMALISATION, "value", allow_duplicate=True),
-        Output(ids.SCORE_SMOOTHING, "value", allow_duplicate=True),
-        Output(ids.SCORE_MIN_N, "value", allow_duplicate=True),
-        Output(ids.SCORE_MISSING, "value", allow_duplicate=True),
-        Output(ids.SCORE_HOTSPOT, "value", allow_duplicate=True),
-        Output(ids.SCORE_TOP_N, "value", allow_duplicate=True),
-        Output(ids.SCORE_MAX_PER_KEC, "value", allow_duplicate=True),
-        Output(ids.SCORE_MIN_ONE, "value", allow_duplicate=True),
-        Output(ids.STORE_FORCED, "data", allow_duplicate=True),
+        *config_outputs(),
         Output(ids.STORE_CONFIG_BASE, "data"),
         Input(ids.SCN_LOAD, "n_clicks"), Input(ids.SCN_UPLOAD_JSON, "contents"),
         State(ids.SCN_UPLOAD_JSON, "filename"), State(ids.SCN_LIST, "value"),

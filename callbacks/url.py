@@ -14,7 +14,7 @@ import logging
 from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.decide import active_ref, alert, controls_from_config
+from callbacks.decide import active_ref, alert, config_outputs, controls_from_config
 from geo.errors import InputError
 from geo.i18n import DEFAULT_LANG, lang_of, t
 from geo.registry import Registry
@@ -115,19 +115,7 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
         Output(ids.SCN_STATUS, "children", allow_duplicate=True),
         Output(ids.SCN_LIST, "value", allow_duplicate=True),
-        Output(ids.SCORE_YEAR, "value", allow_duplicate=True),
-        Output(ids.SCORE_INDICATORS, "value", allow_duplicate=True),
-        Output(ids.STORE_WEIGHTS_SET, "data", allow_duplicate=True),
-        Output(ids.SCORE_METHOD, "value", allow_duplicate=True),
-        Output(ids.SCORE_NORMALISATION, "value", allow_duplicate=True),
-        Output(ids.SCORE_SMOOTHING, "value", allow_duplicate=True),
-        Output(ids.SCORE_MIN_N, "value", allow_duplicate=True),
-        Output(ids.SCORE_MISSING, "value", allow_duplicate=True),
-        Output(ids.SCORE_HOTSPOT, "value", allow_duplicate=True),
-        Output(ids.SCORE_TOP_N, "value", allow_duplicate=True),
-        Output(ids.SCORE_MAX_PER_KEC, "value", allow_duplicate=True),
-        Output(ids.SCORE_MIN_ONE, "value", allow_duplicate=True),
-        Output(ids.STORE_FORCED, "data", allow_duplicate=True),
+        *config_outputs(),
         Output(ids.STORE_CONFIG_BASE, "data", allow_duplicate=True),
         Input(ids.STORE_WEIGHTS_SET, "data"), State(ids.URL, "search"),
         State(ids.STORE_SCENARIO, "data"), State(ids.STORE_DATASET, "data"),
