@@ -88,11 +88,11 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
         view = resolve_view(args, dataset.id, view_choices(dataset, ids.TAB_IDS))
         lang = view.lang
         figure = figure_of(dataset, lang)
-        source = source_line(dataset)
+        source = source_line(dataset, lang)
         tabs = dbc.Tabs([
             dbc.Tab(map_page.table_panel(lang), label=t("shell.tab.table", lang), tab_id="tabel"),
-            dbc.Tab(scoring.scoring_panel(dataset.years, preset_labels(),
-                                          scoring_choices(dataset), village_choices(dataset)),
+            dbc.Tab(scoring.scoring_panel(dataset.years, preset_labels(lang),
+                                          scoring_choices(dataset, lang), village_choices(dataset, lang)),
                     label=t("shell.tab.scoring", lang), tab_id="skoring"),
             dbc.Tab(scoring.quadrant_panel(), label=t("shell.tab.quadrant", lang), tab_id="kuadran"),
             dbc.Tab(decide.decide_panel(lang), label=t("shell.tab.decide", lang), tab_id="keputusan"),

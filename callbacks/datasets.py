@@ -47,23 +47,25 @@ def picker_options(registry: Registry, lang: str = "id") -> list[dict]:
     return out
 
 
-def switch_outputs(registry: Registry, dataset_id: str) -> tuple:
-    """Everything that changes with the dataset, in the order of the switch callback."""
+def switch_outputs(registry: Registry, dataset_id: str, lang: str = "id") -> tuple:
+    """Everything that changes with the dataset, in the order of the switch callback, in the
+    page's language ``lang``."""
     dataset = registry.get(dataset_id)
     geom = registry.geometry(dataset_id)
     years = dataset.years
     year_options = [{"label": str(y), "value": y} for y in years]
     return (
-        map_figure(dataset, geom), source_line(dataset),
-        dataset_label(dataset.title, dataset.synthetic or dataset.coverage_synthetic),
-        [{"label": i.label_id, "value": i.id} for i in dataset.indicators], default_indicator(dataset),
+        map_figure(dataset, geom, lang), source_line(dataset, lang),
+        dataset_label(dataset.title, dataset.synthetic or dataset.coverage_synthetic, lang),
+        [{"label": i.label(lang), "value": i.id} for i in dataset.indicators],
+        default_indicator(dataset),
         year_options, years[-1],
         [{"label": r.nama_kec, "value": r.kode_kec} for r in dataset.kecamatan.itertuples()], None,
         "indikator",
-        year_options, years[-1], indicator_options(scoring_choices(dataset)),
-        [{"label": label, "value": code} for code, label in village_choices(dataset)], None,
+        year_options, years[-1], indicator_options(scoring_choices(dataset, lang)),
+        [{"label": label, "value": code} for code, label in village_choices(dataset, lang)], None,
         {"in": {}, "out": {}}, [], None,
-        report_panel(dataset).children,
+        report_panel(dataset, lang).children,
     )
 
 
@@ -105,12 +107,13 @@ def register(app: Dash, registry: Registry, store: Store, datasets_root: Path) -
         Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
         Output(ids.STORE_CONFIG_BASE, "data", allow_duplicate=True),
         Input(ids.STORE_DATASET, "data"), State(ids.SCORE_PRESET, "value"),
+        State(ids.STORE_LANG, "data"),
         prevent_initial_call=True,
     )
-    def _switch(dataset_id, preset):
+    def _switch(dataset_id, preset, lang):
         # Re-setting the preset re-runs it on the new dataset (indicators and weights); a
         # scenario belongs to one dataset, so the active one is let go.
-        return (*switch_outputs(registry, dataset_id), preset, None, None)
+        return (*switch_outputs(registry, dataset_id, lang_of(lang)), preset, None, None)
 
     @app.callback(Output(ids.DATASET_STATUS, "children", allow_duplicate=True),
                   Output(ids.STORE_DATASETS_VERSION, "data", allow_duplicate=True),

@@ -6,13 +6,14 @@ import numpy as np
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from geo.classify import classify
-from geo.i18n import DEFAULT_LANG, format_number, t
-from geo.indicators import IndicatorValues, catalogue
+from geo.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, t
+from geo.indicators import IndicatorValues
+from geo.indicators import catalogue as indicator_catalogue
 from geo.mapdata import fit_view
 from geo.rates import wilson_interval
 from geo.registry import Registry
 from layouts import ids
-from layouts.map_page import SCHEME_LABELS, column_defs, legend, summary
+from layouts.map_page import column_defs, legend, scheme_labels, summary, unit_label
 from layouts.mapfig import (
     NO_DATA_COLOUR,
     OFFLINE_STYLE,
@@ -36,28 +37,37 @@ def hover_text(values: IndicatorValues, lang: str = DEFAULT_LANG) -> list[str]:
         n = np.nan_to_num(values.denominator)
         low, high = wilson_interval(np.minimum(k, n), n)
     out = []
+    no_data, no_data_zero = t("map.hover.no_data", lang), t("map.hover.no_data_zero", lang)
+    unit = unit_label(ind.unit, lang)
     for i, value in enumerate(values.value):
         if np.isnan(value):
             if values.denominator is not None and values.denominator[i] == 0:
-                out.append("tanpa data (0 anak diukur)")
+                out.append(no_data_zero)
             else:
-                out.append("tanpa data")
+                out.append(no_data)
         elif ind.is_rate:
-            out.append(f"{format_number(value, 1, lang)}% "
-                       f"({format_number(values.numerator[i], 0, lang)}/"
-                       f"{format_number(values.denominator[i], 0, lang)}; IK 95% "
-                       f"{format_number(100 * low[i], 1, lang)}–"
-                       f"{format_number(100 * high[i], 1, lang)}%)")
+            out.append(t("map.hover.rate", lang, value=format_number(value, 1, lang),
+                         numerator=format_number(values.numerator[i], 0, lang),
+                         denominator=format_number(values.denominator[i], 0, lang),
+                         low=format_number(100 * low[i], 1, lang),
+                         high=format_number(100 * high[i], 1, lang)))
         else:
-            out.append(f"{format_number(value, 0, lang)} {ind.unit}")
+            out.append(f"{format_number(value, 0, lang)} {unit}")
     return out
 
 
-def scheme_options(indicator_id: str, scheme: str) -> tuple[list[dict], str]:
+def hover_template(label: str, lang: str = DEFAULT_LANG) -> str:
+    """Hover box of a village: name, kecamatan, then ``label: text``."""
+    return ("<b>%{customdata[0]}</b><br>" + t("map.hover.kecamatan", lang, name="%{customdata[1]}")
+            + "<br>" + label + ": %{text}<extra></extra>")
+
+
+def scheme_options(indicator_id: str, scheme: str,
+                   lang: str = DEFAULT_LANG) -> tuple[list[dict], str]:
     """Classification choices for an indicator; WHO bands only for prevalence-type rates."""
-    who_ok = catalogue()[indicator_id].thresholds == "who_stunting"
+    who_ok = indicator_catalogue()[indicator_id].thresholds == "who_stunting"
     options = [{"label": label, "value": key, "disabled": key == "who" and not who_ok}
-               for key, label in SCHEME_LABELS.items()]
+               for key, label in scheme_labels(lang).items()]
     return options, ("quantiles" if scheme == "who" and not who_ok else scheme)
 
 
@@ -75,17 +85,15 @@ def update_indicator(registry: Registry, dataset_id: str, indicator_id: str, yea
     trace["zmax"] = max(len(classes.labels) - 1, 0)
     trace["colorscale"] = stepped_colourscale(colours)
     trace["text"] = hover_text(values, lang)
-    trace["hovertemplate"] = ("<b>%{customdata[0]}</b><br>Kec. %{customdata[1]}<br>"
-                              + values.indicator.label_id + ": %{text}<extra></extra>")
+    trace["hovertemplate"] = hover_template(values.indicator.label(lang), lang)
 
-    rows, table_note = table_rows(dataset.villages, values, kecamatan)
+    rows, table_note = table_rows(dataset.villages, values, kecamatan, lang)
     if not has_data(values):
         rows = []  # a table of dashes says nothing: the empty-state message says why
     note = table_note
     if "skrining" in values.indicator.label_id:
-        note = ("Angka skrining tikar pertumbuhan posyandu, bukan prevalensi stunting TB/U "
-                "< −2 SD (e-PPGBM). " + note)
-    return (fig, legend(values, classes, colours, NO_DATA_COLOUR),
+        note = t("map.note.screening", lang) + " " + note
+    return (fig, legend(values, classes, colours, NO_DATA_COLOUR, lang),
             summary(values, len(dataset.villages), lang), rows, column_defs(values, lang), note)
 
 
@@ -103,7 +111,8 @@ def empty_state(values: IndicatorValues, lang: str = DEFAULT_LANG) -> tuple[str,
     return t("shell.empty.map", lang, **names), False, t("shell.empty.table", lang, **names), False
 
 
-def table_rows(villages, values: IndicatorValues, kecamatan: str | None) -> tuple[list[dict], str]:
+def table_rows(villages, values: IndicatorValues, kecamatan: str | None,
+               lang: str = DEFAULT_LANG) -> tuple[list[dict], str]:
     """Village table rows for the current indicator; very large datasets send only the
     highest values unless a kecamatan is chosen (the map still shows every village)."""
     frame = villages[["kode", "nama", "nama_kec"]].copy()
@@ -116,12 +125,12 @@ def table_rows(villages, values: IndicatorValues, kecamatan: str | None) -> tupl
         frame = frame[villages["kode_kec"].to_numpy() == kecamatan]
     elif len(frame) > MAX_TABLE_ROWS:
         frame = frame.sort_values("nilai", ascending=False).head(TABLE_ROWS_WHEN_LARGE)
-        note = (f"Tabel menampilkan {format_number(TABLE_ROWS_WHEN_LARGE, 0)} desa dengan nilai "
-                "tertinggi; pilih kecamatan untuk melihat semua desanya.")
+        note = t("map.table.large", lang, n=format_number(TABLE_ROWS_WHEN_LARGE, 0, lang))
     return frame.astype(object).where(frame.notna(), None).to_dict("records"), note
 
 
-def select_village(registry: Registry, dataset_id: str, code: str | None):
+def select_village(registry: Registry, dataset_id: str, code: str | None,
+                   lang: str = DEFAULT_LANG):
     """Highlight a village on the map, zoom to it, and describe it."""
     fig = Patch()
     if not code:
@@ -141,7 +150,10 @@ def select_village(registry: Registry, dataset_id: str, code: str | None):
     fig["layout"]["map"]["center"] = {"lon": view.lon, "lat": view.lat}
     fig["layout"]["map"]["zoom"] = view.zoom
     fig["layout"]["uirevision"] = f"village-{code}"
-    detail = f"Terpilih: {row['nama']} ({row['jenis']}), Kec. {row['nama_kec']} — kode {code}"
+    kind = catalogue(lang_of(lang)).get(f"map.kind.{str(row['jenis']).replace(' ', '_')}",
+                                        row["jenis"])
+    detail = t("map.detail", lang, name=row["nama"], kind=kind, kecamatan=row["nama_kec"],
+               code=code)
     return fig, detail
 
 
@@ -170,9 +182,10 @@ def register(app: Dash, registry: Registry) -> None:
     graph = ids.MAP_GRAPH
 
     @app.callback(Output(ids.FILTER_SCHEME, "options"), Output(ids.FILTER_SCHEME, "value"),
-                  Input(ids.FILTER_INDICATOR, "value"), State(ids.FILTER_SCHEME, "value"))
-    def _scheme(indicator_id, scheme):
-        return scheme_options(indicator_id, scheme)
+                  Input(ids.FILTER_INDICATOR, "value"), State(ids.FILTER_SCHEME, "value"),
+                  State(ids.STORE_LANG, "data"))
+    def _scheme(indicator_id, scheme, lang):
+        return scheme_options(indicator_id, scheme, lang_of(lang))
 
     @app.callback(
         Output(graph, "figure"), Output(ids.MAP_LEGEND, "children"),
@@ -187,9 +200,9 @@ def register(app: Dash, registry: Registry) -> None:
     )
     def _update(indicator_id, year, scheme, k, kecamatan, layer, dataset_id, lang):
         out = update_indicator(registry, dataset_id, indicator_id, year, scheme, k, kecamatan,
-                               lang or DEFAULT_LANG)
+                               lang_of(lang))
         map_msg, map_hidden, table_msg, table_hidden = empty_state(
-            registry.get(dataset_id).values(indicator_id, int(year)), lang or DEFAULT_LANG)
+            registry.get(dataset_id).values(indicator_id, int(year)), lang_of(lang))
         if layer != "indikator":  # the map shows a scoring layer: keep it, refresh the table
             return (no_update, no_update, *out[2:], "", True, table_msg, table_hidden)
         return (*out, map_msg, map_hidden, table_msg, table_hidden)
@@ -201,9 +214,10 @@ def register(app: Dash, registry: Registry) -> None:
         Input(graph, "clickData"), Input(ids.TABLE_GRID, "selectedRows"),
         Input(ids.SCORE_GRID, "selectedRows"), Input(ids.QUADRANT_GRAPH, "clickData"),
         State(ids.STORE_SELECTED, "data"), State(ids.STORE_DATASET, "data"),
+        State(ids.STORE_LANG, "data"),
         prevent_initial_call=True,
     )
-    def _select(map_click, table_rows, score_rows, quadrant_click, current, dataset_id):
+    def _select(map_click, table_rows, score_rows, quadrant_click, current, dataset_id, lang):
         trigger = ctx.triggered_id
         code = {
             graph: lambda: ((map_click or {}).get("points") or [{}])[0].get("location"),
@@ -214,7 +228,7 @@ def register(app: Dash, registry: Registry) -> None:
         }[trigger]()
         if code == current:
             return (no_update,) * 6
-        fig, detail = select_village(registry, dataset_id, code)
+        fig, detail = select_village(registry, dataset_id, code, lang_of(lang))
         in_table = {"ids": [code]} if code and trigger != ids.TABLE_GRID else no_update
         scroll = {"rowId": code, "rowPosition": "middle"} if in_table is not no_update else no_update
         in_scores = {"ids": [code]} if code and trigger != ids.SCORE_GRID else no_update

@@ -237,7 +237,7 @@ def check_step(inputs: dict, lang: str = "id") -> tuple[list, list | None]:
     found = name_review(**inputs)
     if found is not None:
         match, villages = found
-        review = match_rows(match.summary_lines(), review_rows(match, villages, lang), lang)
+        review = match_rows(match.summary_lines(lang), review_rows(match, villages, lang), lang)
     outcome = guarded(lambda: report(validate_dataset(**inputs), lang), lang)
     return outcome, review
 
@@ -247,7 +247,7 @@ def report(dataset: Dataset, lang: str = "id") -> list:
     head = t("upload.valid", lang, n=len(dataset.villages), years=", ".join(map(str, dataset.years)),
              indicators=", ".join(i.label_en if lang == "en" else i.label_id
                                   for i in dataset.indicators))
-    return [alert(head, "success"), *join_report_body(dataset.report, dataset.quality)]
+    return [alert(head, "success"), *join_report_body(dataset.report, dataset.quality, lang)]
 
 
 def guarded(action, lang: str = "id"):

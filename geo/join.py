@@ -21,6 +21,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.i18n import format_number, t
+from geo.matching import translate_match_line
+
 __all__ = ["JoinReport", "join_report", "join_table"]
 
 #: Examples of each list kept in :meth:`JoinReport.to_dict`.
@@ -41,14 +44,16 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: _native(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def _pct(share: float) -> str:
-    return f"{share * 100:.1f}".replace(".", ",") + " %"
+def _pct(share: float, lang: str = "id") -> str:
+    return t("report.join.percent", lang, value=format_number(share * 100, 1, lang))
 
 
-def _examples(items: Iterable[str]) -> str:
+def _examples(items: Iterable[str], lang: str = "id") -> str:
     items = list(items)
     text = ", ".join(items[:_SHOWN])
-    return text + (f", dan {len(items) - _SHOWN} lainnya" if len(items) > _SHOWN else "")
+    if len(items) <= _SHOWN:
+        return text
+    return t("report.join.more", lang, examples=text, n=len(items) - _SHOWN)
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,42 +122,39 @@ class JoinReport:
             "name_matching": self.name_matching,
         }
 
-    def summary_lines(self) -> list[str]:
-        """Short sentences in Bahasa Indonesia for a UI panel or the CLI."""
-        lines = [*self.name_matching,
-                 f"{self.n_matched} dari {self.n_polygons} poligon desa mendapat data."]
+    def summary_lines(self, lang: str = "id") -> list[str]:
+        """Short sentences for a UI panel or the CLI, in Bahasa Indonesia (default) or
+        English (``lang="en"``); name-matching sentences are given in ``lang`` too."""
+        lines = [*(translate_match_line(line, lang) for line in self.name_matching),
+                 t("report.join.matched", lang, n=self.n_matched, total=self.n_polygons)]
         if self.polygons_without_data:
             names = (f"{p['nama'] or p['kode']} ({p['kode']})" for p in self.polygons_without_data)
-            lines.append(
-                f"{len(self.polygons_without_data)} poligon tanpa data: {_examples(names)}."
-            )
-        unmatched = (f"baris {r['row']} ({r['kode']})" for r in self.table_unmatched)
-        lines.append(
-            f"{len(self.table_unmatched)} baris tabel tanpa poligon"
-            + (f": {_examples(unmatched)}." if self.table_unmatched else ".")
-        )
+            lines.append(t("report.join.without_data", lang, n=len(self.polygons_without_data),
+                           examples=_examples(names, lang)))
+        if self.table_unmatched:
+            unmatched = (t("report.join.row_code", lang, row=r["row"], kode=r["kode"])
+                         for r in self.table_unmatched)
+            lines.append(t("report.join.unmatched_examples", lang, n=len(self.table_unmatched),
+                           examples=_examples(unmatched, lang)))
+        else:
+            lines.append(t("report.join.unmatched", lang, n=0))
         if self.duplicates:
-            dups = (f"baris {d['row']} ({d['kode']})" for d in self.duplicates)
-            lines.append(
-                f"{len(self.duplicates)} baris berkode ganda diabaikan (baris pertama dipakai): "
-                f"{_examples(dups)}."
-            )
+            dups = (t("report.join.row_code", lang, row=d["row"], kode=d["kode"])
+                    for d in self.duplicates)
+            lines.append(t("report.join.duplicates", lang, n=len(self.duplicates),
+                           examples=_examples(dups, lang)))
         if self.invalid_codes:
-            rows = (f"baris {r['row']}" for r in self.invalid_codes)
-            what = ("yang namanya belum cocok dengan desa di peta" if self.name_matching
-                    else "dengan kode desa kosong atau tidak valid")
-            lines.append(f"{len(self.invalid_codes)} baris {what}: {_examples(rows)}.")
+            rows = (t("report.join.row", lang, row=r["row"]) for r in self.invalid_codes)
+            key = "report.join.invalid_names" if self.name_matching else "report.join.invalid_codes"
+            lines.append(t(key, lang, n=len(self.invalid_codes), examples=_examples(rows, lang)))
         if self.boundary_duplicates:
-            lines.append(
-                f"{len(self.boundary_duplicates)} kode desa muncul di lebih dari satu poligon: "
-                f"{_examples(self.boundary_duplicates)}."
-            )
+            lines.append(t("report.join.boundary_duplicates", lang,
+                           n=len(self.boundary_duplicates),
+                           examples=_examples(self.boundary_duplicates, lang)))
         for year in self.per_year:
-            label = year["tahun"] if year["tahun"] is not None else "tanpa tahun"
-            lines.append(
-                f"Tahun {label}: {year['matched_villages']} desa ({_pct(year['share'])} poligon) "
-                f"dari {year['rows']} baris."
-            )
+            label = year["tahun"] if year["tahun"] is not None else t("report.join.no_year", lang)
+            lines.append(t("report.join.year", lang, year=label, villages=year["matched_villages"],
+                           share=_pct(year["share"], lang), rows=year["rows"]))
         return lines
 
 

@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -35,6 +36,7 @@ from rapidfuzz import fuzz, process
 
 from geo.codes import detect_code_system, normalise_codes
 from geo.errors import InputError
+from geo.i18n import catalogue, format_number, t
 
 __all__ = [
     "CROSSWALK_COLUMNS",
@@ -48,6 +50,7 @@ __all__ = [
     "normalise_village_name",
     "normalise_village_names",
     "save_crosswalk",
+    "translate_match_line",
 ]
 
 #: Match statuses, from most to least certain.
@@ -162,15 +165,51 @@ def name_matching_reason(codes: pd.Series | None, known_codes: Sequence[str] | N
         A sentence in Bahasa Indonesia for the report.
     """
     if codes is None:
-        return "Tabel tidak punya kolom kode desa; desa dicocokkan lewat nama dalam kecamatan."
+        return t("report.match.reason.no_code")
     system = detect_code_system(codes, known_codes)
     if system == "kemendagri":
         return None
     if system == "bps":
-        return ("Kode desa di tabel adalah kode BPS, bukan Kemendagri; desa dicocokkan lewat nama "
-                "dalam kecamatan.")
-    return ("Kolom kode desa kosong atau tidak berisi kode Kemendagri yang dikenal; desa dicocokkan "
-            "lewat nama dalam kecamatan.")
+        return t("report.match.reason.bps")
+    return t("report.match.reason.unknown")
+
+
+#: Catalogue keys of the sentences a :class:`NameMatch` report is made of.
+_MATCH_KEYS: Final = ("report.match.head", *(f"report.match.status.{s}" for s in STATUSES),
+                      "report.match.reason.no_code", "report.match.reason.bps",
+                      "report.match.reason.unknown", "report.match.note.stale",
+                      "report.match.note.no_kecamatan")
+
+
+@cache
+def _match_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(key, regular expression of its Indonesian sentence) for :func:`translate_match_line`."""
+    out = []
+    for key in _MATCH_KEYS:
+        parts = re.split(r"\{(\w+)\}", catalogue("id")[key])
+        pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
+                          for i, part in enumerate(parts))
+        out.append((key, re.compile(pattern)))
+    return tuple(out)
+
+
+def translate_match_line(line: str, lang: str = "id") -> str:
+    """A name-matching sentence (as stored, in Bahasa Indonesia) in ``lang``.
+
+    Reasons and notes are kept as Indonesian sentences (:attr:`NameMatch.reason`,
+    :attr:`JoinReport.name_matching`); this finds the catalogue sentence a line was made
+    from and writes it again in ``lang``. A line that is no known sentence is returned as is.
+    """
+    if lang != "en":
+        return line
+    for key, pattern in _match_patterns():
+        found = pattern.fullmatch(line)
+        if found:
+            values = found.groupdict()
+            if "share" in values:  # "12,3" (always one decimal, below 1000)
+                values["share"] = values["share"].replace(",", ".")
+            return t(key, lang, **values)
+    return line
 
 
 # ----------------------------------------------------------------------------- result
@@ -231,22 +270,19 @@ class NameMatch:
             s: {"pairs": int(pairs.get(s, 0)), "rows": int(rows.get(s, 0))} for s in STATUSES
         }
 
-    def summary_lines(self) -> list[str]:
-        """The report in Bahasa Indonesia, one sentence per line."""
+    def summary_lines(self, lang: str = "id") -> list[str]:
+        """The report, one sentence per line, in Bahasa Indonesia (default) or English."""
         counts = self.counts()
         total = max(len(self.pairs), 1)
-        labels = {"crosswalk": "dari keputusan tersimpan", "exact": "sama persis",
-                  "normalised": "sama setelah penyeragaman ejaan", "fuzzy": "mirip (perlu diperiksa)",
-                  "unmatched": "tidak cocok (perlu dipilih)"}
-        lines = [self.reason] if self.reason else []
-        lines.append(f"{len(self.pairs)} pasangan kecamatan–desa dicocokkan dengan {len(self.boundaries)} "
-                     "desa di peta:")
+        lines = [translate_match_line(self.reason, lang)] if self.reason else []
+        lines.append(t("report.match.head", lang, pairs=len(self.pairs),
+                       villages=len(self.boundaries)))
         for status in STATUSES:
             n = counts[status]["pairs"]
             if n:
-                share = f"{n / total * 100:.1f}".replace(".", ",")
-                lines.append(f"{n} {labels[status]} ({share} %)")
-        return lines + list(self.notes)
+                lines.append(t(f"report.match.status.{status}", lang, n=n,
+                               share=format_number(n / total * 100, 1, lang)))
+        return lines + [translate_match_line(note, lang) for note in self.notes]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly summary (names of villages only, no personal data)."""
@@ -478,7 +514,7 @@ def match_names(
         stale = int(normalise_codes(_check_crosswalk(crosswalk, file=None)["kode"]).dropna()
                     .isin(known).eq(False).sum())
         if stale:
-            notes.append(f"{stale} keputusan tersimpan memakai kode yang tidak ada di peta; diabaikan.")
+            notes.append(t("report.match.note.stale", n=stale))
     if lookup:
         keys = list(zip(pairs["kec_key"].fillna(""), pairs["desa_key"].fillna(""), strict=True))
         hit = np.array([k in lookup for k in keys], dtype=bool)
@@ -508,7 +544,7 @@ def match_names(
         "candidates": pd.Series(cands, dtype="object"),
     })
     if no_kec.all() and len(out):
-        notes.append("Tabel tanpa nama kecamatan: desa dicocokkan dengan seluruh kabupaten.")
+        notes.append(t("report.match.note.no_kecamatan"))
     return NameMatch(
         pairs=out, row_pair=codes.astype(np.int64), boundaries=bnd, threshold=float(threshold),
         margin=float(margin), reason=reason, notes=notes,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from geo.dataset import Dataset
-from geo.i18n import DEFAULT_LANG
+from geo.i18n import DEFAULT_LANG, t
 from geo.indicators import base_id
 from geo.mapdata import MapGeometry, fit_view
 from geo.scoring import PRESETS
@@ -38,25 +38,28 @@ def map_figure(dataset: Dataset, geom: MapGeometry, lang: str = DEFAULT_LANG) ->
                        dataset.villages["nama_kec"].tolist(), fit_view(geom.total_bounds), lang)
 
 
-def source_line(dataset: Dataset) -> str:
-    """Source line under the map."""
-    return f"Sumber: {dataset.attribution}" if dataset.attribution else f"Sumber: {dataset.title}"
+def source_line(dataset: Dataset, lang: str = DEFAULT_LANG) -> str:
+    """Source line under the map (the attribution itself is the dataset's own text)."""
+    return t("map.source", lang, source=dataset.attribution or dataset.title)
 
 
-def preset_labels() -> dict[str, str]:
-    """Preset name → Indonesian label."""
-    return {name: p["label_id"] for name, p in PRESETS.items()}
+def preset_labels(lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """Preset name → label in ``lang``."""
+    key = "label_en" if lang == "en" else "label_id"
+    return {name: p.get(key) or p["label_id"] for name, p in PRESETS.items()}
 
 
-def scoring_choices(dataset: Dataset) -> list[tuple[str, str, str, str]]:
+def scoring_choices(dataset: Dataset, lang: str = DEFAULT_LANG) -> list[tuple[str, str, str, str]]:
     """Indicators a planner may score with in the latest year: (id, label, direction, sector)."""
-    tag = " · SINTETIS" if dataset.coverage_synthetic else ""
-    return [(i.id, i.label_id + (tag if dataset.indicator(base_id(i.id)).kind == "coverage" else ""),
+    tag = f" · {t('map.synthetic_tag', lang)}" if dataset.coverage_synthetic else ""
+    return [(i.id, i.label(lang) + (tag if dataset.indicator(base_id(i.id)).kind == "coverage"
+                                    else ""),
              i.direction, i.sector)
             for i in dataset.scoring_indicators(dataset.years[-1])]
 
 
-def village_choices(dataset: Dataset) -> list[tuple[str, str]]:
+def village_choices(dataset: Dataset, lang: str = DEFAULT_LANG) -> list[tuple[str, str]]:
     """(code, "Desa — Kec. X") for pickers, sorted by kecamatan then village."""
     v = dataset.villages.sort_values(["nama_kec", "nama"])
-    return [(c, f"{n} — Kec. {k}") for c, n, k in zip(v["kode"], v["nama"], v["nama_kec"], strict=True)]
+    return [(c, t("map.village_choice", lang, name=n, kecamatan=k))
+            for c, n, k in zip(v["kode"], v["nama"], v["nama_kec"], strict=True)]

@@ -10,31 +10,40 @@ from dash import dcc, html
 
 from geo.classify import Classes
 from geo.dataset import Dataset
-from geo.i18n import DEFAULT_LANG, format_number, t
+from geo.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, t
 from geo.indicators import IndicatorValues
 from geo.join import JoinReport
 from layouts import ids
 from layouts.components import dropdown
 
-SCHEME_LABELS = {
-    "who": "Ambang WHO/UNICEF 2019",
-    "quantiles": "Kuantil",
-    "equal_interval": "Interval sama",
-    "natural_breaks": "Natural breaks (Jenks)",
-}
-MAP_LAYERS = {
-    "indikator": "Indikator",
-    "skor": "Skor prioritas",
-    "rekomendasi": "Rekomendasi lokus",
-    "stabilitas": "Stabilitas",
-    "lisa": "Hotspot LISA",
-    "banding": "Perbandingan skenario",
-}
-DIRECTION_LABELS = {
-    "higher_worse": "makin tinggi makin buruk",
-    "higher_better": "makin tinggi makin baik",
-    "context": "konteks (penyebut)",
-}
+#: Classification schemes in the order of the picker (labels: ``map.scheme.<key>``).
+SCHEMES = ("who", "quantiles", "equal_interval", "natural_breaks")
+#: Map layers in the order of the radio buttons (labels: ``map.layer.<key>``).
+MAP_LAYERS = ("indikator", "skor", "rekomendasi", "stabilitas", "lisa", "banding")
+#: Units of indicators.csv with a catalogue entry; others are shown as written.
+_UNIT_KEYS = {"anak": "map.unit.anak", "keluarga": "map.unit.keluarga",
+              "orang": "map.unit.orang", "poin %": "map.unit.points"}
+
+
+def scheme_labels(lang: str = DEFAULT_LANG) -> dict[str, str]:
+    """Classification scheme → label in ``lang``."""
+    return {key: t(f"map.scheme.{key}", lang) for key in SCHEMES}
+
+
+def direction_label(direction: str, lang: str = DEFAULT_LANG) -> str:
+    """"higher is worse" etc. of an indicator direction (the code itself when unknown)."""
+    return catalogue(lang_of(lang)).get(f"map.direction.{direction}", direction)
+
+
+def unit_label(unit: str, lang: str = DEFAULT_LANG) -> str:
+    """An indicator unit ("anak") in ``lang``; units without an entry are shown as written."""
+    key = _UNIT_KEYS.get(unit)
+    return t(key, lang) if key else unit
+
+
+def village_count(n: int, lang: str = DEFAULT_LANG) -> str:
+    """"12 desa" / "12 villages" ("1 village")."""
+    return t("map.legend.count_one" if n == 1 else "map.legend.count", lang, n=n)
 
 
 def _control(label: str, component, width: int = 3) -> dbc.Col:
@@ -46,49 +55,54 @@ def controls(dataset: Dataset, indicator: str, year: int, kecamatan: str | None 
              lang: str = DEFAULT_LANG) -> dbc.Card:
     """Indicator, year, classification and kecamatan pickers (initial values from the URL)."""
     return dbc.Card(dbc.CardBody(dbc.Row([
-        _control("Indikator", dropdown(
+        _control(t("map.control.indicator", lang), dropdown(
             id=ids.FILTER_INDICATOR, value=indicator, clearable=False,
-            options=[{"label": i.label_id, "value": i.id} for i in dataset.indicators]), 4),
-        _control("Tahun", dropdown(
+            options=[{"label": i.label(lang), "value": i.id} for i in dataset.indicators]), 4),
+        _control(t("map.control.year", lang), dropdown(
             id=ids.FILTER_YEAR, value=year, clearable=False,
             options=[{"label": str(y), "value": y} for y in dataset.years]), 1),
-        _control("Klasifikasi", dropdown(
+        _control(t("map.control.scheme", lang), dropdown(
             id=ids.FILTER_SCHEME, value="quantiles", clearable=False,
-            options=[{"label": v, "value": k} for k, v in SCHEME_LABELS.items()]), 2),
-        _control("Jumlah kelas", dropdown(
+            options=[{"label": v, "value": k} for k, v in scheme_labels(lang).items()]), 2),
+        _control(t("map.control.classes", lang), dropdown(
             id=ids.FILTER_CLASSES, value=5, clearable=False,
             options=[{"label": str(k), "value": k} for k in range(3, 8)]), 1),
-        _control("Kecamatan", dropdown(
-            id=ids.FILTER_KECAMATAN, value=kecamatan, placeholder="Semua kecamatan",
+        _control(t("map.control.kecamatan", lang), dropdown(
+            id=ids.FILTER_KECAMATAN, value=kecamatan,
+            placeholder=t("map.control.kecamatan_all", lang),
             options=[{"label": r.nama_kec, "value": r.kode_kec}
                      for r in dataset.kecamatan.itertuples()]), 2),
-        dbc.Col([dbc.Label("Peta dasar", html_for=ids.FILTER_BASEMAP,
+        dbc.Col([dbc.Label(t("map.control.basemap", lang), html_for=ids.FILTER_BASEMAP,
                            className="small fw-semibold mb-1"),
                  dbc.Switch(id=ids.FILTER_BASEMAP, value=False,
-                            label="OpenStreetMap (perlu internet)")], md=2),
+                            label=t("map.control.osm", lang))], md=2),
         dbc.Col(html.Div(id=ids.FILTER_NOTE, className="small text-muted mt-1"), md=12),
     ], className="g-2")), className="mb-2")
 
 
 def legend(values: IndicatorValues, classes: Classes, colours: list[str],
-           no_data_colour: str) -> html.Div:
-    """Legend of an indicator layer: villages per class and a grey 'no data' entry."""
+           no_data_colour: str, lang: str = DEFAULT_LANG) -> html.Div:
+    """Legend of an indicator layer: villages per class and a grey 'no data' entry.
+    ``classes`` should be classified in ``lang`` too (its labels hold numbers)."""
     ind = values.indicator
-    unit = "%" if ind.is_rate else ind.unit
-    note = ("Ambang prevalensi stunting WHO/UNICEF (de Onis dkk. 2019)."
-            if classes.scheme == "who" else "")
-    return legend_box(f"{ind.label_id} ({unit}), {values.year}",
-                      f"Arah: {DIRECTION_LABELS.get(ind.direction, ind.direction)}",
+    unit = "%" if ind.is_rate else unit_label(ind.unit, lang)
+    note = t("map.legend.who_note", lang) if classes.scheme == "who" else ""
+    return legend_box(f"{ind.label(lang)} ({unit}), {values.year}",
+                      t("map.legend.direction", lang,
+                        direction=direction_label(ind.direction, lang)),
                       list(zip(colours, classes.labels, classes.counts, strict=True)),
-                      (no_data_colour, "Tanpa data", classes.n_missing), note)
+                      (no_data_colour, t("map.legend.no_data", lang), classes.n_missing), note,
+                      lang)
 
 
 def legend_box(title: str, subtitle: str, entries: list[tuple[str, str, int]],
-               missing: tuple[str, str, int] | None, note: str = "") -> html.Div:
+               missing: tuple[str, str, int] | None, note: str = "",
+               lang: str = DEFAULT_LANG) -> html.Div:
     """Legend: (colour, label, number of villages) per class, then the 'no data' entry."""
     rows = entries + ([missing] if missing else [])
     items = [html.Li([html.Span(className="legend-swatch", style={"background": colour}),
-                      html.Span(label), html.Span(f"{count} desa", className="legend-count")])
+                      html.Span(label),
+                      html.Span(village_count(count, lang), className="legend-count")])
              for colour, label, count in rows]
     return html.Div([
         html.Div(title, className="fw-semibold small"),
@@ -102,22 +116,23 @@ def summary(values: IndicatorValues, n_villages: int, lang: str = DEFAULT_LANG) 
     """Headline numbers for the current indicator and year (number style of ``lang``)."""
     ind = values.indicator
     has = int((~np.isnan(values.value)).sum())
-    cards = [("Desa dengan data", f"{has} / {n_villages}")]
+    cards = [(t("map.summary.with_data", lang), f"{has} / {n_villages}")]
     num_total = float(np.nansum(values.numerator))
     if ind.is_rate and values.denominator is not None:
         den_total = float(np.nansum(values.denominator))
         pooled = 100 * num_total / den_total if den_total else float("nan")
-        cards += [("Angka kabupaten (total)", f"{format_number(pooled, 1, lang)}%"),
-                  ("Pembilang / penyebut", f"{format_number(num_total, 0, lang)} / "
-                                           f"{format_number(den_total, 0, lang)}")]
+        cards += [(t("map.summary.pooled", lang), f"{format_number(pooled, 1, lang)}%"),
+                  (t("map.summary.num_den", lang), f"{format_number(num_total, 0, lang)} / "
+                                                   f"{format_number(den_total, 0, lang)}")]
     else:
-        cards.append(("Total kabupaten", f"{format_number(num_total, 0, lang)} {ind.unit}"))
+        cards.append((t("map.summary.total", lang),
+                      f"{format_number(num_total, 0, lang)} {unit_label(ind.unit, lang)}"))
     return [dbc.Col(html.Div([html.Div(v, className="summary-value"),
                               html.Div(k, className="summary-label")],
                              className="summary-card"), xs=6, md=4) for k, v in cards]
 
 
-def grid() -> dag.AgGrid:
+def grid(lang: str = DEFAULT_LANG) -> dag.AgGrid:
     """The village table; rows arrive from the indicator callback."""
     return dag.AgGrid(
         id=ids.TABLE_GRID,
@@ -128,7 +143,7 @@ def grid() -> dag.AgGrid:
         dashGridOptions={
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
             "animateRows": False,
-            "localeText": {"noRowsToShow": "Tidak ada desa"},
+            "localeText": {"noRowsToShow": t("map.table.no_rows", lang)},
         },
         style={"height": "560px"},
     )
@@ -148,15 +163,17 @@ def column_defs(values: IndicatorValues, lang: str = DEFAULT_LANG) -> list[dict]
     """Table columns for the current indicator (numerator/denominator shown for rates)."""
     number, count = number_format(",.1f", lang), number_format(",.0f", lang)
     cols: list[dict] = [
-        {"field": "nama_kec", "headerName": "Kecamatan", "width": 130},
-        {"field": "nama", "headerName": "Desa/Kel.", "width": 140},
-        {"field": "nilai", "headerName": "%" if values.indicator.is_rate else "Jumlah",
+        {"field": "nama_kec", "headerName": t("map.table.kecamatan", lang), "width": 130},
+        {"field": "nama", "headerName": t("map.table.desa", lang), "width": 140},
+        {"field": "nilai",
+         "headerName": "%" if values.indicator.is_rate else t("map.table.count", lang),
          "sort": "desc", "width": 90, **(number if values.indicator.is_rate else count)},
     ]
     if values.indicator.is_rate:
-        cols += [{"field": "pembilang", "headerName": "Pembilang", "width": 100, **count},
+        cols += [{"field": "pembilang", "headerName": t("map.table.numerator", lang), "width": 100,
+                  **count},
                  {"field": "penyebut", "headerName": "n", "width": 80, **count}]
-    cols.append({"field": "kode", "headerName": "Kode", "width": 125})
+    cols.append({"field": "kode", "headerName": t("map.table.kode", lang), "width": 125})
     return cols
 
 
@@ -171,18 +188,19 @@ def map_panel(figure: go.Figure, source: str, lang: str = DEFAULT_LANG) -> dbc.C
     """Map with its legend, the empty-state message and the source line."""
     return dbc.Card(dbc.CardBody([
         dbc.Row(id=ids.MAP_SUMMARY, className="g-2 mb-2"),
-        html.Div([html.Span("Lapisan peta", id=ids.MAP_LAYER_LABEL,
+        html.Div([html.Span(t("map.layer.label", lang), id=ids.MAP_LAYER_LABEL,
                             className="small fw-semibold me-2 mb-0"),
                   dbc.RadioItems(id=ids.MAP_LAYER, value="indikator", inline=True,
                                  className="small d-inline-block", options=[
-                                     {"label": v, "value": k} for k, v in MAP_LAYERS.items()])],
+                                     {"label": t(f"map.layer.{k}", lang), "value": k}
+                                     for k in MAP_LAYERS])],
                  role="radiogroup", className="mb-1",
                  **{"aria-labelledby": ids.MAP_LAYER_LABEL}),
         loading(html.Div([
             dcc.Graph(id=ids.MAP_GRAPH, figure=figure, className="map-graph",
                       config={"displaylogo": False, "scrollZoom": True,
                               "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-                              "toImageButtonOptions": {"filename": "peta-lokus"}}),
+                              "toImageButtonOptions": {"filename": t("map.image_filename", lang)}}),
             html.Div(id=ids.MAP_LEGEND, className="map-legend"),
             html.Div(id=ids.MAP_EMPTY, className="empty-state map-empty", hidden=True,
                      role="status"),
@@ -194,11 +212,12 @@ def map_panel(figure: go.Figure, source: str, lang: str = DEFAULT_LANG) -> dbc.C
 def table_panel(lang: str = DEFAULT_LANG) -> dbc.Card:
     """Searchable village table with a detail line for the selected village."""
     return dbc.Card(dbc.CardBody([
-        dbc.Label("Cari desa", html_for=ids.TABLE_SEARCH, className="visually-hidden"),
-        dbc.Input(id=ids.TABLE_SEARCH, type="search", placeholder="Cari desa, kecamatan atau kode…",
-                  className="mb-2"),
+        dbc.Label(t("map.table.search", lang), html_for=ids.TABLE_SEARCH,
+                  className="visually-hidden"),
+        dbc.Input(id=ids.TABLE_SEARCH, type="search",
+                  placeholder=t("map.table.search_placeholder", lang), className="mb-2"),
         html.Div(id=ids.TABLE_EMPTY, className="empty-state mb-2", hidden=True, role="status"),
-        loading(grid()),
+        loading(grid(lang)),
         html.Div(id=ids.TABLE_DETAIL, className="small mt-2", **{"aria-live": "polite"}),
     ]))
 
@@ -206,34 +225,37 @@ def table_panel(lang: str = DEFAULT_LANG) -> dbc.Card:
 def report_panel(dataset: Dataset, lang: str = DEFAULT_LANG) -> html.Div:
     """Data notes: caveats, attribution, join report and quality warnings."""
     return html.Div([
-        html.H6("Catatan data dan sumber"),
+        html.H6(t("report.title.notes", lang)),
         html.Ul([html.Li(c) for c in dataset.caveats], className="small"),
         html.P(dataset.attribution, className="small text-muted"),
-        html.H6("Laporan penggabungan data (join)"),
-        *join_report_body(dataset.report, dataset.quality),
-        *coverage_body(dataset),
+        html.H6(t("report.title.join", lang)),
+        *join_report_body(dataset.report, dataset.quality, lang),
+        *coverage_body(dataset, lang),
     ], id=ids.REPORT_BODY, className="p-2")
 
 
-def coverage_body(dataset: Dataset) -> list:
+def coverage_body(dataset: Dataset, lang: str = DEFAULT_LANG) -> list:
     """Coverage tables: title (SINTETIS when synthetic), unit detection and join report."""
     if not dataset.coverage_sources:
         return []
     items = [html.Li([spec.title or spec.file.name,
-                      *([dbc.Badge("SINTETIS", color="warning", text_color="dark", className="ms-1")]
+                      *([dbc.Badge(t("map.synthetic_tag", lang), color="warning",
+                                   text_color="dark", className="ms-1")]
                         if spec.synthetic else [])])
              for spec in dataset.coverage_sources]
     report = dataset.coverage_report
-    return [html.H6("Tabel cakupan intervensi", className="mt-2"),
+    return [html.H6(t("report.title.coverage", lang), className="mt-2"),
             html.Ul(items, className="small"),
             html.Ul([html.Li(n) for n in dataset.coverage_notes], className="small"),
-            *(join_report_body(report) if report else [])]
+            *(join_report_body(report, (), lang) if report else [])]
 
 
-def join_report_body(report: JoinReport, quality: tuple[str, ...] = ()) -> list:
-    """Join report as lists and small tables."""
-    body: list = [html.Ul([html.Li(line) for line in report.summary_lines()], className="small")]
+def join_report_body(report: JoinReport, quality: tuple[str, ...] = (),
+                     lang: str = DEFAULT_LANG) -> list:
+    """Join report as lists and small tables (sentences in ``lang``)."""
+    body: list = [html.Ul([html.Li(line) for line in report.summary_lines(lang)],
+                          className="small")]
     if quality:
-        body += [html.H6("Peringatan kualitas data", className="mt-2"),
+        body += [html.H6(t("report.title.quality", lang), className="mt-2"),
                  html.Ul([html.Li(q) for q in quality], className="small")]
     return body

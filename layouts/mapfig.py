@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.colors
 import plotly.graph_objects as go
 
-from geo.i18n import DEFAULT_LANG, plotly_separators
+from geo.i18n import DEFAULT_LANG, plotly_separators, t
 from geo.mapdata import MapGeometry, View
 
 NO_DATA_COLOUR = "#cfcfcf"
@@ -36,7 +36,8 @@ def base_figure(geom: MapGeometry, names: list[str], kecamatan: list[str], view:
                 lang: str = DEFAULT_LANG) -> go.Figure:
     """The map with all geometry; values start as 'no data' and arrive by Patch.
 
-    ``lang`` sets plotly's number separators (decimal comma in Bahasa Indonesia)."""
+    ``lang`` sets the hover words and plotly's number separators (decimal comma in Bahasa
+    Indonesia). The trace names are internal (never shown)."""
     villages = go.Choroplethmap(
         geojson=geom.geojson,
         locations=geom.codes,
@@ -49,7 +50,9 @@ def base_figure(geom: MapGeometry, names: list[str], kecamatan: list[str], view:
         marker={"opacity": 0.85, "line": {"width": 0.4, "color": "#ffffff"}},
         customdata=[[n, k] for n, k in zip(names, kecamatan, strict=True)],
         text=[""] * len(geom.codes),
-        hovertemplate="<b>%{customdata[0]}</b><br>Kec. %{customdata[1]}<br>%{text}<extra></extra>",
+        hovertemplate=("<b>%{customdata[0]}</b><br>"
+                       + t("map.hover.kecamatan", lang, name="%{customdata[1]}")
+                       + "<br>%{text}<extra></extra>"),
         selected={"marker": {"opacity": 1.0}},
         unselected={"marker": {"opacity": 0.45}},
         name="desa",

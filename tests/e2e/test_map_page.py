@@ -21,7 +21,9 @@ def trace(dash_duo, expr: str):
 
 def wait_for_map(dash_duo):
     dash_duo.wait_for_element("#map-graph .js-plotly-plot", timeout=20)
-    dash_duo.wait_for_contains_text("#map-legend", "Tanpa data", timeout=20)
+    # the legend's grey entry, in Bahasa Indonesia or English
+    until(lambda: any(w in dash_duo.find_element("#map-legend").text
+                      for w in ("Tanpa data", "No data")), timeout=20)
     # z arrives by Patch after the first render: wait until classes are set
     until(lambda: max(trace(dash_duo, "gd.data[0].z")) >= 1, timeout=20)
 
