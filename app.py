@@ -92,9 +92,10 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
         tabs = dbc.Tabs([
             dbc.Tab(map_page.table_panel(lang), label=t("shell.tab.table", lang), tab_id="tabel"),
             dbc.Tab(scoring.scoring_panel(dataset.years, preset_labels(lang),
-                                          scoring_choices(dataset, lang), village_choices(dataset, lang)),
+                                          scoring_choices(dataset, lang), village_choices(dataset, lang),
+                                          lang),
                     label=t("shell.tab.scoring", lang), tab_id="skoring"),
-            dbc.Tab(scoring.quadrant_panel(), label=t("shell.tab.quadrant", lang), tab_id="kuadran"),
+            dbc.Tab(scoring.quadrant_panel(lang), label=t("shell.tab.quadrant", lang), tab_id="kuadran"),
             dbc.Tab(decide.decide_panel(lang), label=t("shell.tab.decide", lang), tab_id="keputusan"),
             dbc.Tab(map_page.report_panel(dataset, lang), label=t("shell.tab.data", lang),
                     tab_id="data"),

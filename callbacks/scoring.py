@@ -1,5 +1,6 @@
 """Scoring callbacks: controls → ScoringConfig (small JSON in the browser) → ranking on the
-server (memoised per worker by :meth:`geo.registry.Registry.score`)."""
+server (memoised per worker by :meth:`geo.registry.Registry.score`). Texts follow the page
+language (``scoring.*`` catalogue); the result itself stays language-free (Indonesian data)."""
 
 from __future__ import annotations
 
@@ -13,28 +14,37 @@ from dash.exceptions import PreventUpdate
 from geo.ahp import ahp_weights, matrix_from_judgements
 from geo.classify import classify
 from geo.errors import InputError
-from geo.i18n import format_number
+from geo.i18n import format_number, lang_of, t
 from geo.registry import Registry
-from geo.scoring import ScoringConfig, ScoringResult, explain_village, preset_config, quadrant
+from geo.scoring import (
+    HOTSPOT_ID,
+    ScoringConfig,
+    ScoringResult,
+    explain_village,
+    localise,
+    preset_config,
+    quadrant,
+)
 from layouts import ids
 from layouts.map_page import legend_box
 from layouts.mapfig import NO_DATA_COLOUR, VILLAGE_TRACE, class_colours, stepped_colourscale
 from layouts.scoring import ahp_matrix, explanation_card, forced_list, quadrant_figure, weight_rows
 
-LAYERS = {"skor": "Skor prioritas", "rekomendasi": "Rekomendasi lokus",
-          "stabilitas": "Stabilitas peringkat", "lisa": "Hotspot (LISA)"}
+#: Map layers of the scoring result (title: ``scoring.layer.<layer>``).
+LAYERS = ("skor", "rekomendasi", "stabilitas", "lisa")
+#: Layer → (value in the result table, colour); label ``scoring.category.<layer>.<value>``.
 CATEGORIES = {
-    "rekomendasi": [("ya", "Lokus (rekomendasi)", "#b2182b"), ("tidak", "Bukan lokus", "#fddbc7")],
-    "stabilitas": [("inti", "Inti: P(top-N) ≥ 90%", "#b2182b"),
-                   ("bimbang", "Bimbang: 10–90%", "#f4a582"),
-                   ("jarang", "Jarang: ≤ 10%", "#f7f7f7")],
-    "lisa": [("Tinggi-Tinggi", "Tinggi-Tinggi (hotspot)", "#b2182b"),
-             ("Rendah-Rendah", "Rendah-Rendah", "#2166ac"),
-             ("Tinggi-Rendah", "Tinggi-Rendah (pencilan)", "#f4a582"),
-             ("Rendah-Tinggi", "Rendah-Tinggi (pencilan)", "#92c5de"),
-             ("Tidak signifikan", "Tidak signifikan", "#f7f7f7"),
-             ("Tanpa tetangga", "Tanpa tetangga", "#e0e0e0")],
+    "rekomendasi": [("ya", "#b2182b"), ("tidak", "#fddbc7")],
+    "stabilitas": [("inti", "#b2182b"), ("bimbang", "#f4a582"), ("jarang", "#f7f7f7")],
+    "lisa": [("Tinggi-Tinggi", "#b2182b"), ("Rendah-Rendah", "#2166ac"), ("Tinggi-Rendah", "#f4a582"),
+             ("Rendah-Tinggi", "#92c5de"), ("Tidak signifikan", "#f7f7f7"),
+             ("Tanpa tetangga", "#e0e0e0")],
 }
+
+
+def category_label(layer: str, value: str, lang: str = "id") -> str:
+    """Legend label of a category of a scoring layer in ``lang``."""
+    return t(f"scoring.category.{layer}.{value.lower().replace(' ', '_').replace('-', '_')}", lang)
 
 
 #: Config fields with no control: kept from a loaded scenario so it reproduces exactly.
@@ -62,65 +72,77 @@ def config_from_controls(year, indicators, slider_ids, slider_values, method, no
     ).to_dict()
 
 
-def layer_classes(result: ScoringResult, layer: str) -> tuple[np.ndarray, list, list[str], str]:
+def layer_classes(result: ScoringResult, layer: str,
+                  lang: str = "id") -> tuple[np.ndarray, list, list[str], str]:
     """Class index per village (boundary order), legend entries, colours and title for a layer."""
     table = result.table
     if layer == "skor":
-        classes = classify(table["skor"].to_numpy(dtype=float), "quantiles", 5, decimals=3)
+        classes = classify(table["skor"].to_numpy(dtype=float), "quantiles", 5, decimals=3, lang=lang)
         colours = class_colours(len(classes.labels), "higher_worse")
         entries = list(zip(colours, classes.labels, classes.counts, strict=True))
-        return classes.index, entries, colours, f"Skor prioritas {result.config.year} (kuantil)"
+        return (classes.index, entries, colours,
+                t("scoring.layer.skor_title", lang, year=result.config.year))
     cats = CATEGORIES[layer]
     values = table[layer].fillna("").astype(str).to_numpy()
     index = np.full(len(values), -1)
-    for i, (key, _label, _colour) in enumerate(cats):
+    for i, (key, _colour) in enumerate(cats):
         index[values == key] = i
     # villages without data stay grey, unless forced into the list
     index[table["skor"].isna().to_numpy() & (table["rekomendasi"] != "ya").to_numpy()] = -1
-    entries = [(colour, label, int((index == i).sum())) for i, (_k, label, colour) in enumerate(cats)]
-    return index, entries, [c for _k, _l, c in cats], LAYERS[layer]
+    entries = [(colour, category_label(layer, key, lang), int((index == i).sum()))
+               for i, (key, colour) in enumerate(cats)]
+    return index, entries, [c for _k, c in cats], t(f"scoring.layer.{layer}", lang)
 
 
-def map_patch(result: ScoringResult, layer: str):
+def map_patch(result: ScoringResult, layer: str, lang: str = "id"):
     """Patch recolouring the villages for a scoring layer, and its legend."""
-    index, entries, colours, title = layer_classes(result, layer)
+    index, entries, colours, title = layer_classes(result, layer, lang)
     table = result.table
     fig = Patch()
     trace = fig["data"][VILLAGE_TRACE]
     trace["z"] = index.tolist()
     trace["zmax"] = max(len(colours) - 1, 0)
     trace["colorscale"] = stepped_colourscale(colours)
+    no_data, lokus = t("scoring.map.no_data", lang), t("scoring.map.lokus", lang)
     trace["text"] = [
-        "tanpa data" if np.isnan(s) else
-        f"skor {format_number(s, 3)}, peringkat {r}, P(top-N) {format_number(100 * p, 0)}%"
-        + (" · LOKUS" if rec == "ya" else "")
+        no_data if np.isnan(s) else
+        t("scoring.map.hover", lang, score=format_number(s, 3, lang), rank=r,
+          p=format_number(100 * p, 0, lang))
+        + (lokus if rec == "ya" else "")
         for s, r, p, rec in zip(table["skor"], table["peringkat"], table["p_top_n"].fillna(0),
                                 table["rekomendasi"], strict=True)]
-    trace["hovertemplate"] = ("<b>%{customdata[0]}</b><br>Kec. %{customdata[1]}<br>%{text}"
-                              "<extra></extra>")
+    trace["hovertemplate"] = ("<b>%{customdata[0]}</b><br>"
+                              + t("scoring.map.kecamatan", lang, name="%{customdata[1]}")
+                              + "<br>%{text}<extra></extra>")
     missing = int((index == -1).sum())
-    legend = legend_box(title, f"N = {result.config.top_n}, metode {result.config.method}",
-                        entries, (NO_DATA_COLOUR, "Tanpa data", missing) if missing else None)
+    legend = legend_box(title, t("scoring.map.subtitle", lang, n=result.config.top_n,
+                                 method=result.config.method),
+                        entries, (NO_DATA_COLOUR, t("scoring.map.legend_no_data", lang), missing)
+                        if missing else None, lang=lang)
     return fig, legend
 
 
-def ranking_rows(result: ScoringResult) -> list[dict]:
-    """Rows of the ranked table (rounded for display)."""
+def ranking_rows(result: ScoringResult, lang: str = "id") -> list[dict]:
+    """Rows of the ranked table (rounded for display). Codes and the closed vocabularies
+    (``rekomendasi``, ``stabilitas``, ``kelas``) stay as in the result (the grid shows them in
+    ``lang``); reasons and flags are written in ``lang``."""
     cols = ["kode", "nama", "nama_kec", "skor", "peringkat", "peringkat_kec", "kelas", "p_top_n",
             "stabilitas", "rekomendasi", "alasan", "flags"]
     table = result.ranked()[cols].copy()
     table["skor"] = table["skor"].round(4)
     table["kelas"] = table["kelas"].astype(str)
+    if lang_of(lang) != "id":
+        for col in ("alasan", "flags"):
+            table[col] = [localise(v, lang) for v in table[col]]
     return json.loads(table.to_json(orient="records"))
 
 
-def summary_line(result: ScoringResult) -> str:
+def summary_line(result: ScoringResult, lang: str = "id") -> str:
     """One line: what was scored and what was chosen."""
     cfg = result.config
     chosen = len(result.selection.chosen)
     inti = int(((result.table["rekomendasi"] == "ya") & (result.table["stabilitas"] == "inti")).sum())
-    return (f"Tahun {cfg.year} · {len(cfg.indicators)} indikator · {chosen} desa lokus "
-            f"direkomendasikan, {inti} di antaranya stabil (inti).")
+    return t("scoring.summary", lang, year=cfg.year, n=len(cfg.indicators), chosen=chosen, inti=inti)
 
 
 def register(app: Dash, registry: Registry) -> None:
@@ -137,8 +159,10 @@ def register(app: Dash, registry: Registry) -> None:
                   Input(ids.SCORE_INDICATORS, "value"), Input(ids.STORE_WEIGHTS_SET, "data"),
                   State({"type": "weight-slider", "indicator": ALL}, "id"),
                   State({"type": "weight-slider", "indicator": ALL}, "value"),
-                  State(ids.SCORE_YEAR, "value"), State(ids.STORE_DATASET, "data"))
-    def _weights(indicators, weights_set, slider_ids, slider_values, year, dataset_id):
+                  State(ids.SCORE_YEAR, "value"), State(ids.STORE_DATASET, "data"),
+                  State(ids.STORE_LANG, "data"))
+    def _weights(indicators, weights_set, slider_ids, slider_values, year, dataset_id, lang):
+        lang = lang_of(lang)
         current = {s["indicator"]: (v or 0) / 100 for s, v in zip(slider_ids, slider_values,
                                                                   strict=True)}
         if ids.STORE_WEIGHTS_SET in ctx.triggered_prop_ids.values() or not current:
@@ -148,8 +172,8 @@ def register(app: Dash, registry: Registry) -> None:
         weights = {i: current.get(i, default) for i in chosen}
         dataset = registry.get(dataset_id)
         inds = [dataset.indicator(i, year) for i in chosen]
-        return (weight_rows([(i.id, i.label_id, i.direction) for i in inds], weights),
-                ahp_matrix([(i.id, i.label_id) for i in inds]))
+        return (weight_rows([(i.id, i.label(lang), i.direction) for i in inds], weights, lang),
+                ahp_matrix([(i.id, i.label(lang)) for i in inds], lang))
 
     @app.callback(Output(ids.AHP_COLLAPSE, "is_open"), Input(ids.AHP_OPEN, "n_clicks"),
                   State(ids.AHP_COLLAPSE, "is_open"), prevent_initial_call=True)
@@ -163,11 +187,13 @@ def register(app: Dash, registry: Registry) -> None:
                   State({"type": "ahp-pair", "a": ALL, "b": ALL}, "id"),
                   State(ids.SCORE_INDICATORS, "value"), State(ids.AHP_CONFIRM, "value"),
                   State(ids.SCORE_YEAR, "value"), State(ids.STORE_DATASET, "data"),
-                  prevent_initial_call=True)
-    def _ahp(values, _apply, pair_ids, indicators, confirm, year, dataset_id):
+                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+    def _ahp(values, _apply, pair_ids, indicators, confirm, year, dataset_id, lang):
+        lang = lang_of(lang)
         dataset = registry.get(dataset_id)
-        labels = {i: dataset.indicator(i, year).label_id for i in indicators or []}
-        return ahp_feedback(values, pair_ids, labels, ctx.triggered_id == ids.AHP_APPLY, confirm)
+        labels = {i: dataset.indicator(i, year).label(lang) for i in indicators or []}
+        return ahp_feedback(values, pair_ids, labels, ctx.triggered_id == ids.AHP_APPLY, confirm,
+                            lang)
 
     @app.callback(Output(ids.STORE_FORCED, "data"), Output(ids.SCORE_FORCE_REASON, "value"),
                   Output(ids.SCORE_FORCE_LIST, "children"),
@@ -175,8 +201,8 @@ def register(app: Dash, registry: Registry) -> None:
                   Input({"type": "force-remove", "code": ALL}, "n_clicks"),
                   State(ids.SCORE_FORCE_VILLAGE, "value"), State(ids.SCORE_FORCE_REASON, "value"),
                   State(ids.STORE_FORCED, "data"), State(ids.STORE_DATASET, "data"),
-                  prevent_initial_call=True)
-    def _force(_in, _out, _remove, code, reason, forced, dataset_id):
+                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+    def _force(_in, _out, _remove, code, reason, forced, dataset_id, lang):
         forced = {"in": dict((forced or {}).get("in", {})), "out": dict((forced or {}).get("out", {}))}
         trigger = ctx.triggered_id
         if isinstance(trigger, dict):
@@ -193,7 +219,7 @@ def register(app: Dash, registry: Registry) -> None:
             raise PreventUpdate
         villages = registry.get(dataset_id).villages
         names = dict(zip(villages["kode"], villages["nama"], strict=True))
-        return forced, "", forced_list(forced, names)
+        return forced, "", forced_list(forced, names, lang_of(lang))
 
     @app.callback(
         Output(ids.STORE_CONFIG, "data"), Output(ids.SCORE_WEIGHT_SUM, "children"),
@@ -205,19 +231,21 @@ def register(app: Dash, registry: Registry) -> None:
         Input(ids.SCORE_TOP_N, "value"), Input(ids.SCORE_MAX_PER_KEC, "value"),
         Input(ids.SCORE_MIN_ONE, "value"), Input(ids.STORE_FORCED, "data"),
         State({"type": "weight-slider", "indicator": ALL}, "id"), State(ids.STORE_DATASET, "data"),
-        State(ids.STORE_CONFIG_BASE, "data"),
+        State(ids.STORE_CONFIG_BASE, "data"), State(ids.STORE_LANG, "data"),
     )
     def _config(year, indicators, slider_values, method, normalisation, smoothing, min_n,
-                missing, hotspot, top_n, max_per_kec, min_one, forced, slider_ids, dataset_id, base):
+                missing, hotspot, top_n, max_per_kec, min_one, forced, slider_ids, dataset_id, base,
+                lang):
+        lang = lang_of(lang)
         if not indicators:
-            return None, "Pilih minimal satu indikator."
+            return None, t("scoring.need_indicator", lang)
         config = config_from_controls(year, indicators, slider_ids, slider_values, method,
                                       normalisation, smoothing, min_n, missing, hotspot, top_n,
                                       max_per_kec, min_one, forced, base)
         dataset = registry.get(dataset_id)
-        shares = ", ".join(f"{dataset.indicator(i, year).label_id} {format_number(100 * w, 0)}%"
+        shares = ", ".join(f"{weight_label(dataset, i, year, lang)} {format_number(100 * w, 0, lang)}%"
                            for i, w in config["weights"].items())
-        return config, f"Bobot (jumlah = 100%): {shares}"
+        return config, t("scoring.weight_sum", lang, shares=shares)
 
     @app.callback(
         Output(ids.SCORE_GRID, "rowData"), Output(ids.SCORE_WARNINGS, "children"),
@@ -225,50 +253,67 @@ def register(app: Dash, registry: Registry) -> None:
         Output(ids.MAP_GRAPH, "figure", allow_duplicate=True),
         Output(ids.MAP_LEGEND, "children", allow_duplicate=True),
         Input(ids.STORE_CONFIG, "data"), Input(ids.MAP_LAYER, "value"),
-        State(ids.STORE_DATASET, "data"), prevent_initial_call=True,
+        State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"), prevent_initial_call=True,
     )
-    def _score(config, layer, dataset_id):
+    def _score(config, layer, dataset_id, lang):
+        lang = lang_of(lang)
         if not config:
             return [], None, "", no_update, no_update
         try:
             result = registry.score(dataset_id, config)
         except InputError as exc:
-            return [], dbc.Alert(str(exc), color="danger"), "", no_update, no_update
-        alerts = [dbc.Alert(w, color="warning", className="py-1 small mb-1") for w in result.warnings]
+            return [], dbc.Alert(exc.render(lang), color="danger"), "", no_update, no_update
+        alerts = [dbc.Alert(localise(w, lang), color="warning", className="py-1 small mb-1")
+                  for w in result.warnings]
         fig, legend = (no_update, no_update)
         if layer in LAYERS:
-            fig, legend = map_patch(result, layer)
-        return ranking_rows(result), alerts, summary_line(result), fig, legend
+            fig, legend = map_patch(result, layer, lang)
+        return ranking_rows(result, lang), alerts, summary_line(result, lang), fig, legend
 
     @app.callback(Output(ids.SCORE_EXPLAIN, "children"), Input(ids.STORE_SELECTED, "data"),
-                  Input(ids.STORE_CONFIG, "data"), State(ids.STORE_DATASET, "data"))
-    def _explain(code, config, dataset_id):
-        if not code or not config:
-            return html.Div("Klik desa di peta atau tabel untuk melihat mengapa ia diprioritaskan.",
-                            className="small text-muted")
-        result = registry.score(dataset_id, config)
-        ex = explain_village(result, code)
-        title = f"Mengapa {ex.name}? Peringkat {ex.rank} · {ex.rank_kec} dari {ex.n_kec} di kecamatan"
-        return explanation_card(title, ex.sentence, [(label, value, share)
-                                                     for _i, label, value, share in ex.contributions])
+                  Input(ids.STORE_CONFIG, "data"), State(ids.STORE_DATASET, "data"),
+                  State(ids.STORE_LANG, "data"))
+    def _explain(code, config, dataset_id, lang):
+        return explain_card(registry, dataset_id, config, code, lang_of(lang))
 
     @app.callback(Output(ids.QUADRANT_GRAPH, "figure"), Input(ids.STORE_CONFIG, "data"),
                   Input(ids.QUADRANT_X_CUT, "value"), Input(ids.QUADRANT_Y_CUT, "value"),
-                  State(ids.STORE_DATASET, "data"))
-    def _quadrant(config, x_cut, y_cut, dataset_id):
+                  State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"))
+    def _quadrant(config, x_cut, y_cut, dataset_id, lang):
         if not config:
             raise PreventUpdate
+        lang = lang_of(lang)
         dataset = registry.get(dataset_id)
         result = registry.score(dataset_id, config)
-        quad = quadrant(result, dataset)
+        quad = quadrant(result, dataset, lang=lang)
         return quadrant_figure(
             quad.table["outcome"], quad.table["gap"], result.table["nama"], result.table["kode"],
             result.table["rekomendasi"] == "ya",
             quad.x_cut if x_cut is None else x_cut, quad.y_cut if y_cut is None else y_cut,
-            quad.x_title, quad.y_title)
+            quad.x_title, quad.y_title, lang)
 
 
-def ahp_feedback(values, pair_ids, labels: dict[str, str], apply: bool, confirm: bool):
+def weight_label(dataset, indicator_id: str, year: int, lang: str = "id") -> str:
+    """Label of a weighted criterion (the hotspot criterion is not an indicator)."""
+    if indicator_id == HOTSPOT_ID:
+        return t("scoring.hotspot_label", lang)
+    return dataset.indicator(indicator_id, year).label(lang)
+
+
+def explain_card(registry: Registry, dataset_id, config, code, lang: str = "id"):
+    """The "why this village?" card of the selected village (a hint when none is selected)."""
+    if not code or not config:
+        return html.Div(t("scoring.explain.empty", lang), className="small text-muted")
+    result = registry.score(dataset_id, config)
+    ex = explain_village(result, code, lang)
+    title = t("scoring.explain.title", lang, name=ex.name, rank=ex.rank, rank_kec=ex.rank_kec,
+              n_kec=ex.n_kec)
+    return explanation_card(title, ex.sentence, [(label, value, share)
+                                                 for _i, label, value, share in ex.contributions], lang)
+
+
+def ahp_feedback(values, pair_ids, labels: dict[str, str], apply: bool, confirm: bool,
+                 lang: str = "id"):
     """CR feedback for the AHP judgements (``labels``: chosen indicator id → label); weights
     are applied only on request, and an inconsistent matrix (CR > 0.1) only with explicit
     confirmation."""
@@ -278,17 +323,17 @@ def ahp_feedback(values, pair_ids, labels: dict[str, str], apply: bool, confirm:
     if len(chosen) < 2 or len(judgements) < len(chosen) * (len(chosen) - 1) // 2:
         return "", no_update
     result = ahp_weights(matrix_from_judgements(chosen, judgements), ids=chosen)
-    weights = ", ".join(f"{labels[i]} {format_number(100 * w, 0)}%"
+    weights = ", ".join(f"{labels[i]} {format_number(100 * w, 0, lang)}%"
                         for i, w in result.weights.items())
-    status = (f"CR = {format_number(result.cr, 3)} "
-              + ("(konsisten, ≤ 0,1)" if result.consistent else "(TIDAK konsisten, > 0,1)"))
+    status = t("scoring.ahp.consistent" if result.consistent else "scoring.ahp.inconsistent", lang,
+               cr=format_number(result.cr, 3, lang))
     text = html.Div([html.Div(status, className="fw-semibold" + ("" if result.consistent
                                                                    else " text-danger")),
-                     html.Div(f"Bobot AHP: {weights}")])
+                     html.Div(t("scoring.ahp.weights", lang, weights=weights))])
     if not apply:
         return text, no_update
     if not result.consistent and not confirm:
-        return html.Div([text, html.Div("Bobot belum diterapkan: perbaiki perbandingan atau "
-                                        "centang konfirmasi.", className="text-danger")]), no_update
-    return html.Div([text, html.Div("Bobot AHP diterapkan.", className="text-success")]), \
+        return html.Div([text, html.Div(t("scoring.ahp.not_applied", lang),
+                                        className="text-danger")]), no_update
+    return html.Div([text, html.Div(t("scoring.ahp.applied", lang), className="text-success")]), \
         result.weights.to_dict()

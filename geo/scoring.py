@@ -41,6 +41,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cache
@@ -54,12 +56,12 @@ from geo.ahp import CR_LIMIT, AhpResult, ahp_weights, matrix_from_judgements
 from geo.dataset import Dataset
 from geo.errors import InputError
 from geo.hotspots import CLUSTER_LABELS, local_moran
+from geo.i18n import DEFAULT_LANG, catalogue, lang_of, t
 from geo.indicators import Indicator, base_id, is_delta
 from geo.mcda import (
     Criterion,
     Explanation,
     explain,
-    explain_sentence,
     format_id,
     impute,
     priority_class,
@@ -80,6 +82,7 @@ __all__ = [
     "VillageExplanation",
     "ahp_config",
     "explain_village",
+    "localise",
     "methodology",
     "preset_config",
     "quadrant",
@@ -88,17 +91,12 @@ __all__ = [
 
 #: Id of the optional "in a High-High LISA cluster" criterion (1 = yes, 0 = no).
 HOTSPOT_ID = "hotspot_hh"
-HOTSPOT_LABEL = "Klaster hotspot Tinggi-Tinggi (LISA)"
+HOTSPOT_LABEL = t("scoring.hotspot_label")
 METHODS = ("saw", "geomean", "topsis")
 NORMALISATIONS = ("minmax", "zscore", "percentile")
 SMOOTHINGS = ("none", "global", "kecamatan")
 MISSING = ("exclude", "kecamatan_median", "worst")
 OUTCOME_RATES = ("prevalensi", "rasio_merah")
-_MISSING_TEXT = {
-    "exclude": "kosong, dikecualikan dari skor",
-    "kecamatan_median": "diisi median kecamatan",
-    "worst": "diisi nilai terburuk",
-}
 
 
 def _choice(value: str, allowed: tuple[str, ...], what: str) -> None:
@@ -172,7 +170,7 @@ class ScoringConfig:
         _choice(self.smoothing, SMOOTHINGS, "Penghalusan")
         _choice(self.missing, MISSING, "Kebijakan data kosong")
         if self.method == "geomean" and self.normalisation == "zscore":
-            raise InputError("Rata-rata geometrik memerlukan normalisasi minmax atau persentil.")
+            raise InputError.of("scoring.error.geomean_zscore")
         if not self.indicators or len(set(self.indicators)) != len(self.indicators):
             raise InputError("Daftar indikator kosong atau berisi indikator ganda.",
                              rows=list(self.indicators))
@@ -181,8 +179,7 @@ class ScoringConfig:
         weights_in = {str(k): v for k, v in dict(self.weights).items()}
         if self.hotspot_criterion and HOTSPOT_ID not in weights_in and weights_in:
             weights_in[HOTSPOT_ID] = float(np.mean([float(v) for v in weights_in.values()]))
-            put("notes", (*self.notes, "Kriteria hotspot tanpa bobot: diberi bobot rata-rata kriteria "
-                          "lain; ubah bila perlu."))
+            put("notes", (*self.notes, t("scoring.engine.hotspot_weight")))
         put("weights", weights_in)
         expected = set(self.indicators) | ({HOTSPOT_ID} if self.hotspot_criterion else set())
         given = set(self.weights)
@@ -280,8 +277,8 @@ def preset_config(dataset: Dataset, name: str, year: int | None = None, **overri
         options = [entry] if isinstance(entry, str) else list(entry)
         hit = next((o for o in options if o in available), None)
         if hit is None:
-            notes.append(f"Preset '{preset['label_id']}': indikator {' / '.join(options)} tidak tersedia "
-                         f"untuk tahun {year} pada data ini dan dilewati.")
+            notes.append(t("scoring.engine.preset_dropped", "id", preset=preset["label_id"],
+                           options=" / ".join(options), year=year))
         elif hit not in chosen:
             chosen[hit] = float(weight)
     if not chosen:
@@ -377,8 +374,8 @@ class ScoringResult:
 class VillageExplanation:
     """Why a village ranks where it does.
 
-    ``contributions``: ``(indicator_id, label_id, value text, share of the score)``,
-    largest share first.
+    ``contributions``: ``(indicator_id, label, value text, share of the score)``,
+    largest share first; labels, texts, ``sentence`` and ``reason`` are in the language asked for.
     """
 
     code: str
@@ -481,9 +478,9 @@ def run_scoring(
     for iid in cfg.indicators:
         ind = dataset.indicator(iid, year)
         if ind.direction == "context":
-            raise InputError(f"'{iid}' adalah indikator konteks (tanpa arah) dan tidak bisa diberi skor.")
+            raise InputError.of("scoring.error.context", id=iid)
         if year not in dataset.indicator_years(iid):
-            raise InputError(f"Indikator '{iid}' tidak punya data untuk tahun {year}.")
+            raise InputError.of("scoring.error.indicator_year", id=iid, year=year)
         inds[iid] = ind
 
     table = pd.DataFrame({
@@ -507,9 +504,11 @@ def run_scoring(
             small = valid & small_n_flag(n0, cfg.min_n)
             n_small |= small
             n_text = np.array([format_id(x, 0) for x in np.nan_to_num(n0)], dtype=object)
-            flags = _add_flag(flags, small, f"{iid}: n kecil (" + n_text + f" < {cfg.min_n})")
+            small_text = np.array([t("scoring.engine.small_n", "id", id=iid, n=x, min_n=cfg.min_n)
+                                   for x in n_text], dtype=object)
+            flags = _add_flag(flags, small, small_text)
             bad = ~np.isnan(k) & ~np.isnan(n) & (k > n)
-            flags = _add_flag(flags, bad, f"{iid}: pembilang > penyebut, dianggap kosong")
+            flags = _add_flag(flags, bad, t("scoring.engine.bad_rate", "id", id=iid))
             rates[iid] = RateSpec(pd.Series(k0, index=codes), pd.Series(n0, index=codes),
                                   smooth=cfg.smoothing)  # type: ignore[arg-type]
         elif ind.kind == "delta" and dataset.indicator(base_id(iid)).kind == "rate":
@@ -532,8 +531,8 @@ def run_scoring(
         hotspot_id = _outcome_rate(dataset, cfg.indicators, year)
         if hotspot_id is None:
             if cfg.hotspot_criterion:
-                raise InputError("Kriteria hotspot memerlukan laju hasil (prevalensi atau rasio skrining).")
-            warnings.append("Hotspot tidak dihitung: tidak ada laju hasil (prevalensi atau rasio skrining).")
+                raise InputError.of("scoring.error.hotspot_needs_rate")
+            warnings.append(t("scoring.engine.no_hotspot"))
         else:
             k, n, valid = _rate_parts(dataset, hotspot_id, year)
             y = _smooth(k, n, valid, "kecamatan" if cfg.smoothing == "kecamatan" else "global", kec)
@@ -553,20 +552,19 @@ def run_scoring(
 
     X = pd.DataFrame({cid: used[cid] for cid in criteria_ids}, index=codes)
     has = X[list(cfg.indicators)].notna().any(axis=1).to_numpy()
-    flags = _add_flag(flags, ~has, "tanpa data")
+    flags = _add_flag(flags, ~has, t("scoring.engine.no_data"))
     if not has.any():
-        raise InputError(f"Tidak ada desa dengan data untuk indikator terpilih pada tahun {year}.")
+        raise InputError.of("scoring.error.no_data", year=year)
     policy = cfg.missing
     if cfg.method == "topsis" and policy == "exclude" and X[has].isna().any().any():
         policy = "kecamatan_median"
-        warnings.append("TOPSIS memerlukan data lengkap: nilai kosong diisi median kecamatan "
-                        "(bukan dikecualikan) dan ditandai.")
+        warnings.append(t("scoring.engine.topsis_fill"))
     kec_s = pd.Series(kec, index=codes)
     filled, missing = impute(X[has], policy, directions=directions, groups=kec_s[has])  # type: ignore[arg-type]
     for cid in criteria_ids:
         miss = np.zeros(m, bool)
         miss[has] = missing[cid].to_numpy()
-        flags = _add_flag(flags, miss, f"{cid} {_MISSING_TEXT[policy]}")
+        flags = _add_flag(flags, miss, t(f"scoring.engine.missing.{policy}", "id", id=cid))
 
     res = score(filled, list(criteria), method=cfg.method, normalisation=cfg.normalisation)  # type: ignore[arg-type]
     skor = res.score.reindex(codes)
@@ -601,9 +599,9 @@ def run_scoring(
     chosen = codes.isin(list(sel.chosen))
     skipped = codes.isin(list(sel.skipped_by_quota))
     alasan = np.full(m, "", dtype=object)
-    alasan = np.where(~has, "tanpa data", alasan)
-    alasan = np.where(skipped, "kuota kecamatan penuh", alasan)
-    out_reasons = {c: f"dikeluarkan: {r}" for c, r in cfg.force_out.items()}
+    alasan = np.where(~has, t("scoring.engine.no_data"), alasan)
+    alasan = np.where(skipped, t("scoring.engine.quota_full"), alasan)
+    out_reasons = {c: t("scoring.engine.forced_out", "id", reason=r) for c, r in cfg.force_out.items()}
     alasan = np.where(codes.isin(list(out_reasons)), codes.map(out_reasons.get).to_numpy(), alasan)
     alasan = np.where(chosen, codes.map(sel.reasons.get).to_numpy(), alasan)
     table["rekomendasi"] = np.where(chosen, "ya", "tidak")
@@ -631,45 +629,149 @@ def run_scoring(
     table["flags"] = flags
 
     if (~has).any():
-        warnings.append(f"{int((~has).sum())} desa/kelurahan tanpa data untuk indikator terpilih pada "
-                        f"tahun {year}: tidak diberi skor dan tidak direkomendasikan kecuali dipaksa masuk.")
+        warnings.append(t("scoring.engine.villages_no_data", "id", n=int((~has).sum()), year=year))
     if cfg.smoothing == "none" and n_small.any():
-        warnings.append(f"{int(n_small.sum())} desa dengan penyebut < {cfg.min_n} dan laju tidak "
-                        "dihaluskan: peringkatnya bisa melonjak karena jumlah kecil.")
+        warnings.append(t("scoring.engine.small_n_raw", "id", n=int(n_small.sum()), min_n=cfg.min_n))
     if cfg.ahp_cr is not None and cfg.ahp_cr > CR_LIMIT:
-        warnings.append(f"Bobot AHP tidak konsisten (CR = {format_id(cfg.ahp_cr, 3)} > "
-                        f"{format_id(CR_LIMIT)}), diterapkan atas konfirmasi pengguna.")
+        warnings.append(t("scoring.engine.ahp_inconsistent", "id", cr=format_id(cfg.ahp_cr, 3),
+                          limit=format_id(CR_LIMIT)))
     synthetic = dataset.coverage_synthetic and any(
         inds[i].kind == "coverage" or (is_delta(i) and dataset.indicator(base_id(i)).kind == "coverage")
         for i in inds)
     if synthetic:
-        warnings.append("Indikator cakupan berasal dari data SINTETIS (untuk demonstrasi), bukan data nyata.")
+        warnings.append(t("scoring.engine.synthetic"))
     return ScoringResult(config=cfg, table=table, selection=sel, warnings=tuple(warnings),
                          criteria=criteria, indicators=inds, stability=st,
                          hotspot_indicator=hotspot_id, synthetic=synthetic)
 
 
 # --------------------------------------------------------------------------- explanation
-def _value_text(result: ScoringResult, row: pd.Series, cid: str) -> str:
+#: Placeholders of engine texts that hold free text or ids (kept as they are by :func:`localise`).
+_FREE_TEXT = frozenset({"reason", "id", "options"})
+_ID_NUMBER = re.compile(r"[-+]?\d+(?:\.\d{3})*(?:,\d+)?")
+
+
+def _num(value: float, decimals: int = 1, lang: str = DEFAULT_LANG) -> str:
+    """:func:`geo.mcda.format_id` (trailing zero decimals dropped) in the number style of ``lang``."""
+    text = format_id(value, decimals)
+    return text if lang_of(lang) == "id" else _swap_separators(text)
+
+
+def _swap_separators(text: str) -> str:
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def _unit(unit: str, lang: str = DEFAULT_LANG) -> str:
+    """A catalogue unit (``anak``, ``poin %``…) in ``lang``; unknown units unchanged."""
+    key = "scoring.unit." + re.sub(r"[^a-z0-9]+", "_", unit.lower()).strip("_")
+    return catalogue(lang_of(lang)).get(key, unit)
+
+
+@cache
+def _engine_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """``(regex, key)`` of every ``scoring.engine.*`` text, most specific (longest literal) first."""
+    out = []
+    for key, text in catalogue("id").items():
+        if not key.startswith("scoring.engine."):
+            continue
+        regex, literal = "", 0
+        for part, name, _spec, _conv in string.Formatter().parse(text):
+            regex += re.escape(part)
+            literal += len(part)
+            if name:
+                regex += f"(?P<{name}>.+?)"
+        out.append((literal, re.compile(regex, re.S), key))
+    return tuple((pattern, key) for _n, pattern, key in sorted(out, key=lambda x: -x[0]))
+
+
+def _localise_value(name: str, value: str, lang: str) -> str:
+    if name == "preset":
+        return next((p.get(f"label_{lang}", value) for p in PRESETS.values() if p["label_id"] == value),
+                    value)
+    if name in _FREE_TEXT or not _ID_NUMBER.fullmatch(value):
+        return value
+    return _swap_separators(value)
+
+
+def localise(text: Any, lang: str = DEFAULT_LANG) -> Any:
+    """An Indonesian text of the engine (warning, reason ``alasan``, ``"; "``-joined ``flags``,
+    stability/priority/LISA word) shown in ``lang``.
+
+    The result table, the warnings and saved scenarios keep the Indonesian text (it is data);
+    pages call this to show it. Texts of the ``scoring.engine.*`` catalogue are recognised with
+    their placeholders (numbers are re-formatted, free text such as a forced-in reason is kept);
+    anything else comes back unchanged, and Indonesian always does.
+
+    >>> localise("dipaksa masuk: SK Bupati", "en")
+    'forced in: SK Bupati'
+    """
+    lang = lang_of(lang)
+    if lang == "id" or not isinstance(text, str) or not text:
+        return text
+    for pattern, key in _engine_patterns():
+        match = pattern.fullmatch(text)
+        if match:
+            return t(key, lang, **{name: _localise_value(name, value, lang)
+                                   for name, value in match.groupdict().items()})
+    if "; " in text:
+        return "; ".join(localise(part, lang) for part in text.split("; "))
+    return text
+
+
+def _criterion_label(result: ScoringResult, criterion: Criterion, lang: str) -> str:
+    if lang_of(lang) == "id":
+        return criterion.label
+    ind = result.indicators.get(criterion.id)
+    return ind.label(lang) if ind is not None else t("scoring.hotspot_label", lang)
+
+
+def _value_text(result: ScoringResult, row: pd.Series, cid: str, lang: str = DEFAULT_LANG) -> str:
     value = row[cid]
     if cid == HOTSPOT_ID:
-        return "ya" if value == 1 else ("tidak" if value == 0 else "–")
+        return (t("scoring.engine.term.ya", lang) if value == 1
+                else (t("scoring.engine.term.tidak", lang) if value == 0 else "–"))
     ind = result.indicators[cid]
     if ind.kind == "rate":
-        text = f"{format_id(value)}%"
+        text = f"{_num(value, 1, lang)}%"
         k, n = row[f"{cid}__k"], row[f"{cid}__n"]
-        detail = f"{format_id(k, 0)} dari {format_id(n, 0)}"
+        detail = t("scoring.value.count", lang, k=_num(k, 0, lang), n=_num(n, 0, lang))
         if result.config.smoothing != "none":
-            detail = f"mentah {format_id(row[f'{cid}__mentah'])}%: {detail}"
+            detail = t("scoring.value.raw", lang, raw=_num(row[f"{cid}__mentah"], 1, lang), detail=detail)
         return f"{text} ({detail})"
     if ind.unit == "%":
-        return f"{format_id(value)}%"
+        return f"{_num(value, 1, lang)}%"
     sign = "+" if ind.kind == "delta" and np.isfinite(value) and value > 0 else ""
-    return f"{sign}{format_id(value)} {ind.unit}"
+    return f"{sign}{_num(value, 1, lang)} {_unit(ind.unit, lang)}"
 
 
-def explain_village(result: ScoringResult, code: str) -> VillageExplanation:
-    """Per-criterion contributions, ranks and one Indonesian sentence for a village."""
+def _sentence(result: ScoringResult, code: str, expl: Explanation, X_raw: pd.DataFrame, *, prefix: str,
+              name: str, kecamatan: str, lang: str, top: int = 2) -> str:
+    """:func:`geo.mcda.explain_sentence` in ``lang`` (the Indonesian text is the same)."""
+    row = expl.table.loc[code]
+    head = t("scoring.explain.head", lang, prefix=prefix, name=name, rank=int(row["peringkat"]),
+             total=int(row["jumlah"]), rank_kec=int(row["peringkat_kecamatan"]), kecamatan=kecamatan)
+    shares = expl.shares.loc[code]
+    by_id = {c.id: c for c in result.criteria}
+    best = [cid for cid in shares.sort_values(ascending=False, kind="stable").index
+            if shares[cid] > 0 and cid in by_id][:top]
+    if not best:
+        return t("scoring.explain.nothing", lang, head=head)
+    parts = []
+    for cid in best:
+        crit = by_id[cid]
+        unit = crit.unit if crit.unit in ("", "%") else f" {_unit(crit.unit, lang)}"
+        parts.append(t("scoring.explain.part", lang, label=_criterion_label(result, crit, lang) or cid,
+                       value=_num(float(X_raw.loc[code, cid]), 1, lang), unit=unit,
+                       share=_num(100 * shares[cid], 0, lang)))
+    joined = parts[0] if len(parts) == 1 else t("scoring.explain.and", lang, first=", ".join(parts[:-1]),
+                                                 last=parts[-1])
+    return t("scoring.explain.because", lang, head=head, parts=joined)
+
+
+def explain_village(result: ScoringResult, code: str, lang: str = DEFAULT_LANG) -> VillageExplanation:
+    """Per-criterion contributions, ranks and one sentence for a village, in ``lang``
+    (Bahasa Indonesia by default; labels, value texts, sentence and reason follow it)."""
+    lang = lang_of(lang)
     table = result.table
     hits = np.flatnonzero(table["kode"].to_numpy() == code)
     if not hits.size:
@@ -681,24 +783,23 @@ def explain_village(result: ScoringResult, code: str) -> VillageExplanation:
     rank_s = indexed["peringkat"]
     expl = explain(contrib, rank_s, indexed["kode_kec"])
     shares = expl.shares.loc[code]
-    labels = {c.id: c.label for c in result.criteria}
+    labels = {c.id: _criterion_label(result, c, lang) for c in result.criteria}
     contributions = sorted(
-        ((cid, labels[cid], _value_text(result, row, cid), float(shares[cid])) for cid in ids),
-        key=lambda t: -t[3])
-    prefix = "Kelurahan" if str(code).split(".")[-1].startswith("1") else "Desa"
+        ((cid, labels[cid], _value_text(result, row, cid, lang), float(shares[cid])) for cid in ids),
+        key=lambda item: -item[3])
+    kind = "kelurahan" if str(code).split(".")[-1].startswith("1") else "desa"
+    prefix = t(f"scoring.explain.prefix.{kind}", lang)
     if np.isnan(row["skor"]):
-        sentence = (f"{prefix} {row['nama']} (Kecamatan {row['nama_kec']}) tidak diberi skor karena tidak "
-                    f"ada data untuk indikator terpilih pada tahun {result.config.year}.")
+        sentence = t("scoring.explain.not_scored", lang, prefix=prefix, name=row["nama"],
+                     kecamatan=row["nama_kec"], year=result.config.year)
     else:
-        X_raw = indexed[ids]
-        sentence = explain_sentence(code, Explanation(shares=expl.shares, table=expl.table), X_raw,
-                                    list(result.criteria), name=row["nama"],
-                                    kecamatan_name=row["nama_kec"], prefix=prefix)
+        sentence = _sentence(result, code, expl, indexed[ids], prefix=prefix, name=row["nama"],
+                             kecamatan=row["nama_kec"], lang=lang)
     return VillageExplanation(
         code=code, name=row["nama"], rank=int(row["peringkat"]), rank_kec=int(row["peringkat_kec"]),
         n_kec=int(row["n_kec"]), contributions=contributions, sentence=sentence,
         kecamatan=row["nama_kec"], score=float(row["skor"]), recommended=row["rekomendasi"] == "ya",
-        reason=row["alasan"], p_top_n=float(row["p_top_n"]),
+        reason=localise(row["alasan"], lang), p_top_n=float(row["p_top_n"]),
     )
 
 
@@ -709,6 +810,7 @@ def quadrant(
     *,
     outcome: str | None = None,
     coverage: Sequence[str] | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> Quadrant:
     """Outcome against coverage gap (quadrant view), with median cut lines.
 
@@ -720,6 +822,8 @@ def quadrant(
         ``"skor"`` for the composite score.
     coverage
         Coverage indicator ids; default: the coverage indicators chosen in the config.
+    lang
+        Language of the axis titles (the ``kuadran`` labels of the table stay Indonesian).
 
     Notes
     -----
@@ -733,19 +837,20 @@ def quadrant(
     cfg = result.config
     table = result.table
     year = cfg.year
+    score_label = t("scoring.quadrant.score", lang)
     if outcome == "skor":
-        out_id, out_label, y = "skor", "Skor prioritas", table["skor"].to_numpy()
+        out_id, out_label, y = "skor", score_label, table["skor"].to_numpy()
     else:
         out_id = outcome or _outcome_rate(dataset, cfg.indicators, year) or "skor"
         if out_id == "skor":
-            out_label, y = "Skor prioritas", table["skor"].to_numpy()
+            out_label, y = score_label, table["skor"].to_numpy()
         elif out_id in table and out_id in result.indicators:
-            out_label, y = result.indicators[out_id].label_id, table[out_id].to_numpy()
+            out_label, y = result.indicators[out_id].label(lang_of(lang)), table[out_id].to_numpy()
             if f"{out_id}__mentah" in table and cfg.missing != "exclude":
                 y = np.where(np.isnan(table[f"{out_id}__mentah"]), np.nan, y)  # no imputed outcomes
         else:
             ind = dataset.indicator(out_id, year)
-            out_label = ind.label_id
+            out_label = ind.label(lang_of(lang))
             if ind.kind == "rate" and cfg.smoothing != "none":
                 k, n, valid = _rate_parts(dataset, out_id, year)
                 y = _smooth(k, n, valid, cfg.smoothing, table["kode_kec"].to_numpy())
@@ -781,12 +886,12 @@ def quadrant(
     frame = pd.DataFrame({"kode": table["kode"], "nama": table["nama"], "nama_kec": table["nama_kec"],
                           "outcome": y, "gap": gap, "kuadran": labels})
     unit = " (%)" if out_id != "skor" and dataset.indicator(out_id, year).unit == "%" else ""
-    smoothed = " dihaluskan" if out_id != "skor" and cfg.smoothing != "none" and \
+    smoothed = t("scoring.quadrant.smoothed", lang) if out_id != "skor" and cfg.smoothing != "none" and \
         dataset.indicator(out_id, year).kind == "rate" else ""
     return Quadrant(table=frame, outcome_id=out_id, coverage_ids=cov_ids, x_cut=y_cut, y_cut=g_cut,
-                    x_title=f"{out_label}{smoothed}{unit}",
-                    y_title="Kesenjangan cakupan terhadap target (poin %)" if cov_ids
-                    else "Kesenjangan cakupan (tidak ada indikator cakupan terpilih)")
+                    x_title=t("scoring.quadrant.x_title", lang, label=out_label, smoothed=smoothed,
+                              unit=unit),
+                    y_title=t("scoring.quadrant.gap" if cov_ids else "scoring.quadrant.gap_none", lang))
 
 
 # --------------------------------------------------------------------------- methodology

@@ -6,7 +6,6 @@ import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.common.keys import Keys
 
 from app import create_app
 from tests.e2e.test_map_page import trace, wait_for_map
@@ -135,4 +134,28 @@ def test_e2e105_inconsistent_ahp_is_not_applied_silently(scoring):
     dash_duo.wait_for_contains_text("#ahp-result", "diterapkan", timeout=10)
     # 9:1 judgement → weights 90 % / 10 %
     dash_duo.wait_for_contains_text("#score-weight-sum", "90%", timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+def test_e2e106_scoring_page_in_english(dash_duo, tmp_path):
+    """?lang=en: labels, grid words (via the column formatter), the explanation and the quadrant."""
+    dash_duo.start_server(create_app(database_url=f"sqlite:///{tmp_path}/e2e.db"))
+    dash_duo.driver.get(dash_duo.server_url + "/?page=skoring&lang=en")
+    dash_duo.wait_for_contains_text("#tabs-main .nav-link.active", "Lokus scoring", timeout=20)
+    until(lambda: len(grid_values(dash_duo, "score-grid", "kode")) == 277, timeout=30)
+    dash_duo.wait_for_contains_text("#score-summary", "priority villages recommended", timeout=10)
+    assert grid_values(dash_duo, "score-grid", "rekomendasi").count("ya") == 20  # data unchanged
+    first = dash_duo.wait_for_element_by_css_selector(
+        "#score-grid .ag-row[row-index='0'] .ag-cell[col-id='rekomendasi']", timeout=10)
+    assert first.text == "yes"
+    reason = dash_duo.find_element("#score-grid .ag-row[row-index='0'] .ag-cell[col-id='alasan']")
+    assert reason.text == "rank 1"
+    headers = dash_duo.find_element("#score-grid .ag-header").text
+    assert "Subdistrict" in headers and "Kecamatan" not in headers
+    name = dash_duo.find_element("#score-grid .ag-row[row-index='0'] .ag-cell[col-id='nama']")
+    village = name.text
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); "
+                                   "arguments[0].click()", name)
+    dash_duo.wait_for_contains_text("#score-explain", f"Why {village}?", timeout=10)
+    assert "mainly because of" in dash_duo.find_element("#score-explain").text
     assert dash_duo.get_logs() == []
