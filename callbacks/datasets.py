@@ -62,7 +62,7 @@ def switch_outputs(registry: Registry, dataset_id: str, lang: str = "id") -> tup
         year_options, years[-1],
         [{"label": r.nama_kec, "value": r.kode_kec} for r in dataset.kecamatan.itertuples()], None,
         "indikator",
-        year_options, years[-1], indicator_options(scoring_choices(dataset, lang)),
+        year_options, years[-1], indicator_options(scoring_choices(dataset, lang), lang),
         [{"label": label, "value": code} for code, label in village_choices(dataset, lang)], None,
         {"in": {}, "out": {}}, [], None,
         report_panel(dataset, lang).children,

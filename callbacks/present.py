@@ -39,7 +39,7 @@ from geo.rembuk import (
     meeting_config,
     outcome_indicator,
 )
-from geo.scoring import ScoringResult, explain_village, quadrant
+from geo.scoring import ScoringResult, explain_village, localise, quadrant
 from geo.store import Scenario, Store, chosen_from_result
 from layouts import ids
 from layouts import present as view
@@ -68,15 +68,17 @@ def decision(registry: Registry, store: Store, dataset_id: str, active: dict | N
     return result, [(v.kode, v.alasan) for v in chosen_from_result(result)], None
 
 
-def list_rows(result: ScoringResult, chosen: list[tuple[str, str]], *, why: bool) -> list[dict]:
-    """Rows of the village list (step 4 adds the generated explanation sentence)."""
+def list_rows(result: ScoringResult, chosen: list[tuple[str, str]], *, why: bool,
+              lang: str = "id") -> list[dict]:
+    """Rows of the village list (step 4 adds the generated explanation sentence); generated
+    reasons are shown in the page language, typed ones as typed."""
     table = result.table.set_index("kode")
     rows = []
     for i, (code, reason) in enumerate(chosen, start=1):
         row = {"no": i, "kode": code, "nama": table.at[code, "nama"], "kecamatan": table.at[code, "nama_kec"],
-               "alasan": reason}
+               "alasan": localise(reason, lang)}
         if why:
-            row["why"] = explain_village(result, code).sentence
+            row["why"] = explain_village(result, code, lang).sentence
         rows.append(row)
     return rows
 
@@ -173,9 +175,9 @@ def step_body(registry: Registry, store: Store, step: int, dataset_id: str, acti
               else t("present.list.recommendation", lang))
     count = t("present.list.count", lang, count=len(chosen))
     if step == 4:
-        return view.list_body(source, count, list_rows(result, chosen, why=True), lang, why=True)
+        return view.list_body(source, count, list_rows(result, chosen, why=True, lang=lang), lang, why=True)
     changes = change_rows(store, sc, registry.get(dataset_id).villages, since_of(meeting), lang)
-    return view.list_body(source, count, list_rows(result, chosen, why=False), lang, why=False,
+    return view.list_body(source, count, list_rows(result, chosen, why=False, lang=lang), lang, why=False,
                           changes=changes)
 
 
