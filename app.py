@@ -17,6 +17,7 @@ import flask
 from dash import Dash, html
 
 from callbacks import register_all
+from geo.dataset import default_state_dir, embedded_data_dir
 from geo.datasets import user_datasets_dir
 from geo.errors import InputError
 from geo.i18n import t
@@ -36,8 +37,6 @@ from layouts.present import present_mode
 from layouts.shell import shell
 
 ROOT = Path(__file__).resolve().parent
-DEFAULT_DATA_DIR = ROOT / "data"
-DEFAULT_STATE_DIR = ROOT / "var"
 
 
 def create_app(data_dir: str | Path | None = None, *, database_url: str | None = None,
@@ -54,8 +53,8 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
     state_dir
         Folder for saved work (default: ``LOKUS_STATE_DIR`` or ``var/`` beside app.py).
     """
-    data_dir = Path(data_dir or os.environ.get("LOKUS_DATA_DIR") or DEFAULT_DATA_DIR)
-    state_dir = Path(state_dir or os.environ.get("LOKUS_STATE_DIR") or DEFAULT_STATE_DIR)
+    data_dir = Path(data_dir or embedded_data_dir())
+    state_dir = Path(state_dir or default_state_dir())
     # user datasets (upload page, `lokus import`) live apart from the embedded data
     registry = Registry(data_dir, extra_roots=[user_datasets_dir(state_dir)])
     store = Store(database_url, data_dir=state_dir)
@@ -99,18 +98,18 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
             dbc.Tab(decide.decide_panel(lang), label=t("shell.tab.decide", lang), tab_id="keputusan"),
             dbc.Tab(map_page.report_panel(dataset, lang), label=t("shell.tab.data", lang),
                     tab_id="data"),
-            dbc.Tab(upload.upload_panel(max_bytes), label=t("shell.tab.upload", lang),
+            dbc.Tab(upload.upload_panel(max_bytes, lang), label=t("shell.tab.upload", lang),
                     tab_id="unggah"),
         ], id=ids.TABS, active_tab=view.page)
         page = shell(dataset.id, dataset.title, dataset.synthetic or dataset.coverage_synthetic, [
-            present_mode(lang),
+            present_mode(lang, view.step),
             map_page.controls(dataset, view.indicator, view.year, view.kecamatan, lang),
             dbc.Row([
                 dbc.Col(map_page.map_panel(figure, source, lang), lg=6),
                 dbc.Col(tabs, lg=6, className="right-panel"),
             ], className="g-2"),
         ], lang=lang, search=to_query(view))  # canonical: matches what the controls show
-        return with_initial(page, {ids.PRESENT_STEP: ("data", view.step)})
+        return page
 
     app.layout = layout
     register_all(app, registry, store, state_dir=state_dir, max_bytes=max_bytes)
@@ -139,17 +138,6 @@ def page_dataset(registry: Registry, args: dict[str, str]):
     except InputError:  # a saved dataset that no longer loads: show the default, not an error
         logging.getLogger(__name__).warning("dataset %s from the URL does not load", dataset_id)
         return registry.get(None)
-
-
-def with_initial(page, values: dict[str, tuple[str, object]]):
-    """Set initial props by id (``{id: (prop, value)}``) on components present in ``page``;
-    ids another feature has not added (yet) are skipped."""
-    for component in page._traverse():
-        cid = getattr(component, "id", None)
-        prop_value = values.get(cid) if isinstance(cid, str) else None
-        if prop_value is not None:
-            setattr(component, *prop_value)
-    return page
 
 
 def max_upload_bytes() -> int:

@@ -36,12 +36,13 @@ def step_title(step: int, lang: str = "id") -> str:
     return f"{step}. {t(f'present.step.{STEPS[step - 1]}', lang)}"
 
 
-def present_mode(lang: str = "id") -> html.Div:
-    """The "Mode presentasi" button, the presenter's stores and the (hidden) overlay."""
+def present_mode(lang: str = "id", step: int = 0) -> html.Div:
+    """The "Mode presentasi" button, the presenter's stores and the overlay (hidden at step
+    0; a shared link may open it at a step)."""
     return html.Div([
         html.Div(dbc.Button(t("present.open", lang), id=ids.PRESENT_OPEN, color="dark", size="sm"),
                  className="d-flex justify-content-end mb-1"),
-        dcc.Store(id=ids.PRESENT_STEP, data=0),
+        dcc.Store(id=ids.PRESENT_STEP, data=step),
         dcc.Store(id=ids.PRESENT_KEY, data=None),
         dcc.Store(id=ids.PRESENT_MAP_DATASET, data=None),
         dcc.Store(id=ids.PRESENT_MEETING, data=None),

@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from dash.testing.wait import until
 
-from app import DEFAULT_DATA_DIR, create_app
+from app import create_app
+from geo.dataset import embedded_data_dir
 from geo.registry import Registry
 from geo.scoring import PRESETS, preset_config
 from geo.store import Store, chosen_from_result
@@ -167,7 +168,7 @@ def test_e2e404_language_switch_english_and_back(started):
 def test_e2e405_a_link_with_a_scenario_loads_it(dash_duo, tmp_path):
     url = f"sqlite:///{tmp_path}/e2e.db"
     app = create_app(database_url=url)
-    registry = Registry(DEFAULT_DATA_DIR)
+    registry = Registry(embedded_data_dir())
     dataset = registry.get(None)
     config = preset_config(dataset, next(iter(PRESETS)), top_n=7, method="topsis")
     result = registry.score(dataset.id, config.to_dict())
