@@ -25,6 +25,7 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
+from callbacks.decide import active_ref
 from geo.classify import classify
 from geo.errors import InputError
 from geo.export.berita_acara import Meeting, berita_acara_filename, export_berita_acara
@@ -334,7 +335,7 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
             body = step_body(registry, store, int(step), dataset_id, active, config, indicator, year, meeting,
                              lang)
         except InputError as exc:
-            body = view.message(str(exc))
+            body = view.message(exc.render(lang))
         return view.step_title(int(step), lang), body, out_meeting
 
     @app.callback(Output(ids.PRESENT_MAP, "figure"), Output(ids.PRESENT_LEGEND, "children"),
@@ -357,11 +358,11 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
     @app.callback(Output(ids.PRESENT_VILLAGE, "options"), Output(ids.PRESENT_AUTHOR, "value"),
                   Input(ids.PRESENT_STEP, "data"), Input(ids.STORE_DATASET, "data"),
                   State(ids.PRESENT_VILLAGE, "options"), State(ids.PRESENT_AUTHOR, "value"),
-                  State(ids.SCN_AUTHOR, "value"))
-    def _prepare(step, dataset_id, options, author, page_author):
+                  State(ids.SCN_AUTHOR, "value"), State(ids.STORE_LANG, "data"))
+    def _prepare(step, dataset_id, options, author, page_author, lang):
         if not step or (options and ctx.triggered_id == ids.PRESENT_STEP):
             raise PreventUpdate
-        choices = village_choices(registry.get(dataset_id or registry.default_id))
+        choices = village_choices(registry.get(dataset_id or registry.default_id), lang_of(lang))
         return [{"label": label, "value": code} for code, label in choices], author or page_author or ""
 
     @app.callback(Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
@@ -383,11 +384,11 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                                    reason=reason, author=author, scenario_name=scenario_name,
                                    active=active, config=config, lang=lang)
         except InputError as exc:
-            return no_update, html.Div(str(exc), className="present-error"), no_update, no_update, \
+            return no_update, html.Div(exc.render(lang), className="present-error"), no_update, no_update, \
                 no_update, no_update
         forced = {"in": dict(sc.config.force_in), "out": dict(sc.config.force_out)}
         names = registry.get(dataset_id).villages.set_index("kode")["nama"].to_dict()
-        ref = {"id": sc.id, "version": sc.version, "name": sc.name}
+        ref = active_ref(sc)
         return ref, html.Div(msg, className="present-ok"), "", forced, sc.config.top_n, \
             forced_list(forced, names)
 
@@ -408,6 +409,6 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                 meeting=meeting, form=Meeting.from_form(date_text, place, chair, participants),
                 lokus_year=lokus_year, lang=lang)
         except InputError as exc:
-            return no_update, html.Div(str(exc), className="present-error")
+            return no_update, html.Div(exc.render(lang), className="present-error")
         return dcc.send_bytes(data, filename), html.Div(t("present.ba.made", lang, file=filename),
                                                         className="present-ok")

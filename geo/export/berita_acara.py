@@ -14,21 +14,18 @@ and the audit rows of the meeting, which no other format takes.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from geo.export.common import ExportContext, safe_filename, software_version
-from geo.export.pdf import FONT, _register_fonts, _styles, _table
+from geo.export.common import ExportContext, safe_filename
+from geo.export.pdf import _register_fonts, _styles, _table, build_a4
 from geo.i18n import lang_of, t
 from geo.rembuk import MeetingChange
 
@@ -150,19 +147,5 @@ def export_berita_acara(ctx: ExportContext, meeting: Meeting, changes: Sequence[
     story += [Spacer(1, 0.4 * cm), _p(t("present.ba.closing", lang), st["base"]), Spacer(1, 0.6 * cm),
               *_signatures(meeting, lang, st)]
 
-    footer = f"Lokus {software_version()} — {ctx.kabupaten} — {title}"
-
-    def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, 7)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(2 * cm, 1.2 * cm, footer)
-        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, t("present.ba.page", lang, page=doc.page))
-        canvas.restoreState()
-
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
-                            bottomMargin=2 * cm, title=title, author=meeting.chair or "Lokus",
-                            subject=f"{title} — {ctx.kabupaten}", creator=f"Lokus {software_version()}")
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buf.getvalue()
+    return build_a4(story, lang, title=title, kabupaten=ctx.kabupaten,
+                    author=meeting.chair or "Lokus", subject=f"{title} — {ctx.kabupaten}")

@@ -316,27 +316,35 @@ def export_pdf(
     _register_fonts()
     st = _styles()
     title = report_title(ctx, lang)
-    footer_left = f"Lokus {software_version(lang)} — {ctx.kabupaten} — {title}"
+    story = [*_cover(ctx, st, lang), *_map(ctx, st, lang), *_ranked(ctx, st, lang), *_aksi2(ctx, st, lang),
+             *_method(ctx, st, lang),
+             *_lampiran(ctx, st, lang, place=place, when=date_text, name=signer_name, nip=nip)]
+    return build_a4(story, lang, title=title, kabupaten=ctx.kabupaten, author=ctx.author or "Lokus",
+                    subject=t("export.pdf.subject", lang, kabupaten=ctx.kabupaten),
+                    header=t("export.pdf.synthetic_header", lang) if ctx.synthetic else None)
+
+
+def build_a4(story: list, lang: str, *, title: str, kabupaten: str, author: str, subject: str,
+             header: str | None = None) -> bytes:
+    """An A4 PDF of ``story`` with Lokus's footer (version, kabupaten, title, page number) and,
+    when given, a red header line on every page (e.g. the synthetic-data warning)."""
+    footer = f"Lokus {software_version(lang)} — {kabupaten} — {title}"
 
     def on_page(canvas: Canvas, doc: SimpleDocTemplate) -> None:
         canvas.saveState()
         canvas.setFont(FONT, 7)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(2 * cm, 1.2 * cm, footer_left)
+        canvas.drawString(2 * cm, 1.2 * cm, footer)
         canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, t("export.pdf.page", lang, page=doc.page))
-        if ctx.synthetic:
+        if header:
             canvas.setFont(f"{FONT}-Bold", 8)
             canvas.setFillColor(_ALERT)
-            canvas.drawCentredString(A4[0] / 2, A4[1] - 1.2 * cm, t("export.pdf.synthetic_header", lang))
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 1.2 * cm, header)
         canvas.restoreState()
 
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm,
-                            bottomMargin=2 * cm, title=title, author=ctx.author or "Lokus",
-                            subject=t("export.pdf.subject", lang, kabupaten=ctx.kabupaten),
+                            bottomMargin=2 * cm, title=title, author=author, subject=subject,
                             creator=f"Lokus {software_version(lang)}")
-    story = [*_cover(ctx, st, lang), *_map(ctx, st, lang), *_ranked(ctx, st, lang), *_aksi2(ctx, st, lang),
-             *_method(ctx, st, lang),
-             *_lampiran(ctx, st, lang, place=place, when=date_text, name=signer_name, nip=nip)]
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buf.getvalue()
