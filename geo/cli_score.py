@@ -22,28 +22,10 @@ from geo.dataset import (
     load_inputs,
 )
 from geo.errors import InputError
+from geo.export.safe import safe_frame
 from geo.scoring import PRESETS, ScoringConfig, methodology, preset_config, run_scoring
 
-__all__ = ["add_score", "cmd_score", "safe_cell", "safe_frame", "write_ranking"]
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """Prefix ``'`` to text that a spreadsheet would run as a formula; other values unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``frame`` with every text cell (and header) passed through :func:`safe_cell`."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(safe_cell)
-    return out.rename(columns=lambda c: safe_cell(str(c)))
-
+__all__ = ["add_score", "cmd_score", "write_ranking"]
 
 def _weights(path: str) -> dict[str, float]:
     try:

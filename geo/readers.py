@@ -31,7 +31,7 @@ from geo.codes import detect_code_system, normalise_codes
 from geo.errors import InputError
 from geo.schema import BOUNDARY_ROLES, detect_columns
 
-__all__ = ["BoundaryFile", "read_boundaries", "read_table", "to_number"]
+__all__ = ["BoundaryFile", "parse_numbers", "read_boundaries", "read_table", "to_number"]
 
 #: Lon/lat box that plainly contains Indonesia (for files without a CRS).
 INDONESIA_BOUNDS = (94.0, -11.5, 142.0, 6.5)
@@ -701,6 +701,28 @@ def to_number(
     InputError
         If a non-empty value is not a number.
     """
+    values, bad = parse_numbers(series)
+    if bad.any():
+        text = series.astype("string").str.strip()
+        first = text[bad].iloc[0]
+        where = rows[bad].tolist() if rows is not None else text[bad].tolist()
+        raise InputError(
+            f"berisi {int(bad.sum())} nilai yang bukan angka, mis. '{first}'.",
+            file=file,
+            column=column,
+            rows=where,
+        )
+    return values
+
+
+def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse a text column of counts or rates without raising: ``(values, bad)``.
+
+    ``values`` is float64 (NaN for empty cells and for the cells that are not numbers);
+    ``bad`` is a boolean Series marking the non-empty cells that are not numbers, so a
+    caller can exclude and list them (:mod:`geo.quality`) instead of refusing the file.
+    The dot/comma rule is the one of :func:`to_number`.
+    """
     text = series.astype("string").str.strip().str.replace(r"\s*%$", "", regex=True)
     text = text.str.replace("\u00a0", "", regex=False).str.strip()
     text = text.mask(text.isin(["", "-"]))
@@ -714,15 +736,7 @@ def to_number(
     clean = text.where(~thousands, text.str.replace(".", "", regex=False))
     clean = clean.str.replace(",", ".", regex=False)
     ok = clean.str.fullmatch(_NUMBER).fillna(False).astype(bool)
-    bad = present & ~ok
-    if bad.any():
-        first = text[bad].iloc[0]
-        where = rows[bad].tolist() if rows is not None else text[bad].tolist()
-        raise InputError(
-            f"berisi {int(bad.sum())} nilai yang bukan angka, mis. '{first}'.",
-            file=file,
-            column=column,
-            rows=where,
-        )
+    bad = (present & ~ok).astype(bool)
     values = pd.to_numeric(clean.where(ok).astype(object), errors="coerce")
-    return pd.Series(values, index=series.index, dtype="float64")
+    return pd.Series(values, index=series.index, dtype="float64"), pd.Series(bad.to_numpy(), index=series.index)
+

@@ -26,7 +26,7 @@ import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.cli_score import safe_cell
+from geo.export.safe import safe_cell
 from geo.export.common import ExportContext, criterion_label, term
 from geo.i18n import catalogue, lang_of, t
 

@@ -35,7 +35,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from geo.cli_score import safe_cell, safe_frame
+from geo.export.safe import safe_cell, safe_frame
 from geo.errors import InputError
 from geo.export.common import PLAN_COLUMNS, ExportContext, finite, term
 from geo.export.content import methodology_rows, quality_rows

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from geo.cli import main
-from geo.cli_score import safe_cell, write_ranking
+from geo.cli_score import write_ranking
+from geo.export.safe import safe_cell
 
 BASE = ["kode", "nama", "nama_kec", "tahun", "skor", "peringkat", "p_top_n", "flags", "rekomendasi", "alasan"]
 
