@@ -738,5 +738,6 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     ok = clean.str.fullmatch(_NUMBER).fillna(False).astype(bool)
     bad = (present & ~ok).astype(bool)
     values = pd.to_numeric(clean.where(ok).astype(object), errors="coerce")
-    return pd.Series(values, index=series.index, dtype="float64"), pd.Series(bad.to_numpy(), index=series.index)
+    out = pd.Series(values, index=series.index, dtype="float64")
+    return out, pd.Series(bad.to_numpy(), index=series.index)
 

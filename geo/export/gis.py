@@ -26,8 +26,8 @@ import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.export.safe import safe_cell
 from geo.export.common import ExportContext, criterion_label, term
+from geo.export.safe import safe_cell
 from geo.i18n import catalogue, lang_of, t
 
 __all__ = ["SHP_FIELDS", "export_geojson", "export_gpkg", "export_shp", "lokus_layer", "shp_field_names"]

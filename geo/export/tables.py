@@ -35,10 +35,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from geo.export.safe import safe_cell, safe_frame
 from geo.errors import InputError
 from geo.export.common import PLAN_COLUMNS, ExportContext, finite, term
 from geo.export.content import methodology_rows, quality_rows
+from geo.export.safe import safe_cell, safe_frame
 from geo.i18n import catalogue, lang_of, t
 
 __all__ = ["SHEETS", "all_villages_frame", "export_csv", "export_xlsx", "lokus_csv_frame", "sheet_names"]
