@@ -18,7 +18,7 @@ from dash import Dash, html
 
 from callbacks import register_all
 from geo.dataset import default_state_dir, embedded_data_dir
-from geo.datasets import user_datasets_dir
+from geo.datasets import clean_staging, user_datasets_dir
 from geo.errors import InputError
 from geo.i18n import t
 from geo.registry import Registry
@@ -57,6 +57,7 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
     state_dir = Path(state_dir or default_state_dir())
     # user datasets (upload page, `lokus import`) live apart from the embedded data
     registry = Registry(data_dir, extra_roots=[user_datasets_dir(state_dir)])
+    clean_staging(user_datasets_dir(state_dir))  # half-saved datasets of a killed process
     store = Store(database_url, data_dir=state_dir)
     store.upgrade()  # idempotent: every worker may run it
     app = Dash(

@@ -51,7 +51,7 @@ def main() -> int:
             t_haz = time.perf_counter()
             match = match_villages(records, boundaries)
             t_match = time.perf_counter()
-            result = aggregate(records, period="month", match=match)
+            result = aggregate(records, match=match)  # default period: year
             t_agg = time.perf_counter()
             steps["read"].append(t_read - t)
             steps["haz"].append(t_haz - t_read)
@@ -61,8 +61,10 @@ def main() -> int:
     print(f"{'step':<10} {'median s':>9} {'min s':>7}")
     for name, values in steps.items():
         print(f"{name:<10} {statistics.median(values):>9.2f} {min(values):>7.2f}")
-    print(f"villages x months: {len(result.villages):,}; used {result.report.n_used:,}; "
-          f"duplicates {result.report.n_duplicates_removed:,}; implausible {result.report.n_implausible:,}")
+    rep = result.report
+    print(f"villages x years: {len(result.villages):,}; used {rep.n_used:,}; "
+          f"superseded {rep.n_superseded:,}; excluded {rep.n_excluded}; "
+          f"posyandu rows {len(result.mutu_posyandu):,}; quality issues {len(result.quality):,}")
     target = statistics.median(steps["total"])
     print(f"total {target:.2f} s for {args.n:,} records ({'OK' if target < 15 else 'OVER'} vs 15 s target)")
     return 0

@@ -11,11 +11,13 @@ import logging
 from pathlib import Path
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output, State, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
 from geo.datasets import delete_dataset
 from geo.errors import InputError
+from geo.export import safe_filename
+from geo.export.quality import quality_report_bytes
 from geo.i18n import lang_of, t
 from geo.registry import Registry
 from geo.store import Store
@@ -27,7 +29,7 @@ from layouts.dataset_view import (
     source_line,
     village_choices,
 )
-from layouts.map_page import report_panel
+from layouts.map_page import report_body
 from layouts.scoring import indicator_options
 from layouts.shell import dataset_label
 
@@ -65,7 +67,7 @@ def switch_outputs(registry: Registry, dataset_id: str, lang: str = "id") -> tup
         year_options, years[-1], indicator_options(scoring_choices(dataset, lang), lang),
         [{"label": label, "value": code} for code, label in village_choices(dataset, lang)], None,
         {"in": {}, "out": {}}, [], None,
-        report_panel(dataset, lang).children,
+        report_body(dataset, lang),
     )
 
 
@@ -140,3 +142,17 @@ def register(app: Dash, registry: Registry, store: Store, datasets_root: Path) -
             text += " " + t("dataset.deleted_scenarios", lang, n=scenarios)
         return (dbc.Alert(text, color="success", className="py-1"), (version or 0) + 1,
                 registry.default_id)
+
+    @app.callback(Output(ids.QUALITY_DOWNLOAD, "data"),
+                  Input(ids.QUALITY_CSV, "n_clicks"), Input(ids.QUALITY_XLSX, "n_clicks"),
+                  State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
+                  prevent_initial_call=True)
+    def _quality_report(_csv, _xlsx, dataset_id, lang):
+        if ctx.triggered_id not in (ids.QUALITY_CSV, ids.QUALITY_XLSX):
+            raise PreventUpdate
+        lang = lang_of(lang)
+        dataset = registry.get(dataset_id or registry.default_id)
+        suffix = ".xlsx" if ctx.triggered_id == ids.QUALITY_XLSX else ".csv"
+        name = safe_filename(t("quality.ui.file", lang, dataset=dataset.id) + suffix)
+        return dcc.send_bytes(lambda buffer: quality_report_bytes(dataset.quality_log, buffer, suffix, lang),
+                              name)

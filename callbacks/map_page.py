@@ -84,15 +84,18 @@ def update_indicator(registry: Registry, dataset_id: str, indicator_id: str, yea
     trace["z"] = classes.index.tolist()
     trace["zmax"] = max(len(classes.labels) - 1, 0)
     trace["colorscale"] = stepped_colourscale(colours)
-    trace["text"] = hover_text(values, lang)
+    check = dataset.measurement_check(int(year))
+    trace["text"] = [f"{text}<br>⚠ {t('map.hover.measurement_check', lang)}" if flagged else text
+                     for text, flagged in zip(hover_text(values, lang), check, strict=True)]
     trace["hovertemplate"] = hover_template(values.indicator.label(lang), lang)
 
-    rows, table_note = table_rows(dataset.villages, values, kecamatan, lang)
+    rows, table_note = table_rows(dataset.villages, values, kecamatan, lang, check)
     if not has_data(values):
         rows = []  # a table of dashes says nothing: the empty-state message says why
     note = table_note
-    if "skrining" in values.indicator.label_id:
-        note = t("map.note.screening", lang) + " " + note
+    definition = values.indicator.note(lang)  # e.g. the screening ratio's denominator
+    if definition:
+        note = f"{definition} {note}".strip()
     return (fig, legend(values, classes, colours, NO_DATA_COLOUR, lang),
             summary(values, len(dataset.villages), lang), rows, column_defs(values, lang), note)
 
@@ -112,14 +115,18 @@ def empty_state(values: IndicatorValues, lang: str = DEFAULT_LANG) -> tuple[str,
 
 
 def table_rows(villages, values: IndicatorValues, kecamatan: str | None,
-               lang: str = DEFAULT_LANG) -> tuple[list[dict], str]:
+               lang: str = DEFAULT_LANG, measurement_check: np.ndarray | None = None,
+               ) -> tuple[list[dict], str]:
     """Village table rows for the current indicator; very large datasets send only the
-    highest values unless a kecamatan is chosen (the map still shows every village)."""
+    highest values unless a kecamatan is chosen (the map still shows every village).
+    ``measurement_check`` marks villages whose measurements need checking (a note column)."""
     frame = villages[["kode", "nama", "nama_kec"]].copy()
     frame["nilai"] = np.round(values.value, 2)
     if values.denominator is not None:
         frame["pembilang"] = values.numerator
         frame["penyebut"] = values.denominator
+    if measurement_check is not None and measurement_check.any():
+        frame["catatan"] = np.where(measurement_check, t("map.hover.measurement_check", lang), None)
     note = ""
     if kecamatan:
         frame = frame[villages["kode_kec"].to_numpy() == kecamatan]

@@ -18,6 +18,7 @@ from geo.i18n import format_number, lang_of, t
 from geo.registry import Registry
 from geo.scoring import (
     HOTSPOT_ID,
+    PRESETS,
     ScoringConfig,
     ScoringResult,
     explain_village,
@@ -53,9 +54,10 @@ UNCONTROLLED = ("hotspot_fdr", "draws", "seed", "weight_cv", "ahp_cr", "notes")
 
 def config_from_controls(year, indicators, slider_ids, slider_values, method, normalisation,
                          smoothing, min_n, missing, hotspot, top_n, max_per_kec, min_one,
-                         forced, base: dict | None = None) -> dict:
+                         forced, base: dict | None = None, preset: str | None = None) -> dict:
     """The ScoringConfig dict from the control values (weights normalised by the config);
-    fields without a control come from ``base`` (a loaded scenario's config)."""
+    fields without a control come from ``base`` (a loaded scenario's config). ``preset`` (the
+    preset chosen) lets the result name the preset indicators this data could not give."""
     chosen = list(indicators or [])
     raw = {sid["indicator"]: float(v or 0) for sid, v in zip(slider_ids, slider_values, strict=True)}
     weights = {i: raw.get(i, 1.0) for i in chosen}
@@ -68,6 +70,7 @@ def config_from_controls(year, indicators, slider_ids, slider_values, method, no
         top_n=max(1, int(top_n or 1)), max_per_kecamatan=int(max_per_kec) if max_per_kec else None,
         min_one_per_kecamatan=bool(min_one), force_in=dict(forced.get("in", {})),
         force_out=dict(forced.get("out", {})), hotspot_criterion=bool(hotspot),
+        preset=preset if preset in PRESETS else None,
         **{k: base[k] for k in UNCONTROLLED if base and k in base},
     ).to_dict()
 
@@ -232,16 +235,17 @@ def register(app: Dash, registry: Registry) -> None:
         Input(ids.SCORE_MIN_ONE, "value"), Input(ids.STORE_FORCED, "data"),
         State({"type": "weight-slider", "indicator": ALL}, "id"), State(ids.STORE_DATASET, "data"),
         State(ids.STORE_CONFIG_BASE, "data"), State(ids.STORE_LANG, "data"),
+        State(ids.SCORE_PRESET, "value"),
     )
     def _config(year, indicators, slider_values, method, normalisation, smoothing, min_n,
                 missing, hotspot, top_n, max_per_kec, min_one, forced, slider_ids, dataset_id, base,
-                lang):
+                lang, preset):
         lang = lang_of(lang)
         if not indicators:
             return None, t("scoring.need_indicator", lang)
         config = config_from_controls(year, indicators, slider_ids, slider_values, method,
                                       normalisation, smoothing, min_n, missing, hotspot, top_n,
-                                      max_per_kec, min_one, forced, base)
+                                      max_per_kec, min_one, forced, base, preset)
         dataset = registry.get(dataset_id)
         shares = ", ".join(f"{weight_label(dataset, i, year, lang)} {format_number(100 * w, 0, lang)}%"
                            for i, w in config["weights"].items())
@@ -263,8 +267,8 @@ def register(app: Dash, registry: Registry) -> None:
             result = registry.score(dataset_id, config)
         except InputError as exc:
             return [], dbc.Alert(exc.render(lang), color="danger"), "", no_update, no_update
-        alerts = [dbc.Alert(localise(w, lang), color="warning", className="py-1 small mb-1")
-                  for w in result.warnings]
+        alerts = [dbc.Alert(w, color="warning", className="py-1 small mb-1")
+                  for w in result.warning_texts(lang)]
         fig, legend = (no_update, no_update)
         if layer in LAYERS:
             fig, legend = map_patch(result, layer, lang)

@@ -38,7 +38,7 @@ from geo.schema import BOUNDARY_ROLES, TABLE_ROLES, detect_columns
 from geo.store import Store
 from geo.uploads import safe_upload_name, save_stream
 from layouts import ids
-from layouts.map_page import join_report_body
+from layouts.map_page import join_report_body, quality_body
 from layouts.upload import (
     BOUNDARY_EXT,
     NOT_ON_MAP,
@@ -57,7 +57,6 @@ ALLOWED = {"boundaries": BOUNDARY_EXT, "table": TABLE_EXT, "eppgbm": TABLE_EXT,
            "coverage": TABLE_EXT}
 _UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
 STALE_SECONDS = 24 * 3600
-MAX_REVIEW_ROWS = 60  # the least certain first; the rest after the next check
 
 
 def alert(text: str, colour: str = "danger") -> dbc.Alert:
@@ -201,7 +200,7 @@ def review_rows(match: NameMatch, villages: pd.DataFrame, lang: str = "id") -> l
     names = dict(zip(villages["kode"], villages["nama"] + " — Kec. " + villages["nama_kec"],
                      strict=True))
     rows = []
-    for r in match.review_table().head(MAX_REVIEW_ROWS).itertuples(index=False):
+    for r in match.review_table().itertuples(index=False):
         kec = None if pd.isna(r.kecamatan) else str(r.kecamatan)
         candidates = [c["kode"] for c in r.candidates]
         same_kec = villages.loc[kec_norm == normalise_village_name(kec), "kode"] if kec else []
@@ -247,7 +246,8 @@ def report(dataset: Dataset, lang: str = "id") -> list:
     head = t("upload.valid", lang, n=len(dataset.villages), years=", ".join(map(str, dataset.years)),
              indicators=", ".join(i.label_en if lang == "en" else i.label_id
                                   for i in dataset.indicators))
-    return [alert(head, "success"), *join_report_body(dataset.report, dataset.quality, lang)]
+    return [alert(head, "success"), *join_report_body(dataset.report, dataset.quality, lang),
+            *quality_body(dataset.quality_log, lang)]
 
 
 def guarded(action, lang: str = "id"):

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from geo.cli_eppgbm import add_eppgbm
 from geo.cli_export import add_export
-from geo.cli_import import add_import
+from geo.cli_import import add_import, print_quality, write_quality
 from geo.cli_score import add_score
 from geo.dataset import load_inputs
 from geo.errors import InputError
@@ -18,7 +18,7 @@ __all__ = ["main"]
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Print the join report of a boundary file and a table."""
+    """Print the join report of a boundary file and a table, with its quality log."""
     dataset = load_inputs(args.boundaries, args.table, year=args.year, mapping=args.mapping)
     bf = dataset.boundary_file
     boundary = {
@@ -29,7 +29,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     }
     if args.json:
         doc = {**dataset.report.to_dict(), "boundaries": boundary,
-               "years": dataset.years, "quality_warnings": list(dataset.quality)}
+               "years": dataset.years, "quality_warnings": list(dataset.quality),
+               "quality": dataset.quality_log.to_dict()}
+        if args.quality_report:
+            doc["quality_report"] = str(write_quality(dataset.quality_log, args.quality_report,
+                                                      quiet=True))
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
         print(f"Laporan penggabungan: {dataset.title}")
@@ -37,8 +41,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"- {line}")
         if bf.repaired:
             print(f"- {bf.repaired} geometri tidak valid diperbaiki")
+        print_quality(dataset.quality_log)
         for line in dataset.quality:
             print(f"! {line}")
+        write_quality(dataset.quality_log, args.quality_report)
     return 0
 
 
@@ -50,7 +56,11 @@ def add_check(sub: argparse._SubParsersAction) -> None:
     check.add_argument("--year", type=int, default=None, help="tahun jika tabel tanpa kolom tahun")
     check.add_argument("--mapping", help="JSON: {\"boundary_columns\": {...}, \"table_columns\": {...}} "
                        "untuk menimpa deteksi kolom (peran → nama kolom)")
-    check.add_argument("--json", action="store_true", help="cetak satu dokumen JSON")
+    check.add_argument("--json", action="store_true", help="cetak satu dokumen JSON (dengan "
+                       "'quality': baris/sel yang dikeluarkan per alasan)")
+    check.add_argument("--quality-report", metavar="PATH",
+                       help="tulis laporan kualitas data lengkap (.csv atau .xlsx): setiap baris "
+                       "atau sel yang dikeluarkan, dengan berkas, baris, kolom, nilai, alasan")
     check.set_defaults(func=cmd_check)
 
 

@@ -1,4 +1,10 @@
-"""``lokus eppgbm``: e-PPGBM child records -> per-village stunting prevalence CSV."""
+"""``lokus eppgbm``: e-PPGBM child records -> per-village stunting prevalence CSV.
+
+Bad rows never sink the run: they are left out of the numbers and listed in the *laporan
+kualitas data* written beside the table (``<out>_kualitas.csv``), with the
+measurement-quality panel per village (``<out>_mutu_pengukuran.csv``) and per posyandu
+(``<out>_mutu_posyandu.csv``).  Exit 2 only when the file is unusable as a whole.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,16 @@ import json
 from pathlib import Path
 
 from geo.dataset import embedded_data_dir
-from geo.eppgbm import aggregate, match_villages, read_eppgbm, write_safe_csv
+from geo.eppgbm import aggregate, match_villages, period_label, read_eppgbm, write_outputs
 from geo.errors import InputError
+from geo.i18n import t
 from geo.matching import load_crosswalk
 from geo.readers import read_boundaries
 
-__all__ = ["add_eppgbm", "cmd_eppgbm", "default_boundaries"]
+__all__ = ["JSON_ISSUE_LIMIT", "add_eppgbm", "cmd_eppgbm", "default_boundaries"]
+
+#: Issues listed row by row in ``--json`` (all of them are in the CSV report).
+JSON_ISSUE_LIMIT = 1000
 
 
 def default_boundaries() -> Path:
@@ -22,7 +32,7 @@ def default_boundaries() -> Path:
 
 
 def cmd_eppgbm(args: argparse.Namespace) -> int:
-    """Read, compute, aggregate, write the village table, print the report."""
+    """Read, compute, aggregate, write the table, quality report and panels; print the report."""
     source = Path(args.file)
     if not source.is_file():
         raise InputError("berkas tidak ditemukan.", file=source.name)
@@ -34,12 +44,17 @@ def cmd_eppgbm(args: argparse.Namespace) -> int:
     gdf = read_boundaries(boundaries).gdf
     match = match_villages(records, gdf, crosswalk=crosswalk)
     result = aggregate(records, period=args.period, match=match)
-    out = write_safe_csv(result.villages, args.out)
+    paths = write_outputs(result, args.out)
     if args.json:
-        doc = {**result.report.to_dict(), "match": match.to_dict(), "out": out.name}
+        doc = {**result.report.to_dict(), "match": match.to_dict(), "out": paths["table"].name,
+               "files": {key: path.name for key, path in paths.items()},
+               "quality": result.quality.to_dict(limit=JSON_ISSUE_LIMIT)}
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
-        print(f"Prevalensi stunting per desa dari e-PPGBM: {len(result.villages)} baris -> {out.name}")
+        print(t("eppgbm.cli.table", period=period_label(args.period), n=len(result.villages),
+                file=paths["table"].name))
+        print(t("eppgbm.cli.files", quality=paths["kualitas"].name, villages=paths["mutu_desa"].name,
+                posyandu=paths["mutu_posyandu"].name))
         for line in result.report.summary_lines():
             print(f"- {line}")
         for line in match.summary_lines():
@@ -48,13 +63,16 @@ def cmd_eppgbm(args: argparse.Namespace) -> int:
 
 
 def add_eppgbm(sub: argparse._SubParsersAction) -> None:
-    """``lokus eppgbm FILE [--boundaries PATH] [--crosswalk PATH] [--period ...] --out CSV``."""
+    """``lokus eppgbm FILE [--boundaries PATH] [--crosswalk PATH] [--period ...] --out CSV [--json]``."""
     cmd = sub.add_parser("eppgbm", help="prevalensi stunting per desa dari ekspor e-PPGBM")
     cmd.add_argument("file", metavar="FILE", help="ekspor e-PPGBM (.csv, .xlsx)")
     cmd.add_argument("--boundaries", help="batas desa (.geojson, .gpkg, .zip); bawaan: Sumedang")
     cmd.add_argument("--crosswalk", help="keputusan pencocokan nama tersimpan (.csv)")
-    cmd.add_argument("--period", choices=("month", "year", "all"), default="month",
-                     help="satu pengukuran per anak per bulan (bawaan), tahun, atau seluruh periode")
-    cmd.add_argument("--out", required=True, help="CSV keluaran, mis. village_prevalence.csv")
+    cmd.add_argument("--period", choices=("year", "month", "all"), default="year",
+                     help="satu pengukuran terakhir per anak per tahun (bawaan), per bulan (angka bulanan: "
+                          "jangan dijumlahkan antar bulan), atau seluruh periode")
+    cmd.add_argument("--out", required=True,
+                     help="CSV keluaran, mis. village_prevalence.csv; di sampingnya ditulis "
+                          "*_kualitas.csv, *_mutu_pengukuran.csv, *_mutu_posyandu.csv")
     cmd.add_argument("--json", action="store_true", help="cetak laporan sebagai JSON")
     cmd.set_defaults(func=cmd_eppgbm)

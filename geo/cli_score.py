@@ -23,6 +23,8 @@ from geo.dataset import (
 )
 from geo.errors import InputError
 from geo.export.safe import safe_frame
+from geo.i18n import t
+from geo.mcda import format_id
 from geo.scoring import PRESETS, ScoringConfig, methodology, preset_config, run_scoring
 
 __all__ = ["add_score", "cmd_score", "write_ranking"]
@@ -102,6 +104,14 @@ def cmd_score(args: argparse.Namespace) -> int:
     chosen = int((frame["rekomendasi"] == "ya").sum())
     print(f"lokus score: {out.name}: {len(frame)} desa, {chosen} direkomendasikan, tahun {config.year}",
           file=sys.stderr)
+    usage = result.preset
+    if usage is not None and usage.used:
+        weights = ", ".join(f"{k} {format_id(100 * v, 1)}%" for k, v in usage.weights.items())
+        used = t("scoring.meth.preset_note", used=len(usage.used), total=usage.total)
+        print(f"Preset '{usage.label_id}': {used}; {t('scoring.meth.preset_weights').lower()}: {weights}",
+              file=sys.stderr)
+        for entry in usage.missing:
+            print(f"  - {t('scoring.meth.preset_missing').lower()}: {' / '.join(entry)}", file=sys.stderr)
     for line in result.warnings:
         print(f"! {line}", file=sys.stderr)
     print("Metodologi:", file=sys.stderr)

@@ -1,12 +1,14 @@
 """Last year's lokus against this year's: new, continuing and graduating villages.
 
 :func:`read_previous_list` reads a list (CSV or XLSX) of last year's lokus, by
-Kemendagri code or by kecamatan + desa name. Codes are normalised
-(:func:`geo.codes.normalise_codes`); a row without a usable code is matched by name
-through :func:`geo.matching.match_names`. Only certain matches are applied (saved
-decision, exact, normalised spelling); a fuzzy match is **not** applied unless the
-caller accepts fuzzy matches: it is reported with its candidate for the planner
-to confirm (a wrong village on a lokus list is worse than a missing one).
+Kemendagri code or by kecamatan + desa name, through the one joining path of every table
+(:func:`geo.join.locate_rows`): a Kemendagri code on the map is used, a BPS code column is
+detected and routed to name matching, a row without a usable code is matched by name.
+Only certain matches are applied (saved decision, exact, normalised spelling); a fuzzy
+match is **not** applied unless the caller accepts fuzzy matches: it is reported with its
+candidate for the planner to confirm (a wrong village on a lokus list is worse than a
+missing one). Rows left out (bad year, no match) are listed in
+:attr:`PreviousList.quality_log`.
 
 :func:`continuity` puts both lists side by side: ``baru`` (new this year),
 ``lanjutan`` (continuing), ``lulus`` (graduating: on last year's list, not on this
@@ -24,12 +26,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from geo.codes import detect_code_system, normalise_codes
+from geo.codes import normalise_codes
 from geo.errors import InputError
 from geo.indicators import base_id
-from geo.matching import REASONS, match_names, name_matching_reason
-from geo.readers import read_table
-from geo.schema import TABLE_ROLES, detect_columns
+from geo.join import locate_rows
+from geo.matching import REASONS
+from geo.quality import FileCount, QualityLog, issues_where
+from geo.readers import clean_years, read_table
+from geo.schema import ID_ROLES, TABLE_ROLES, detect_columns
 
 if TYPE_CHECKING:
     from geo.dataset import Dataset
@@ -43,7 +47,7 @@ STATUS_LABELS = {
     "baru": "lokus baru tahun ini",
     "lulus": "lokus tahun lalu, tidak lagi tahun ini",
 }
-_ROLES = {k: TABLE_ROLES[k] for k in ("kode", "kode_bps", "nama_desa", "nama_kec", "tahun")}
+_ROLES = {k: TABLE_ROLES[k] for k in ID_ROLES}
 _UNMATCHED_COLS = ["baris", "kode", "kecamatan", "desa", "alasan", "kandidat"]
 
 
@@ -67,6 +71,8 @@ class PreviousList:
         (up to three ``"nama (kode)"`` suggestions, "; "-joined).
     notes
         Indonesian sentences: how rows were matched, duplicates, fuzzy matches.
+    quality_log
+        Rows left out (year invalid, no village found, repeated) with the file's totals.
     """
 
     codes: tuple[str, ...]
@@ -75,6 +81,7 @@ class PreviousList:
     file: str = ""
     unmatched: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_UNMATCHED_COLS))
     notes: tuple[str, ...] = ()
+    quality_log: QualityLog = field(default_factory=QualityLog)
 
     @classmethod
     def from_codes(cls, codes: Sequence[str], villages: pd.DataFrame, *, year: int | None = None,
@@ -141,57 +148,54 @@ def read_previous_list(
     """
     table = read_table(path, display_name=display_name)
     file = Path(display_name or Path(path).name).name
+    n_read = len(table)
     columns = [c for c in table.columns if c != "_row"]
     ids = detect_columns(columns, _ROLES, file=file)
-    if "kode" not in ids and "nama_desa" not in ids:
+    if "kode" not in ids and "nama_desa" not in ids and "kode_bps" not in ids:
         raise InputError("tidak ada kolom kode desa maupun nama desa (mis. 'kode', 'desa', 'kecamatan')",
                          file=file)
     notes: list[str] = []
+    issues: list[pd.DataFrame] = []
     if "tahun" in ids:
-        years = pd.to_numeric(table[ids["tahun"]], errors="coerce")
-        present = sorted({int(y) for y in years.dropna()})
+        # inf / 1e308 / 2099 are left out as bad years, never turned into an int
+        years, keep, bad = clean_years(table[ids["tahun"]], file=file, column=ids["tahun"],
+                                       rows=table["_row"])
+        issues += bad
+        present = sorted({int(y) for y in years[keep].unique()})
         if year is None and len(present) > 1:
             raise InputError("daftar berisi beberapa tahun; pilih tahunnya", file=file,
                              column=ids["tahun"], rows=present)
         if year is None and present:
             year = present[0]
-        elif year is not None:
-            table = table.loc[years == year].reset_index(drop=True)
-            if table.empty:
+        if year is not None:
+            keep &= (years == year).fillna(False)
+            if not keep.any():
                 raise InputError(f"tidak ada baris untuk tahun {year}", file=file, column=ids["tahun"])
-    known = villages["kode"].astype(str).tolist()
+        table = table.loc[keep.to_numpy()].reset_index(drop=True)
     names = dict(zip(villages["kode"].astype(str), villages["nama"].astype(str), strict=True))
     n = len(table)
-    kode = pd.Series(pd.NA, index=table.index, dtype="string")
+    raw_code = (table[ids["kode"]] if "kode" in ids
+                else table[ids["kode_bps"]] if "kode_bps" in ids
+                else pd.Series(pd.NA, index=table.index, dtype="string"))
+    located = locate_rows(table, ids, villages, file=file, crosswalk=crosswalk,
+                          accept_fuzzy=accept_fuzzy)
+    issues.append(located.issues)
+    placed = located.kode.where(located.kode.isin(set(names)), pd.NA)
     why = pd.Series("", index=table.index, dtype=object)
     cands = pd.Series("", index=table.index, dtype=object)
-    raw_code = table[ids["kode"]] if "kode" in ids else pd.Series(pd.NA, index=table.index, dtype="string")
-    # Per row: a valid code of a village on the map is used; other rows go to name matching.
-    # Only a column that looks BPS as a whole is ignored (BPS codes can pass as Kemendagri ones).
-    use_codes = "kode" in ids and detect_code_system(raw_code) != "bps"
-    if use_codes:
-        clean = normalise_codes(raw_code)
-        hit = clean.isin(known).fillna(False).astype(bool)
-        kode[hit] = clean[hit]
-        why[~hit & raw_code.notna()] = "kode tidak dikenal atau tidak ada di peta"
-        why[~hit & raw_code.isna()] = "kode kosong"
-    elif "kode" in ids:
-        notes.append(name_matching_reason(raw_code, known) or "")
-    if use_codes and raw_code.notna().any() and kode.isna().any() and "nama_desa" in ids:
-        notes.append(f"{int(kode.isna().sum())} baris tanpa kode yang dikenal dicocokkan lewat nama.")
-    todo = kode.isna()
-    if todo.any() and "nama_desa" in ids:
-        sub = table.loc[todo]
-        kec = sub[ids["nama_kec"]] if "nama_kec" in ids else None
-        match = match_names(kec, sub[ids["nama_desa"]], villages[["kode", "nama", "nama_kec"]],
-                            crosswalk=crosswalk)
+    why[located.kode.notna() & placed.isna()] = "kode tidak dikenal atau tidak ada di peta"
+    no_name = located.reason == "code_invalid"
+    why[no_name & raw_code.notna()] = "kode bukan kode Kemendagri di peta dan tidak ada nama desa"
+    why[no_name & raw_code.isna()] = "kode kosong dan tidak ada nama desa"
+    match = located.name_match
+    if match is not None:
+        if located.code_system == "bps" or (located.via == "nama").sum() < n:
+            notes.append(match.reason or "")
         status = match.status.to_numpy()
-        matched = match.kode.to_numpy(dtype=object)
         pairs = match.pairs
-        sure = np.isin(status, ("crosswalk", "exact", "normalised")) | (accept_fuzzy & (status == "fuzzy"))
-        idx = sub.index.to_numpy()
-        kode.loc[idx[sure]] = matched[sure]
-        for i, pos in zip(idx[~sure], match.row_pair[~sure], strict=True):
+        for i, pos in zip(located.name_rows, match.row_pair, strict=True):
+            if pd.notna(placed[i]):
+                continue
             pair = pairs.iloc[pos]
             if pair["status"] == "fuzzy":
                 why[i] = f"nama mirip '{pair['nama']}' ({pair['kode']}); perlu dikonfirmasi"
@@ -203,18 +207,24 @@ def read_previous_list(
             notes.append(f"{int((status == 'fuzzy').sum())} baris dicocokkan dengan nama yang mirip "
                          "(bukan sama persis); periksa kembali.")
         notes.extend(match.notes)
-    elif todo.any() and "kode" in ids and not use_codes:
-        why[todo] = "kode bukan kode Kemendagri dan tidak ada kolom nama desa"
-    got = kode.dropna().astype(str)
-    dup = got[got.duplicated()]
-    if len(dup):
-        notes.append(f"{dup.nunique()} desa tercantum lebih dari sekali; dihitung satu kali "
-                     f"(pertama: {', '.join(dup.unique()[:5])}).")
+    got = placed.dropna().astype(str)
+    dup = got.duplicated()
+    if dup.any():
+        notes.append(f"{got[dup].nunique()} desa tercantum lebih dari sekali; dihitung satu kali "
+                     f"({', '.join(got[dup].unique()[:5])}).")
+        issues.append(issues_where(dup.reindex(table.index, fill_value=False), file=file,
+                                   rows=table["_row"], reason="duplicate_identical",
+                                   values=placed))
     codes = tuple(dict.fromkeys(got))
-    miss = kode.isna()
+    miss = placed.isna()
+    issues.append(issues_where(miss & located.kode.notna(), file=file, rows=table["_row"],
+                               reason="code_unmatched", column=ids.get("kode"), values=located.kode))
+    for reason in ("code_invalid", "name_unmatched"):
+        issues.append(issues_where(miss & (located.reason == reason), file=file, rows=table["_row"],
+                                   reason=reason))
     unmatched = pd.DataFrame({
         "baris": table.loc[miss, "_row"].astype("int64"),
-        "kode": raw_code[miss].astype(object) if "kode" in ids else pd.NA,
+        "kode": raw_code[miss].astype(object) if ("kode" in ids or "kode_bps" in ids) else pd.NA,
         "kecamatan": table.loc[miss, ids["nama_kec"]].astype(object) if "nama_kec" in ids else pd.NA,
         "desa": table.loc[miss, ids["nama_desa"]].astype(object) if "nama_desa" in ids else pd.NA,
         "alasan": why[miss].replace("", "tidak cocok"),
@@ -222,8 +232,9 @@ def read_previous_list(
     }, columns=_UNMATCHED_COLS).reset_index(drop=True)
     notes.insert(0, f"{len(codes)} desa dari {n} baris dikenali"
                  + (f"; {len(unmatched)} baris tidak cocok dan perlu diperiksa." if len(unmatched) else "."))
+    log = QualityLog.of(issues, [FileCount(file, "lokus_lalu", n_read, len(codes))])
     return PreviousList(codes=codes, names={c: names[c] for c in codes}, year=year, file=file,
-                        unmatched=unmatched, notes=tuple(x for x in notes if x))
+                        unmatched=unmatched, notes=tuple(x for x in notes if x), quality_log=log)
 
 
 def continuity(

@@ -15,7 +15,15 @@ catalogue id or by catalogue label (both compared with
 :func:`geo.schema.normalise_name`). Each column is either percent (0–100) or a share
 (0–1): a column whose values are all ≤ 1 is read as a share and multiplied by 100;
 the decision is stated in :attr:`Dataset.coverage_notes`. Values outside 0–100
-after that are an :class:`InputError`.
+after that are left out and listed.
+
+Every table (outcome and coverage) goes through one joining path
+(:func:`geo.join.locate_rows`, :func:`geo.join.join_table`): Kemendagri codes where they
+are valid and on the map, BPS codes detected per column and routed to name matching, names
+for rows without a usable code. A table is refused only when it is unusable as a whole (no
+code or name column, no number column, not a table); a bad cell or row is left out of the
+numbers and listed in :attr:`Dataset.quality_log` (file, spreadsheet row, column, value,
+reason).
 """
 
 from __future__ import annotations
@@ -28,10 +36,12 @@ from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from geo.codes import normalise_codes, village_type
+from geo.codes import detect_code_system, village_type
 from geo.errors import InputError
+from geo.i18n import t
 from geo.indicators import (
     Indicator,
     IndicatorValues,
@@ -40,14 +50,25 @@ from geo.indicators import (
     catalogue,
     compute,
     compute_delta,
+    definition_gap,
     delta_indicator,
     derive_fields,
     is_delta,
 )
-from geo.join import JoinReport, join_table
-from geo.matching import NameMatch, load_crosswalk, match_names, name_matching_reason
-from geo.readers import BoundaryFile, read_boundaries, read_table, to_number
-from geo.schema import MEASURE_ROLES, TABLE_ROLES, detect_columns, normalise_name
+from geo.join import JoinReport, join_table, locate_rows
+from geo.matching import NameMatch, load_crosswalk
+from geo.quality import FileCount, QualityLog, issues_where
+from geo.readers import BoundaryFile, clean_numbers, clean_years, read_boundaries, read_table
+from geo.schema import (
+    ID_ROLES,
+    MEASURE_ROLES,
+    PERCENT_ROLES,
+    TABLE_ROLES,
+    TEXT_ROLES,
+    detect_columns,
+    known_unused,
+    normalise_name,
+)
 
 __all__ = [
     "DEFAULT_DATASET",
@@ -60,6 +81,7 @@ __all__ = [
     "load_folder",
     "load_inputs",
     "load_manifest",
+    "quality_sentences",
     "region_names",
 ]
 
@@ -100,7 +122,9 @@ class Dataset:
         ``nama_kec``, ``kode_kec``, ``jenis``, ``geometry``; index 0..n-1.
     measures
         Long table: ``kode``, ``tahun`` and one float column per measure field
-        (``merah``, ``anak_diukur``, ...). Only rows that matched a polygon.
+        (``merah``, ``anak_diukur``, ``balita``, ``prevalensi`` in percent, ...) plus the
+        text column ``mutu_pengukuran`` (``baik``/``perlu_dicek``) when the table has one.
+        Only rows that matched a polygon, one per ``kode`` and ``tahun``.
     coverage
         Long table: ``kode``, ``tahun`` and one float column (percent 0–100) per
         coverage indicator id; empty (just ``kode``, ``tahun``) without coverage files.
@@ -111,8 +135,17 @@ class Dataset:
     coverage_notes
         What was detected per column (percent vs share, ignored columns).
     name_match
-        How the table's villages were matched by name when it had no usable Kemendagri
-        codes (BPS codes, none, or mangled); None when its codes were joined directly.
+        How the table's rows without a usable Kemendagri code (BPS codes, none, mangled,
+        or not on the map) were matched by name; None when every row joined by code.
+    quality
+        Sentences for the UI: boundary warnings, notes on the table's columns and one
+        sentence per file, column and reason of :attr:`quality_log` (generated from it).
+    quality_log
+        Every row or cell of the table and coverage files left out of the numbers (file,
+        spreadsheet row, column, value, reason), with rows read / used per file.
+    table_notes
+        What was detected in the table (columns not recognised, prevalence as share or
+        percent, a prevalence-only table).
     """
 
     id: str
@@ -131,6 +164,8 @@ class Dataset:
     coverage_reports: tuple[JoinReport, ...] = ()
     coverage_notes: tuple[str, ...] = ()
     name_match: NameMatch | None = None
+    quality_log: QualityLog = field(default_factory=QualityLog)
+    table_notes: tuple[str, ...] = ()
 
     @property
     def coverage_report(self) -> JoinReport | None:
@@ -215,13 +250,15 @@ class Dataset:
         return delta_indicator(base, prev)
 
     def delta_indicators(self, year: int) -> list[Indicator]:
-        """``__delta`` indicators available for ``year`` (non-context bases with an earlier year)."""
+        """``__delta`` indicators available for ``year``: non-context bases with an earlier
+        year whose definition is the same in both years (a rate whose denominator lost a
+        component, e.g. *kuning* in 2021, is not compared: :func:`definition_gap`)."""
         out = []
         for ind in self.indicators:
             if ind.direction == "context" or year not in self.indicator_years(ind.id):
                 continue
             prev = self.previous_year(ind.id, year)
-            if prev is not None:
+            if prev is not None and not definition_gap(ind, self._table(ind), year, prev):
                 out.append(delta_indicator(ind, prev))
         return out
 
@@ -243,6 +280,15 @@ class Dataset:
             return compute_delta(base, self._table(base), self.codes, year, prev)
         ind = self._catalogue_indicator(indicator_id)
         return compute(ind, self._table(ind), self.codes, year)
+
+    def measurement_check(self, year: int) -> np.ndarray:
+        """Per village (aligned to :attr:`villages`): True where the measurements of
+        ``year`` were flagged ``perlu_dicek`` (e-PPGBM measurement-quality panel)."""
+        if "mutu_pengukuran" not in self.measures:
+            return np.zeros(len(self.villages), dtype=bool)
+        rows = self.measures.loc[self.measures["tahun"] == year]
+        flagged = set(rows.loc[rows["mutu_pengukuran"] == "perlu_dicek", "kode"])
+        return self.villages["kode"].isin(flagged).to_numpy()
 
     @cached_property
     def kecamatan(self) -> pd.DataFrame:
@@ -270,49 +316,128 @@ def region_names(data_dir: Path) -> dict[str, str]:
     return dict(zip(table["kode"], table["nama"], strict=True))
 
 
-def _measures(table: pd.DataFrame, columns: dict[str, str], file: str) -> pd.DataFrame:
-    """Numeric measure fields from the detected table columns, validated."""
-    out = pd.DataFrame({"kode": table["kode"], "_row": table["_row"]})
-    if "tahun" in columns:
-        years = to_number(table[columns["tahun"]], file=file, column=columns["tahun"],
-                          rows=table["_row"])
-        bad = years.isna() | (years % 1 != 0) | (years < 1990) | (years > 2100)
-        if bad.any():
-            raise InputError("tahun harus bilangan bulat antara 1990 dan 2100", file=file,
-                             column=columns["tahun"], rows=table.loc[bad, "_row"].tolist())
-        out["tahun"] = years.astype(int)
-    for role in MEASURE_ROLES:
-        if role not in columns:
-            continue
-        col = columns[role]
-        values = to_number(table[col], file=file, column=col, rows=table["_row"])
-        negative = values < 0
-        if negative.any():
-            raise InputError("jumlah tidak boleh negatif", file=file, column=col,
-                             rows=table.loc[negative, "_row"].tolist())
-        out[role] = values
+#: Allowed values of the ``mutu_pengukuran`` text column.
+MUTU_VALUES = ("baik", "perlu_dicek")
+#: Reasons told by the join report's own sentences (not repeated in :attr:`Dataset.quality`).
+_JOIN_REASONS = frozenset({"code_bps", "code_invalid", "code_unmatched", "name_unmatched",
+                           "duplicate_identical", "duplicate_conflict"})
+_SHOWN_ROWS = 5
+
+
+def _rows_text(rows: pd.Series, lang: str) -> str:
+    """``baris 3, 6, 9, 12, 15, dan 7 lainnya`` (spreadsheet rows)."""
+    listed = [str(int(r)) for r in rows.dropna()]
+    text = ", ".join(listed[:_SHOWN_ROWS])
+    if len(listed) > _SHOWN_ROWS:
+        text = t("report.join.more", lang, examples=text, n=len(listed) - _SHOWN_ROWS)
+    return t("table.rows", lang, rows=text)
+
+
+def quality_sentences(log: QualityLog, lang: str = "id") -> list[str]:
+    """One sentence per file, column and reason of the value problems in ``log`` (first
+    spreadsheet rows named); joining problems are told by the join report instead."""
+    issues = log.issues.loc[~log.issues["reason"].isin(_JOIN_REASONS)]
+    out = []
+    keys = ["file", "reason", "scope", "column"]
+    for (file, reason, scope, column), group in issues.groupby(keys, sort=False, dropna=False):
+        rows = _rows_text(group["row"], lang)
+        if reason == "numerator_gt_denominator":
+            num, _, den = str(column).partition(" > ")
+            out.append(t("table.quality.ratio", lang, file=file, n=len(group), num=num, den=den,
+                         rows=rows))
+        elif scope == "cell" and isinstance(column, str):
+            out.append(t("table.quality.cell", lang, file=file, column=column, n=len(group),
+                         reason=t(f"quality.reason.{reason}", lang), rows=rows))
+        else:
+            out.append(t("table.quality.row", lang, file=file, n=len(group),
+                         reason=t(f"quality.reason.{reason}", lang), rows=rows))
     return out
 
 
-def _consistency(rows: pd.DataFrame, columns: dict[str, str], file: str) -> list[str]:
-    """Rows where a rate's numerator exceeds its denominator (e.g. stunted > measured),
-    naming the file, both columns and the first spreadsheet rows; those rates are shown as
-    no data there rather than rejecting the whole table."""
-    notes = []
+def _unrecognised(headers: list[str], used: set[str], file: str) -> list[str]:
+    """A note for every column that plays no role and is not a known unused one."""
+    return [t("table.note.unrecognised", file=file, column=c) for c in headers
+            if c not in used and not known_unused(c)]
+
+
+def _years(raw: pd.DataFrame, column: str | None, default: int | None, *, file: str,
+           missing_key: str) -> tuple[pd.Series, pd.Series, list[pd.DataFrame]]:
+    """Year per row, rows kept, issues; refuses only a table without any year."""
+    if column is not None:
+        return clean_years(raw[column], file=file, column=column, rows=raw["_row"],
+                           default=default)
+    if default is None:
+        raise InputError.of(missing_key, file=file)
+    years = pd.Series(int(default), index=raw.index, dtype="Int64")
+    return years, pd.Series(True, index=raw.index), []
+
+
+def _percent(series: pd.Series, *, file: str, column: str, rows: pd.Series, role: str,
+             notes: list[str]) -> tuple[pd.Series, list[pd.DataFrame]]:
+    """A percent column (0–100) or a share column (every value ≤ 1, turned into percent)."""
+    values, issues = clean_numbers(series, file=file, column=column, rows=rows, kind="share")
+    present = values.dropna()
+    if len(present) and (present <= 1).all():
+        values = values * 100.0
+        notes.append(t("table.note.share", file=file, column=column, role=role))
+    over = values > 100
+    if over.any():
+        issues.append(issues_where(over, file=file, rows=rows, reason="out_of_range",
+                                   column=column, values=series, scope="cell"))
+    return values.mask(over), issues
+
+
+def _text_values(series: pd.Series, *, file: str, column: str,
+                 rows: pd.Series) -> tuple[pd.Series, list[pd.DataFrame]]:
+    """``mutu_pengukuran``: ``baik`` / ``perlu_dicek`` (any case, spaces or dashes)."""
+    text = series.astype("string").str.strip().str.lower().str.replace(r"[\s-]+", "_", regex=True)
+    bad = text.notna() & ~text.isin(MUTU_VALUES)
+    issues = [issues_where(bad, file=file, rows=rows, reason="value_invalid", column=column,
+                           values=series, scope="cell")] if bad.any() else []
+    return text.mask(bad).astype(object).where(text.notna() & ~bad, None), issues
+
+
+def _ratio_issues(rows: pd.DataFrame, columns: dict[str, str], file: str) -> list[pd.DataFrame]:
+    """Rows where a rate's numerator exceeds its denominator (e.g. stunted > measured): the
+    rate is no data there (:func:`geo.indicators.compute`); each row is listed."""
+    out = []
     for ind in catalogue().values():
-        if ind.is_rate and set(ind.fields) <= set(rows):
-            bad = rows[ind.numerator] > rows[ind.denominator]
-            if bad.any():
-                first = ", ".join(str(r) for r in rows.loc[bad, "_row"].head(5))
-                num, den = (columns.get(f, f) for f in (ind.numerator, ind.denominator))
-                notes.append(
-                    f"Berkas '{file}': {int(bad.sum())} baris dengan kolom '{num}' > '{den}' "
-                    f"(baris {first}); '{ind.label_id}' dianggap tanpa data di sana."
-                )
-    return notes
+        if not (ind.is_rate and set(ind.fields) <= set(rows)):
+            continue
+        num, den = rows[ind.numerator], rows[ind.denominator]
+        bad = (num > den).fillna(False)
+        if bad.any():
+            num_col, den_col = (columns.get(f, f) for f in (ind.numerator, ind.denominator))
+            label = f"{num_col} > {den_col}"
+            text = num.map("{:g}".format) + " > " + den.map("{:g}".format)
+            out.append(issues_where(bad, file=file, rows=rows["_row"], reason="numerator_gt_denominator",
+                                    column=label, values=text, scope="cell"))
+    return out
 
 
-_ID_ROLES = {k: TABLE_ROLES[k] for k in ("kode", "kode_bps", "nama_desa", "nama_kec", "tahun")}
+def _by_file_row(log: QualityLog) -> QualityLog:
+    """The log with issues in file order, then spreadsheet row (the order a planner fixes)."""
+    if log.issues.empty:
+        return log
+    order = {f.file: i for i, f in enumerate(log.files)}
+    issues = log.issues.assign(_f=log.issues["file"].map(order).fillna(len(order)))
+    issues = issues.sort_values(["_f", "row"], kind="stable", na_position="first")
+    return QualityLog(issues=issues.drop(columns="_f").reset_index(drop=True), files=log.files)
+
+
+def _id_columns(columns: dict[str, str]) -> dict[str, str]:
+    return {r: c for r, c in columns.items() if r in ID_ROLES}
+
+
+def _check_placeable(columns: dict[str, str], raw: pd.DataFrame, file: str) -> None:
+    """Refuse a table whose rows cannot be placed at all: no code column that can be
+    joined (none, or BPS codes) and no desa name column."""
+    if "nama_desa" in columns:
+        return
+    code = columns.get("kode")
+    if code is None or detect_code_system(raw[code]) == "bps":
+        raise InputError.of("table.error.no_place", file=file,
+                            column=code or columns.get("kode_bps"))
 
 
 def _coverage_columns(columns: Sequence[str]) -> dict[str, str]:
@@ -330,67 +455,74 @@ def _coverage_columns(columns: Sequence[str]) -> dict[str, str]:
     return out
 
 
+_ID_ROLES = {k: TABLE_ROLES[k] for k in ID_ROLES}
+
+
 def load_coverage(
-    villages: gpd.GeoDataFrame, spec: CoverageSpec, *, boundary_file: str = ""
+    villages: gpd.GeoDataFrame, spec: CoverageSpec, *, boundary_file: str = "",
+    crosswalk: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, JoinReport, list[str]]:
-    """Read one coverage table and join it to the villages.
+    """Read one coverage table and join it to the villages (the one joining path).
 
     Returns
     -------
     (coverage, report, notes)
         Long table ``kode``, ``tahun``, one percent column per indicator id (matched
-        rows only), the join report and notes on what was detected.
+        rows only), the join report (its :attr:`JoinReport.quality` is the file's whole
+        quality log: cells out of 0–100, bad years, BPS codes, conflicts...) and notes on
+        what was detected.
 
     Raises
     ------
     InputError
-        No code column, no year, no recognised indicator column, non-numeric
-        values, or values outside 0–100 % (naming file, column and first rows).
+        Unusable as a whole: no code or name column, no year, no recognised indicator
+        column, not a table.
     """
     file = Path(spec.file).name
     raw = read_table(spec.file)
-    columns = [c for c in raw.columns if c != "_row"]
-    ids = detect_columns(columns, _ID_ROLES, file=file)
-    if "kode" not in ids:
+    headers = [c for c in raw.columns if c != "_row"]
+    ids = detect_columns(headers, _ID_ROLES, file=file)
+    if not {"kode", "kode_bps", "nama_desa"} & set(ids):
         raise InputError("tidak ada kolom kode desa Kemendagri", file=file)
-    rest = [c for c in columns if c not in ids.values()]
+    rest = [c for c in headers if c not in ids.values()]
     found = _coverage_columns(rest)
     if not found:
-        raise InputError("tidak ada kolom cakupan yang dikenali (id atau label katalog indikator, "
-                         "mis. sp_asi_eksklusif, se_sanitasi, sc_jamban)", file=file)
-    notes = [f"{file}: kolom '{c}' tidak dikenali, diabaikan" for c in rest if c not in found]
-    out = pd.DataFrame({"kode": normalise_codes(raw[ids["kode"]]), "_row": raw["_row"]})
+        raise InputError.of("table.error.no_coverage", file=file)
+    _check_placeable(ids, raw, file)
+    notes = _unrecognised(rest, set(found), file)
+    years, keep, issues = _years(raw, ids.get("tahun"), spec.year, file=file,
+                                 missing_key="table.error.no_coverage_year")
+    out = pd.DataFrame({"_row": raw["_row"], "tahun": years})
     if "nama_desa" in ids:
         out["nama_desa"] = raw[ids["nama_desa"]]
-    if "tahun" in ids:
-        years = to_number(raw[ids["tahun"]], file=file, column=ids["tahun"], rows=raw["_row"])
-        bad = years.isna() | (years % 1 != 0) | (years < 1990) | (years > 2100)
-        if bad.any():
-            raise InputError("tahun harus bilangan bulat antara 1990 dan 2100", file=file,
-                             column=ids["tahun"], rows=raw.loc[bad, "_row"].tolist())
-        out["tahun"] = years.astype(int)
-    elif spec.year is not None:
-        out["tahun"] = int(spec.year)
-    else:
-        raise InputError("tabel cakupan tidak punya kolom tahun; sebutkan tahunnya", file=file)
     for col, cid in found.items():
-        values = to_number(raw[col], file=file, column=col, rows=raw["_row"])
+        values, bad = clean_numbers(raw[col], file=file, column=col, rows=raw["_row"], kind="share")
         present = values.dropna()
         if present.empty:
             notes.append(f"{file}: kolom '{col}' ({cid}) kosong")
-        elif (present.abs() <= 1).all():
+        elif (present <= 1).all():
             values = values * 100.0
             notes.append(f"{file}: kolom '{col}' ({cid}) berisi proporsi 0–1, diubah ke persen")
         else:
             notes.append(f"{file}: kolom '{col}' ({cid}) berisi persen 0–100")
-        bad = (values < 0) | (values > 100)
-        if bad.any():
-            raise InputError("nilai cakupan harus persen 0–100 atau proporsi 0–1", file=file,
-                             column=col, rows=raw.loc[bad, "_row"].tolist())
-        out[cid] = values
-    matched, report = join_table(villages, out, table_file=file, boundary_file=boundary_file)
-    keep = ["kode", "tahun", *found.values()]
-    return matched[keep].reset_index(drop=True), report, notes
+        over = values > 100
+        if over.any():
+            bad.append(issues_where(over, file=file, rows=raw["_row"], reason="out_of_range",
+                                    column=col, values=raw[col], scope="cell"))
+        issues += bad
+        out[cid] = values.mask(over)
+    located = locate_rows(raw, ids, villages, file=file, crosswalk=crosswalk)
+    table = located.apply(out).loc[keep.to_numpy()]
+    matched, report = join_table(villages, table, table_file=file, boundary_file=boundary_file,
+                                 values=list(found.values()),
+                                 code_column=ids.get("kode") or ids.get("kode_bps"))
+    log = QualityLog.of([located.issues, *issues, report.quality.issues],
+                        [FileCount(file, "cakupan", len(raw), report.n_matched_rows)])
+    report = replace(report, quality=_by_file_row(log),
+                     name_matching=located.name_match.summary_lines() if located.name_match else [])
+    keep_cols = ["kode", "tahun", *found.values()]
+    coverage = matched[keep_cols].reset_index(drop=True).astype({"tahun": "int64"})
+    return coverage, report, notes
 
 
 def _merge_coverage(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -402,6 +534,31 @@ def _merge_coverage(frames: list[pd.DataFrame]) -> pd.DataFrame:
     value_cols = [c for c in merged.columns if c not in ("kode", "tahun")]
     merged[value_cols] = merged[value_cols].astype(float)
     return merged
+
+
+def _outcome_values(raw: pd.DataFrame, columns: dict[str, str], file: str,
+                    notes: list[str]) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Measure and text fields of the outcome table, bad cells left out and logged."""
+    out = pd.DataFrame(index=raw.index)
+    issues: list[pd.DataFrame] = []
+    rows = raw["_row"]
+    for role in MEASURE_ROLES:
+        if role not in columns:
+            continue
+        col = columns[role]
+        if role in PERCENT_ROLES:
+            values, bad = _percent(raw[col], file=file, column=col, rows=rows, role=role,
+                                   notes=notes)
+        else:
+            values, bad = clean_numbers(raw[col], file=file, column=col, rows=rows)
+        out[role] = values
+        issues += bad
+    for role in TEXT_ROLES:
+        if role in columns:
+            out[role], bad = _text_values(raw[columns[role]], file=file, column=columns[role],
+                                          rows=rows)
+            issues += bad
+    return out, issues
 
 
 def load_dataset(
@@ -422,16 +579,18 @@ def load_dataset(
 ) -> Dataset:
     """Read, validate and join a boundary file, a table and coverage tables into a :class:`Dataset`.
 
-    A synthetic coverage table adds a caveat saying so (shown wherever caveats are). A table
-    without usable Kemendagri codes (BPS codes, none, or mangled beyond repair) is matched
-    by (kecamatan, desa) names within the kecamatan (:func:`geo.matching.match_names`),
-    with the planner's saved decisions (``crosswalk``) applied first; rows left unmatched
-    are reported, never guessed.
+    A synthetic coverage table adds a caveat saying so (shown wherever caveats are). Each
+    row of the table is placed by its Kemendagri code when that code is on the map, else
+    (BPS codes, no code, mangled or unknown codes) by its (kecamatan, desa) names within
+    the kecamatan (:func:`geo.join.locate_rows`), with the planner's saved decisions
+    (``crosswalk``) applied first; rows left unmatched are reported, never guessed. Bad
+    cells and rows are left out and listed in :attr:`Dataset.quality_log`.
 
     Raises
     ------
     InputError
-        For anything wrong with either file; nothing partial is returned.
+        For a file that is unusable as a whole (unreadable, not a table, no code or name
+        column, no number column, no year); nothing partial is returned.
     """
     bfile = read_boundaries(boundaries, overrides=boundary_columns)
     if bfile.code_system == "bps":
@@ -447,40 +606,49 @@ def load_dataset(
         villages["nama_kec"] = villages["nama_kec"].fillna(villages["kode_kec"])
     villages["jenis"] = villages["kode"].map(village_type)
 
+    file = table.name
     raw = read_table(table)
-    columns = detect_columns([c for c in raw.columns if c != "_row"], TABLE_ROLES,
-                             table_columns, file=table.name)
+    headers = [c for c in raw.columns if c != "_row"]
+    columns = detect_columns(headers, TABLE_ROLES, table_columns, file=file)
     if not set(columns) & set(MEASURE_ROLES):
-        raise InputError("tidak ada kolom jumlah yang dikenali (mis. balita_diukur, stunting, "
-                         "merah, ibu_hamil_kek)", file=table.name)
-    name_match = _match_by_name(raw, columns, villages, crosswalk, file=table.name)
-    raw["kode"] = (normalise_codes(raw[columns["kode"]]) if name_match is None
-                   else name_match.kode.to_numpy())
+        raise InputError.of("table.error.no_measure", file=file)
+    _check_placeable(columns, raw, file)
+    notes = _unrecognised(headers, set(columns.values()), file)
+    years, keep, issues = _years(raw, columns.get("tahun"), default_year, file=file,
+                                 missing_key="table.error.no_year")
+    values, bad = _outcome_values(raw, columns, file, notes)
+    issues += bad
+    located = locate_rows(raw, _id_columns(columns), villages, file=file, crosswalk=crosswalk)
+    frame = located.apply(pd.DataFrame({"_row": raw["_row"], "tahun": years}))
     if "nama_desa" in columns:
-        raw["nama_desa"] = raw[columns["nama_desa"]]
-    measures = _measures(raw, columns, table.name)
-    if "tahun" not in measures:
-        if default_year is None:
-            raise InputError("tabel tidak punya kolom tahun; sebutkan tahunnya", file=table.name)
-        measures["tahun"] = default_year
-    if "nama_desa" in raw:
-        measures["nama_desa"] = raw["nama_desa"]
-    matched, report = join_table(villages, measures, table_file=table.name,
-                                 boundary_file=boundaries.name)
-    if name_match is not None:
-        report = replace(report, name_matching=name_match.summary_lines())
-    fields = [c for c in matched.columns if c in MEASURE_ROLES]
-    measures = derive_fields(matched[["kode", "tahun", *fields]].reset_index(drop=True))
+        frame["nama_desa"] = raw[columns["nama_desa"]]
+    frame = pd.concat([frame, values], axis=1).loc[keep.to_numpy()]
+    fields = list(values.columns)
+    matched, report = join_table(villages, frame, table_file=file, boundary_file=boundaries.name,
+                                 values=fields,
+                                 code_column=columns.get("kode") or columns.get("kode_bps"))
+    joined = derive_fields(matched[["kode", "tahun", "_row", *fields]].reset_index(drop=True))
+    issues += _ratio_issues(joined, columns, file)
+    if "prevalensi" in joined and not {"stunting", "anak_diukur"} <= set(joined):
+        notes.append(t("table.note.prevalence_only", file=file))
+    measures = joined.drop(columns="_row").astype({"tahun": "int64"})
+    log = _by_file_row(QualityLog.of(
+        [located.issues, *issues, report.quality.issues],
+        [FileCount(file, "tabel", len(raw), report.n_matched_rows)]))
+    report = replace(report, quality=log,
+                     name_matching=located.name_match.summary_lines() if located.name_match else [])
 
-    frames, reports, notes = [], [], []
+    frames, reports, cov_notes = [], [], []
     for spec in coverage:
-        frame, rep, note = load_coverage(villages, spec, boundary_file=boundaries.name)
-        frames.append(frame)
+        cov, rep, note = load_coverage(villages, spec, boundary_file=boundaries.name,
+                                       crosswalk=crosswalk)
+        frames.append(cov)
         reports.append(rep)
-        notes.extend(note)
+        cov_notes.extend(note)
         if spec.synthetic:
             caveats = (*caveats, f"Data cakupan intervensi '{spec.title or Path(spec.file).name}' adalah "
                        "SINTETIS (dibuat untuk demonstrasi), bukan data nyata.")
+    quality_log = sum((r.quality for r in reports), log)
     return Dataset(
         id=dataset_id,
         title=title,
@@ -491,37 +659,21 @@ def load_dataset(
         attribution=attribution,
         caveats=caveats,
         synthetic=synthetic,
-        quality=tuple(bfile.warnings) + tuple(_consistency(matched, columns, table.name)),
+        quality=(*bfile.warnings, *notes, *quality_sentences(quality_log)),
         coverage=_merge_coverage(frames),
         coverage_sources=tuple(coverage),
         coverage_reports=tuple(reports),
-        coverage_notes=tuple(notes),
-        name_match=name_match,
+        coverage_notes=tuple(cov_notes),
+        name_match=located.name_match,
+        quality_log=quality_log,
+        table_notes=tuple(notes),
     )
-
-
-def _match_by_name(raw: pd.DataFrame, columns: dict[str, str], villages: pd.DataFrame,
-                   crosswalk: pd.DataFrame | None, *, file: str) -> NameMatch | None:
-    """Name match of the table's rows when its codes are unusable; None when they are usable."""
-    probe = columns.get("kode") or columns.get("kode_bps")
-    reason = name_matching_reason(raw[probe] if probe else None, villages["kode"].tolist())
-    if reason is None and "kode" in columns:
-        return None
-    if reason is None:  # a "BPS" column that holds Kemendagri codes: still not joined by code
-        reason = name_matching_reason(None)
-    if "nama_desa" not in columns:
-        raise InputError("tidak ada kolom kode desa Kemendagri yang dapat dipakai, dan tidak ada "
-                         "kolom nama desa untuk mencocokkan lewat nama", file=file,
-                         column=probe)
-    kec = raw[columns["nama_kec"]] if "nama_kec" in columns else None
-    return match_names(kec, raw[columns["nama_desa"]], villages[["kode", "nama", "nama_kec"]],
-                       crosswalk=crosswalk, reason=reason)
 
 
 def load_folder(folder: Path, *, data_dir: Path | None = None) -> Dataset:
     """Load a dataset folder described by its ``dataset.json`` manifest."""
     meta = load_manifest(folder)
-    return load_dataset(
+    dataset = load_dataset(
         folder / meta["boundaries"],
         folder / meta["table"],
         dataset_id=folder.name,
@@ -535,6 +687,19 @@ def load_folder(folder: Path, *, data_dir: Path | None = None) -> Dataset:
         coverage=coverage_specs(meta, folder),
         crosswalk=load_crosswalk(folder / meta["crosswalk"]) if meta.get("crosswalk") else None,
     )
+    if not meta.get("quality_log"):
+        return dataset
+    # records left out before the table was made (an e-PPGBM export's bad rows) come first
+    source = _source_log(folder / meta["quality_log"])
+    return replace(dataset, quality_log=source + dataset.quality_log)
+
+
+def _source_log(path: Path) -> QualityLog:
+    try:
+        return QualityLog.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError.of("table.error.quality_log", file=path.name,
+                            error=exc.__class__.__name__) from None
 
 
 def coverage_specs(meta: dict, folder: Path) -> tuple[CoverageSpec, ...]:
@@ -546,19 +711,51 @@ def coverage_specs(meta: dict, folder: Path) -> tuple[CoverageSpec, ...]:
     )
 
 
+#: Size limit of a column-mapping JSON file (a real one is a few hundred bytes).
+MAX_MAPPING_BYTES = 1_000_000
+#: Longest column name a mapping may give.
+MAX_MAPPING_COLUMN_CHARS = 500
+
+
 def load_mapping(path: Path) -> dict[str, dict[str, str]]:
-    """Column overrides from a JSON mapping file (keys ``boundary_columns``, ``table_columns``)."""
+    """Column overrides from a JSON mapping file (keys ``boundary_columns``, ``table_columns``).
+
+    Roles are checked against :data:`geo.schema.BOUNDARY_ROLES` and
+    :data:`geo.schema.TABLE_ROLES` as they are when called (the schema may grow), so an
+    unknown role is a named message here, not an error deep inside column detection.
+
+    Raises
+    ------
+    InputError
+        Unreadable or oversized file, not JSON, wrong shape, an unknown role, or a column
+        name that is not non-empty text.
+    """
+    from geo import schema  # roles read at call time: the schema may gain roles
+
+    allowed_roles = {"boundary_columns": schema.BOUNDARY_ROLES, "table_columns": schema.TABLE_ROLES}
     try:
+        if path.stat().st_size > MAX_MAPPING_BYTES:
+            raise InputError.of("input.mapping.too_large", file=path.name, limit=MAX_MAPPING_BYTES)
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"berkas pemetaan kolom tidak dapat dibaca ({exc.__class__.__name__})",
-                         file=path.name) from None
-    if not isinstance(doc, dict) or not all(
-            isinstance(doc.get(k, {}), dict) for k in ("boundary_columns", "table_columns")):
-        raise InputError("pemetaan kolom harus berisi objek 'boundary_columns' dan/atau "
-                         "'table_columns' (peran → nama kolom)", file=path.name)
-    return {k: {str(r): str(c) for r, c in doc.get(k, {}).items()}
-            for k in ("boundary_columns", "table_columns")}
+    except (OSError, ValueError, RecursionError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError.of("input.mapping.unreadable", file=path.name,
+                            reason=exc.__class__.__name__) from None
+    if not isinstance(doc, dict) or not all(isinstance(doc.get(k, {}), dict) for k in allowed_roles):
+        raise InputError.of("input.mapping.shape", file=path.name)
+    out: dict[str, dict[str, str]] = {}
+    for section, roles in allowed_roles.items():
+        given = doc.get(section, {})
+        for role, column in given.items():
+            if role not in roles:
+                raise InputError.of("input.mapping.unknown_role", file=path.name, rows=[role],
+                                    role=str(role)[:80], section=section, allowed=", ".join(roles))
+            if not isinstance(column, str) or not column.strip() or len(column) > MAX_MAPPING_COLUMN_CHARS:
+                raise InputError.of("input.mapping.bad_column", file=path.name, role=role,
+                                    section=section, limit=MAX_MAPPING_COLUMN_CHARS)
+        out[section] = {str(r): str(c) for r, c in given.items()}
+    return out
 
 
 def default_state_dir() -> Path:

@@ -8,7 +8,8 @@ loads both the same way. ``root`` is separate from the embedded data (by default
 Nothing is half-saved: files are staged in ``<root>/.tmp-<uuid>/``, the whole dataset
 is loaded and validated from there with :func:`geo.dataset.load_dataset`, and only
 then the folder is renamed into place (one atomic ``os.replace`` on the same file
-system). A failed validation removes the staging folder.
+system). A failed validation removes the staging folder; a process killed midway leaves
+it behind, and :func:`clean_staging` (called when the app starts) removes such leftovers.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,7 +35,7 @@ from geo.dataset import (
     default_state_dir,
     load_folder,
 )
-from geo.eppgbm import aggregate, match_villages, read_eppgbm, write_safe_csv
+from geo.eppgbm import aggregate, match_villages, output_paths, read_eppgbm, write_outputs
 from geo.errors import InputError
 from geo.matching import (
     NameMatch,
@@ -49,6 +51,7 @@ __all__ = [
     "EPPGBM_TABLE",
     "DatasetInfo",
     "check_id",
+    "clean_staging",
     "delete_dataset",
     "district_crosswalk",
     "list_datasets",
@@ -65,7 +68,14 @@ _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 EPPGBM_TABLE = "eppgbm_prevalensi_desa.csv"
 #: The name-matching decisions a dataset's table was joined with (tables without codes).
 CROSSWALK_FILE = "crosswalk.csv"
-_EPPGBM_COLUMNS = ("kode", "tahun", "anak_diukur", "pendek", "sangat_pendek", "stunting")
+_EPPGBM_COLUMNS = ("kode", "tahun", "anak_diukur", "pendek", "sangat_pendek", "stunting",
+                   "sd_haz", "mutu_pengukuran")
+#: Prefixes of the hidden working folders under the datasets root: staging of a save
+#: (``.tmp-``) and a dataset being deleted (``.del-``).
+_WORK_PREFIXES = (".tmp-", ".del-")
+#: Working folders older than this (seconds) are leftovers of a killed process; younger
+#: ones may belong to a save still running in another worker, so they are left alone.
+STAGING_MAX_AGE_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -110,18 +120,31 @@ def eppgbm_table(export: Path, boundaries: Path, out: Path, *,
                  crosswalk: Path | None = None) -> NameMatch:
     """Per-village, per-year stunting counts from an e-PPGBM export, matched by name to
     the boundaries, written to ``out``. Only codes and counts are written: the child-level
-    file (names, NIK) is never kept. Unmatched villages are left out (see the match)."""
+    file (names, NIK) is never kept.
+
+    Rows with problems and records of villages not on the map are left out and listed in
+    the *laporan kualitas data* written beside ``out`` (``<stem>_kualitas.csv``), with the
+    measurement-quality panel per village and per posyandu (``<stem>_mutu_pengukuran.csv``,
+    ``<stem>_mutu_posyandu.csv``; :func:`geo.eppgbm.output_paths`), so a saved dataset
+    keeps them. The table has :data:`_EPPGBM_COLUMNS` (``mutu_pengukuran``: ``baik`` /
+    ``perlu_dicek`` / empty).
+
+    Raises
+    ------
+    InputError
+        The export is unusable as a whole, no row is usable, or no village matches.
+    """
     records = read_eppgbm(export)
     gdf = read_boundaries(boundaries, overrides=boundary_columns).gdf
     known = load_crosswalk(crosswalk) if crosswalk and Path(crosswalk).is_file() else None
     match = match_villages(records, gdf, crosswalk=known)
-    result = aggregate(records, period="year", match=match)
+    result = aggregate(records, period="year", match=match, drop_unmatched=True)
     table = result.villages
-    table = table.loc[table["kode"].notna(), list(_EPPGBM_COLUMNS)]
+    table = table.loc[table["kode"].notna() & (table["anak_diukur"] > 0), list(_EPPGBM_COLUMNS)]
     if table.empty:
-        raise InputError("tidak ada desa e-PPGBM yang cocok dengan peta batas desa",
-                         file=export.name, column="Desa/Kel")
-    write_safe_csv(table, out)
+        raise result.report.nothing_usable() or InputError.of(
+            "eppgbm.error.no_match", file=export.name, column="Desa/Kel")
+    write_outputs(result, out, table=table)
     return match
 
 
@@ -144,6 +167,7 @@ def _staged(root: Path, *, boundaries: Path, table: Path | None, eppgbm: Path | 
             eppgbm_table(Path(eppgbm), folder / manifest["boundaries"], folder / EPPGBM_TABLE,
                          boundary_columns=boundary_columns, crosswalk=crosswalk)
             manifest["table"] = EPPGBM_TABLE
+            manifest["quality_log"] = output_paths(EPPGBM_TABLE)["log"].name
             manifest["caveats"] = [*manifest.get("caveats", ()),
                                    "Prevalensi stunting dihitung dari data anak e-PPGBM (TB/U < −2 SD, "
                                    "satu pengukuran terakhir per anak per tahun)."]
@@ -231,6 +255,44 @@ def save_dataset(root: Path, name: str, *, boundaries: Path, table: Path | None 
         except OSError:
             raise InputError(f"nama dataset '{dataset_id}' sudah dipakai; pilih nama lain") from None
     return dataset_id
+
+
+def clean_staging(root: Path, *, max_age_s: float = STAGING_MAX_AGE_S,
+                  now: float | None = None) -> list[str]:
+    """Remove staging (``.tmp-*``) and deletion (``.del-*``) folders a killed process left.
+
+    Parameters
+    ----------
+    root
+        Folder of user datasets (:func:`user_datasets_dir`); a missing folder is fine.
+    max_age_s
+        Only folders not modified for this many seconds are removed (a save running in
+        another worker keeps writing into its staging folder).
+    now
+        Current time (seconds since the epoch; tests pass it).
+
+    Returns
+    -------
+    list of str
+        Names of the folders removed.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    now = time.time() if now is None else now
+    removed = []
+    for folder in root.iterdir():
+        if not folder.name.startswith(_WORK_PREFIXES) or folder.is_symlink() or not folder.is_dir():
+            continue
+        try:
+            age = now - folder.stat().st_mtime
+        except OSError:
+            continue  # removed meanwhile by another worker
+        if age >= max_age_s:
+            shutil.rmtree(folder, ignore_errors=True)
+            if not folder.exists():
+                removed.append(folder.name)
+    return sorted(removed)
 
 
 def list_datasets(root: Path) -> list[DatasetInfo]:

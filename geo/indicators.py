@@ -11,6 +11,21 @@ Kinds:
 - ``rate``: ``100 · numerator / denominator`` (percent), NaN when nobody was counted.
 - ``coverage``: an intervention coverage given directly in percent (0–100) in a
   coverage table; the field is named like the indicator id, there is no denominator.
+- ``percent``: a percentage given directly in the village table without the counts
+  behind it (e.g. ``prevalensi_dilaporkan`` from a "Prevalensi Stunting (%)" column):
+  no interval and no smoothing are possible; values outside 0–100 are no data.
+
+Outcome vs coverage: indicators of sector ``hasil`` (:attr:`Indicator.is_outcome`:
+prevalence, screening rate, case counts, KEK, KRS) describe the children or families
+themselves; the other sectors (``spesifik``, ``sensitif``, ``scorecard``) are service
+coverage, and ``mutu`` is data quality (``cakupan_pengukuran``). Scoring never fills a
+missing outcome (:mod:`geo.scoring`).
+
+Comparable years: a derived field (``anak_diukur = merah + kuning + hijau``) changes
+meaning in a year where a component column is empty in every row (Jabar screening
+data 2021 has no *kuning*). :func:`definition` records per year which components a
+field was summed from, :func:`definition_gap` compares two years and
+:func:`compute_delta` withholds a change across years whose definitions differ.
 - ``delta`` (derived, not in the catalogue): ``<base>__delta`` is the change of a base
   indicator since the previous year that has data, :math:`v(y) - v(y_{prev})`
   (percentage points for rates and coverage). It keeps the base direction, so a
@@ -27,8 +42,12 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from geo.i18n import catalogue as texts
+
 __all__ = [
     "DELTA_SUFFIX",
+    "OUTCOME_SECTOR",
+    "SUM_FIELDS",
     "Indicator",
     "IndicatorValues",
     "available_indicators",
@@ -36,6 +55,9 @@ __all__ = [
     "catalogue",
     "compute",
     "compute_delta",
+    "definition",
+    "definition_gap",
+    "definition_gaps_by_year",
     "delta_indicator",
     "derive_fields",
     "is_delta",
@@ -43,6 +65,10 @@ __all__ = [
 
 #: Suffix of derived "change since the previous year" indicator ids.
 DELTA_SUFFIX = "__delta"
+#: Catalogue sector of outcome indicators (the rest is coverage or data quality).
+OUTCOME_SECTOR = "hasil"
+#: Measure fields :func:`derive_fields` builds as a sum, and their components.
+SUM_FIELDS: dict[str, tuple[str, ...]] = {"anak_diukur": ("merah", "kuning", "hijau")}
 
 
 @dataclass(frozen=True)
@@ -53,7 +79,7 @@ class Indicator:
     label_id: str
     label_en: str
     unit: str
-    kind: str  # "count", "rate", "coverage" (percent given directly) or "delta" (derived)
+    kind: str  # "count", "rate", "coverage", "percent" (given directly) or "delta" (derived)
     numerator: str
     denominator: str | None
     direction: str  # "higher_worse", "higher_better" or "context"
@@ -71,6 +97,16 @@ class Indicator:
     def is_rate(self) -> bool:
         """True for indicators computed as numerator / denominator."""
         return self.kind == "rate"
+
+    @property
+    def is_outcome(self) -> bool:
+        """True for outcome indicators (sector ``hasil``; a ``__delta`` keeps its base sector)."""
+        return self.sector == OUTCOME_SECTOR
+
+    def note(self, lang: str = "id") -> str:
+        """Explanation of how the value is defined (catalogue key ``indicator.note.<id>``;
+        a ``__delta`` shows its base's note), "" when there is none."""
+        return texts(lang).get(f"indicator.note.{base_id(self.id)}", "")
 
     def label(self, lang: str = "id") -> str:
         """Label in the given language ("id" or "en")."""
@@ -183,11 +219,18 @@ def compute(indicator: Indicator, measures: pd.DataFrame, codes: pd.Index, year:
         return IndicatorValues(indicator, year, nan, nan, None if indicator.denominator is None else nan)
     num = rows[indicator.numerator].reindex(codes).to_numpy(dtype=float)
     if indicator.denominator is None:
+        if indicator.kind in ("percent", "coverage"):
+            # a percentage outside 0–100 (or ±inf) is not a value: no data, never ranked on
+            num = np.where((num >= 0) & (num <= 100), num, np.nan)
+        else:
+            num = np.where(np.isfinite(num), num, np.nan)
         return IndicatorValues(indicator, year, num, num, None)
     den = rows[indicator.denominator].reindex(codes).to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        # numerator > denominator is inconsistent data: shown as no data, reported on load
-        value = np.where((den > 0) & (num <= den), 100.0 * num / den, np.nan)
+        # numerator > denominator is inconsistent data: shown as no data, reported on load;
+        # an infinite count gives no rate either
+        ok = (den > 0) & (num <= den) & np.isfinite(den) & (num >= 0)
+        value = np.where(ok, 100.0 * num / den, np.nan)
     return IndicatorValues(indicator, year, value, num, den)
 
 
@@ -229,10 +272,79 @@ def compute_delta(
 
     :math:`\\Delta_i = v_i(\\text{year}) - v_i(\\text{previous\\_year})`, NaN where
     either year has no value. ``numerator`` holds Δ as well; ``denominator`` is None.
+    Withheld (all NaN) when the base is defined differently in the two years
+    (:func:`definition_gap`): a change of definition is not a change in the villages.
     """
     if previous_year >= year:
         raise ValueError("previous_year must be before year")
+    if definition_gap(base, table, year, previous_year):
+        nan = np.full(len(codes), np.nan)
+        return IndicatorValues(delta_indicator(base, previous_year), year, nan, nan, None)
     now = compute(base, table, codes, year).value
     before = compute(base, table, codes, previous_year).value
     value = now - before
     return IndicatorValues(delta_indicator(base, previous_year), year, value, value, None)
+
+
+# --------------------------------------------------------------------------- comparable years
+def _present_by_year(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Year × column: True where the column has at least one value in that year."""
+    return table[["tahun", *columns]].set_index("tahun").notna().groupby(level=0).any()
+
+
+def definition(indicator: Indicator, table: pd.DataFrame, year: int) -> dict[str, tuple[str, ...]]:
+    """How the summed fields of ``indicator`` are made up in ``year``.
+
+    For each field of the indicator listed in :data:`SUM_FIELDS` that the table
+    holds: the components with at least one value in that year, provided the field
+    equals their sum in every row of the year (i.e. it was derived, or reported as
+    exactly that sum). A field reported on its own (not equal to the sum) is left
+    out: its definition does not follow the component columns.
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    rows = table.loc[table["tahun"] == year]
+    for name in (f for f in indicator.fields if f in SUM_FIELDS and f in table):
+        parts = [c for c in SUM_FIELDS[name] if c in table]
+        if not parts or rows.empty:
+            continue
+        present = [c for c in parts if rows[c].notna().any()]
+        total = rows[present].sum(axis=1, min_count=1) if present else pd.Series(np.nan, rows.index)
+        given = rows[name].notna()
+        if given.any() and np.allclose(rows.loc[given, name], total[given], equal_nan=False):
+            out[name] = tuple(present)
+    return out
+
+
+def definition_gap(indicator: Indicator, table: pd.DataFrame, year: int, other: int) -> tuple[str, ...]:
+    """Component fields used in one of the two years and absent (empty in every row)
+    in the other, sorted; ``()`` when the indicator means the same in both years."""
+    if "tahun" not in table:
+        return ()
+    a, b = definition(indicator, table, year), definition(indicator, table, other)
+    gap: set[str] = set()
+    for name in set(a) | set(b):
+        if name in a and name in b:
+            gap |= set(a[name]) ^ set(b[name])
+    return tuple(sorted(gap))
+
+
+def definition_gaps_by_year(indicator: Indicator, table: pd.DataFrame) -> dict[int, tuple[str, ...]]:
+    """Years in which a summed field of ``indicator`` lacks components that other years
+    have (year → missing components), e.g. ``{2021: ("kuning",)}`` for ``rasio_merah``
+    on the Jabar screening data. Empty when every year is defined the same way."""
+    names = [f for f in indicator.fields if f in SUM_FIELDS and f in table]
+    if not names or "tahun" not in table or table.empty:
+        return {}
+    parts = sorted({c for f in names for c in SUM_FIELDS[f] if c in table})
+    if not parts:
+        return {}
+    present = _present_by_year(table, parts)
+    out: dict[int, tuple[str, ...]] = {}
+    for year in present.index:
+        made = definition(indicator, table, int(year))
+        used = {c for f in names for c in SUM_FIELDS[f] if c in table}
+        missing = tuple(sorted(c for f, comps in made.items() for c in used & set(SUM_FIELDS[f])
+                               if c not in comps and present[c].any()))
+        if missing:
+            out[int(year)] = missing
+    return out

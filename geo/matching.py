@@ -257,10 +257,28 @@ class NameMatch:
         return pd.Series(self.pairs["status"].to_numpy()[self.row_pair], dtype="string")
 
     def review_table(self) -> pd.DataFrame:
-        """Pairs the planner should review (fuzzy and unmatched), least certain first."""
+        """Every pair the planner should review: the accepted fuzzy ones first (a wrong
+        match hides there and already feeds the numbers), then the unmatched ones; within
+        each, lowest score first."""
         todo = self.pairs.loc[self.pairs["review"]]
-        order = todo["status"].map({"unmatched": 0, "fuzzy": 1}).to_numpy()
+        order = todo["status"].map({"fuzzy": 0, "unmatched": 1}).to_numpy()
         return todo.iloc[np.lexsort((todo["score"].to_numpy(), order))].reset_index(drop=True)
+
+    def review_frame(self) -> pd.DataFrame:
+        """:meth:`review_table` as a file a planner edits: ``kecamatan``, ``desa``, ``kode``
+        (the accepted match, empty when unmatched: correct it, or leave it empty for "not
+        on the map") first — so the edited file is a crosswalk (:func:`load_crosswalk`) —
+        then ``status``, ``skor``, ``nama_peta``, ``kecamatan_peta``, ``baris``,
+        ``alasan`` and ``kandidat`` (``nama (kode) skor; ...``)."""
+        review = self.review_table()
+        return pd.DataFrame({
+            "kecamatan": review["kecamatan"], "desa": review["desa"], "kode": review["kode"],
+            "status": review["status"], "skor": review["score"], "nama_peta": review["nama"],
+            "kecamatan_peta": review["nama_kec"], "baris": review["n_rows"],
+            "alasan": review["reason"].map(REASONS).fillna(""),
+            "kandidat": ["; ".join(f"{c['nama']} ({c['kode']}) {c['score']:g}" for c in cands)
+                         for cands in review["candidates"]],
+        })
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Per status: distinct pairs and input rows."""

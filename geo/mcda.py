@@ -108,14 +108,22 @@ def weights_normalise(weights: Mapping[str, float]) -> dict[str, float]:
     InputError
         A weight is negative or not a number, or all weights are zero.
     """
-    values = {key: float(val) for key, val in weights.items()}
+    def number(val: object) -> float:
+        try:
+            return float(val)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return float("nan")  # text or None: reported below, never a crash
+
+    values = {key: number(val) for key, val in weights.items()}
     bad = [key for key, val in values.items() if not np.isfinite(val) or val < 0]
     if bad:
         raise InputError("Bobot harus berupa angka tidak negatif.", column=bad[0], rows=bad)
-    total = sum(values.values())
-    if total <= 0:
+    top = max(values.values(), default=0.0)
+    if top <= 0:
         raise InputError("Setidaknya satu kriteria harus berbobot lebih dari nol.")
-    return {key: val / total for key, val in values.items()}
+    scaled = {key: val / top for key, val in values.items()}  # 1e308 + 1e308 would overflow
+    total = sum(scaled.values())
+    return {key: val / total for key, val in scaled.items()}
 
 
 def _check_directions(directions: Mapping[str, str], columns: Sequence[str]) -> np.ndarray:

@@ -46,6 +46,7 @@ REASONS: Final = (
     "negative",              # a count below zero
     "fractional_count",      # a count that is not a whole number (12,7 children)
     "out_of_range",          # a value beyond what the column can hold (1e308, a rate > 100 %)
+    "value_invalid",         # a text value outside the allowed ones (mutu_pengukuran: baik/perlu_dicek)
     "numerator_gt_denominator",  # e.g. stunted > measured: the rate is left out for that row
     "year_invalid",          # a year that is not a whole number between 1990 and next year
     "year_missing",          # no year and none given for the file
@@ -66,6 +67,7 @@ REASONS: Final = (
     "haz_implausible",       # |HAZ| > 6 (WHO flag): a measurement error, not a child
     "empty_required",        # a required cell is empty
     "superseded",            # an earlier measurement of the same child in the period (not an error)
+    "position_unknown",      # e-PPGBM Cara Ukur not Telentang/Berdiri: no 0.7 cm correction (cell)
 )
 
 #: Columns of :attr:`QualityLog.issues`.
@@ -172,6 +174,25 @@ class QualityLog:
         issues = (pd.concat(frames, ignore_index=True)[list(ISSUE_COLUMNS)] if frames
                   else _empty_issues())
         return cls(issues=issues, files=tuple(files))
+
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> QualityLog:
+        """The log :meth:`to_dict` wrote (without ``limit``), e.g. kept in a saved dataset.
+
+        Raises
+        ------
+        ValueError
+            A document that is not such a log (unknown reason, missing keys).
+        """
+        issues = pd.DataFrame(list(doc["issues"]), columns=list(ISSUE_COLUMNS))
+        unknown = set(issues["reason"]) - set(REASONS)
+        if unknown:
+            raise ValueError(f"unknown quality reasons {sorted(unknown)[:5]}")
+        issues["row"] = pd.array(issues["row"], dtype="Int64")
+        issues["value"] = pd.array(issues["value"], dtype="string")
+        files = tuple(FileCount(str(f["file"]), str(f["kind"]), int(f["rows_read"]), int(f["rows_used"]))
+                      for f in doc["files"])
+        return cls(issues=issues, files=files)
 
     def __add__(self, other: QualityLog) -> QualityLog:
         return QualityLog.of([self.issues, other.issues], (*self.files, *other.files))

@@ -102,31 +102,44 @@ class EbResult:
     no_data: np.ndarray
 
 
-def eb_smooth(k: ArrayLike, n: ArrayLike, groups: ArrayLike | None = None) -> EbResult:
+def _onehot(labels: ArrayLike, m: int, what: str) -> np.ndarray:
+    """``(m, groups)`` indicator matrix of a 1-D label array."""
+    _, codes = np.unique(np.asarray(labels), return_inverse=True)
+    if codes.shape != (m,):
+        raise ValueError(f"{what} must be 1-D with one label per village")
+    return (codes[:, None] == np.arange(codes.max() + 1)[None, :]).astype(float)
+
+
+def eb_smooth(
+    k: ArrayLike, n: ArrayLike, groups: ArrayLike | None = None, parents: ArrayLike | None = None
+) -> EbResult:
     """Empirical-Bayes (method of moments) smoothing of rates k/n.
 
     Marshall (1991, *Applied Statistics* 40:283–294) global estimator; with
-    ``groups`` the same estimator is applied within each group (e.g. kecamatan),
-    which is the "local" variant with groups instead of spatial neighbours.
-    Over the villages of a group (or all villages), with :math:`r_i = k_i/n_i`:
+    ``groups`` the same estimator is applied within each group (the kabupaten for
+    "rerata kabupaten", the kecamatan for "rerata kecamatan"), which is the "local"
+    variant with groups instead of spatial neighbours. Over the villages of a group
+    g (or all villages), with :math:`r_i = k_i/n_i`:
 
     .. math::
 
-        B = \\frac{\\sum k_i}{\\sum n_i}, \\quad
-        s^2 = \\frac{\\sum n_i (r_i - B)^2}{\\sum n_i}, \\quad
-        \\bar n = \\frac{\\sum n_i}{m}, \\quad
-        A = \\max\\left(s^2 - \\frac{B}{\\bar n},\\ 0\\right)
+        B_g = \\frac{\\sum k_i}{\\sum n_i}, \\quad
+        s_g^2 = \\frac{\\sum n_i (r_i - B_g)^2}{\\sum n_i}, \\quad
+        \\bar n_g = \\frac{\\sum n_i}{m_g}, \\quad
+        A_g = \\max\\left(s_g^2 - \\frac{B_g}{\\bar n_g},\\ 0\\right)
 
     .. math::
 
-        w_i = \\frac{A}{A + B/n_i}, \\qquad \\theta_i = w_i r_i + (1 - w_i) B
+        w_i = \\frac{A_g}{A_g + B_g/n_i}, \\qquad \\theta_i = w_i r_i + (1 - w_i) B_g
 
-    where *m* counts villages with :math:`n_i > 0`. Large villages keep their
-    own rate (w → 1); small ones are pulled toward B. When A = 0 (no excess
-    variation) every rate becomes B. Villages with n = 0 get θ = B and
-    ``no_data=True``. A group with no children measured at all falls back to
-    the global estimate. Without truncation (A may go negative) this is
-    ``esda.smoothing.Empirical_Bayes``; we truncate at 0 as Marshall does.
+    where the sums run over the villages of the group and :math:`m_g` counts those
+    with :math:`n_i > 0`. Large villages keep their own rate (w → 1); small ones are
+    pulled toward :math:`B_g`. When :math:`A_g = 0` (no excess variation) every rate
+    of the group becomes :math:`B_g`. Villages with n = 0 get θ = B_g and
+    ``no_data=True``. A group with no children measured at all takes the estimate
+    (B, A) of its ``parents`` group (e.g. the kabupaten of a kecamatan), else of all
+    villages. Without truncation (A may go negative) this is
+    ``esda.smoothing.Empirical_Bayes`` per group; we truncate at 0 as Marshall does.
 
     Parameters
     ----------
@@ -134,7 +147,9 @@ def eb_smooth(k: ArrayLike, n: ArrayLike, groups: ArrayLike | None = None) -> Eb
         Events and denominators. The last axis is the village axis; leading
         axes (e.g. Monte Carlo draws) are smoothed independently.
     groups
-        Optional group label per village (1-D, length = last axis).
+        Optional prior group per village (1-D, length = last axis).
+    parents
+        Optional wider group per village (1-D), used for a group without data.
 
     Returns
     -------
@@ -144,14 +159,11 @@ def eb_smooth(k: ArrayLike, n: ArrayLike, groups: ArrayLike | None = None) -> Eb
     k_arr, n_arr = _counts(k, n)
     if np.any(np.isnan(k_arr) | np.isnan(n_arr)):
         raise ValueError("eb_smooth needs complete counts; pass n = 0 for no data")
+    if np.any(np.isinf(n_arr)):
+        raise ValueError("eb_smooth needs finite counts")
     m = k_arr.shape[-1]
-    if groups is None:
-        onehot = np.ones((m, 1))
-    else:
-        _, codes = np.unique(np.asarray(groups), return_inverse=True)
-        if codes.shape != (m,):
-            raise ValueError("groups must be 1-D with one label per village")
-        onehot = (codes[:, None] == np.arange(codes.max() + 1)[None, :]).astype(float)
+    everyone = np.ones((m, 1))
+    onehot = everyone if groups is None else _onehot(groups, m, "groups")
 
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(n_arr > 0, k_arr / n_arr, np.nan)
@@ -169,10 +181,14 @@ def eb_smooth(k: ArrayLike, n: ArrayLike, groups: ArrayLike | None = None) -> Eb
 
         prior, a_i = _estimate(onehot)
         if groups is not None:
-            b_glob, a_glob = _estimate(np.ones((m, 1)))
-            fallback = np.isnan(prior)
-            prior = np.where(fallback, b_glob, prior)
-            a_i = np.where(fallback, a_glob, a_i)
+            # a group without data borrows its parent's estimate, then the global one
+            for hot in ([_onehot(parents, m, "parents")] if parents is not None else []) + [everyone]:
+                fallback = np.isnan(prior)
+                if not fallback.any():
+                    break
+                b_up, a_up = _estimate(hot)
+                prior = np.where(fallback, b_up, prior)
+                a_i = np.where(fallback, a_up, a_i)
         denom = a_i + prior / n_arr
         weight = np.where((n_arr > 0) & (denom > 0), a_i / denom, 0.0)
         weight = np.where(np.isnan(weight), 0.0, weight)

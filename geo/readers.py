@@ -13,6 +13,7 @@ import re
 import tempfile
 import warnings
 import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -29,12 +30,75 @@ from pyproj import CRS
 
 from geo.codes import detect_code_system, normalise_codes
 from geo.errors import InputError
+from geo.i18n import t
+from geo.quality import issues_where
 from geo.schema import BOUNDARY_ROLES, detect_columns
 
-__all__ = ["BoundaryFile", "parse_numbers", "read_boundaries", "read_table", "to_number"]
+__all__ = [
+    "EXTENT_MARGIN",
+    "MAX_FEATURES",
+    "MAX_FEATURE_VERTICES",
+    "MAX_PARTS_PER_CODE",
+    "MAX_REPAIR_TANGLE",
+    "MAX_VERTICES",
+    "MAX_ZIP_MEMBERS",
+    "PROVINCE_BOUNDS",
+    "BoundaryFile",
+    "parse_numbers",
+    "read_boundaries",
+    "read_table",
+    "to_number",
+]
 
 #: Lon/lat box that plainly contains Indonesia (for files without a CRS).
 INDONESIA_BOUNDS = (94.0, -11.5, 142.0, 6.5)
+
+# Bounds on the work one boundary file may cause (each yields a named InputError, never a
+# hang): the whole of Indonesia is 83,762 villages and, simplified to ~100 m, about two
+# million vertices; an upload is at most LOKUS_MAX_UPLOAD_MB (200 MB) anyway.
+#: Most features a boundary file may hold (checked before the features are loaded).
+MAX_FEATURES = 150_000
+#: Most vertices (coordinate pairs) of all features together.
+MAX_VERTICES = 20_000_000
+#: Most vertices of one feature (a degenerate feature must not stall the repair).
+MAX_FEATURE_VERTICES = 2_000_000
+#: Most members of a zipped shapefile (a shapefile has a handful of files).
+MAX_ZIP_MEMBERS = 1_000
+#: Most features one code may be spread over (parts of a village with exclaves); more is a
+#: broken file, and dissolving thousands of parts would stall.
+MAX_PARTS_PER_CODE = 1_000
+#: An invalid geometry whose outline is this many times longer than its bounding box's is
+#: a scribble, not a village: repairing it costs time quadratic in its vertices (seconds
+#: for a few hundred), so it is dropped and listed instead.
+MAX_REPAIR_TANGLE = 40.0
+#: Margin (degrees, about 55 km) around Indonesia's box and each province's box.
+EXTENT_MARGIN = 0.5
+#: Lon/lat box (west, south, east, north) of each province by the first two digits of the
+#: Kemendagri code, rounded outward to 0.1° from the 2025 village polygons
+#: (cahyadsn/wilayah_boundaries, MIT). A village outside its province's box (with
+#: :data:`EXTENT_MARGIN`) means a wrong code or, for most of a file, a CRS that does not fit
+#: the coordinates (e.g. UTM 49S coordinates with a UTM 48S ``.prj``).
+PROVINCE_BOUNDS: dict[str, tuple[float, float, float, float]] = {
+    "11": (94.9, 1.9, 98.3, 6.1), "12": (97.0, -0.7, 100.5, 4.4),
+    "13": (98.5, -3.6, 101.9, 1.0), "14": (100.0, -1.2, 103.9, 3.0),
+    "15": (101.1, -2.8, 104.6, -0.7), "16": (102.0, -5.0, 106.3, -1.6),
+    "17": (101.0, -5.6, 103.8, -2.2), "18": (103.5, -6.2, 106.3, -3.7),
+    "19": (105.1, -3.5, 108.9, -1.4), "21": (103.2, -1.3, 109.2, 4.8),
+    "31": (106.3, -6.4, 107.0, -5.2), "32": (106.3, -7.9, 108.9, -5.8),
+    "33": (108.5, -8.3, 111.7, -5.7), "34": (110.0, -8.3, 110.9, -7.5),
+    "35": (110.8, -8.8, 116.3, -5.0), "36": (105.1, -7.1, 106.8, -5.8),
+    "51": (114.4, -8.9, 115.8, -8.0), "52": (115.8, -9.2, 119.4, -8.0),
+    "53": (118.9, -11.1, 125.2, -7.7), "61": (108.6, -3.1, 114.3, 2.1),
+    "62": (110.7, -3.6, 115.9, 0.8), "63": (114.3, -5.0, 117.5, -1.3),
+    "64": (113.8, -2.5, 119.1, 2.6), "65": (114.5, 1.1, 118.0, 4.5),
+    "71": (123.1, 0.2, 127.2, 5.6), "72": (119.4, -3.7, 124.2, 1.4),
+    "73": (117.0, -7.8, 122.3, -1.9), "74": (120.8, -6.3, 124.7, -2.7),
+    "75": (121.1, 0.3, 123.6, 1.1), "76": (117.0, -3.6, 119.9, -0.8),
+    "81": (125.7, -8.4, 135.0, -2.7), "82": (124.2, -2.5, 130.0, 2.7),
+    "91": (134.2, -4.2, 141.1, 1.0), "92": (131.5, -4.4, 135.3, -0.7),
+    "93": (137.6, -9.2, 141.1, -4.5), "94": (134.5, -5.3, 138.4, -2.2),
+    "95": (137.7, -5.4, 141.1, -3.1), "96": (129.3, -2.3, 133.5, 1.1),
+}
 #: Uncompressed size limit for an XLSX workbook (a zip too): guards against zip bombs.
 MAX_XLSX_UNZIPPED_BYTES = 500_000_000
 
@@ -68,9 +132,20 @@ class BoundaryFile:
     code_system
         ``"kemendagri"`` or ``"bps"``.
     duplicate_codes
-        Codes that occur on more than one feature (all features kept).
+        Codes that occur on more than one feature in the file (see ``dissolved_codes`` and
+        ``conflicting_codes`` for what became of them: ``gdf`` has unique codes).
     warnings
         Sentences in Bahasa Indonesia for the user.
+    nonfinite_dropped
+        Codes of features with NaN/Inf coordinates, which were dropped.
+    outside_dropped
+        Codes of features outside Indonesia (after reprojection), which were dropped.
+    dissolved_codes
+        Codes whose features (same village name: a village with exclaves) were dissolved
+        into one MultiPolygon.
+    conflicting_codes
+        Codes carried by features with different village names: all their features were
+        dropped and are listed for review.
     """
 
     gdf: gpd.GeoDataFrame
@@ -82,6 +157,10 @@ class BoundaryFile:
     code_system: str
     duplicate_codes: list[str]
     warnings: list[str] = field(default_factory=list)
+    nonfinite_dropped: list[str] = field(default_factory=list)
+    outside_dropped: list[str] = field(default_factory=list)
+    dissolved_codes: list[str] = field(default_factory=list)
+    conflicting_codes: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -134,7 +213,11 @@ def _extract_zip(path: Path, target: Path, file: str, max_bytes: int) -> None:
     written = 0
     try:
         with zipfile.ZipFile(path) as archive:
-            for member in _check_zip(archive, file, max_bytes):
+            members = _check_zip(archive, file, max_bytes)
+            if len(members) > MAX_ZIP_MEMBERS:
+                raise InputError.of("input.boundary.zip_members", file=file,
+                                    n=len(members), limit=MAX_ZIP_MEMBERS)
+            for member in members:
                 if member.is_dir():
                     continue
                 out = target / member.filename.replace("\\", "/")
@@ -147,8 +230,12 @@ def _extract_zip(path: Path, target: Path, file: str, max_bytes: int) -> None:
                         dst.write(chunk)
     except InputError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, OSError, EOFError) as exc:
-        # RuntimeError: encrypted member; OSError/EOFError: truncated or corrupt data.
+    except zlib.error as exc:  # a corrupt deflate stream inside an intact zip directory
+        raise InputError.of("input.boundary.zip_corrupt", file=file) from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, OSError, EOFError,
+            NotImplementedError, ValueError) as exc:
+        # RuntimeError: encrypted member; OSError/EOFError: truncated or corrupt data;
+        # NotImplementedError: unsupported compression method; ValueError: bad header values.
         raise InputError("berkas zip rusak atau terkunci kata sandi.", file=file) from exc
 
 
@@ -201,7 +288,16 @@ def _read_vector(path: Path, file: str, layer: str | None = None) -> gpd.GeoData
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # GDAL chatter about odd files is not for the user
-            gdf = gpd.read_file(path, engine="pyogrio", layer=layer)
+            # count first: a file of a million features is refused before it is loaded
+            count = int(pyogrio.read_info(path, layer=layer).get("features", -1))
+            if count > MAX_FEATURES:
+                raise InputError.of("input.boundary.too_many_features", file=file, n=count,
+                                    limit=MAX_FEATURES)
+            # a geometry GEOS cannot build (e.g. a ring left unclosed by an Inf coordinate)
+            # becomes None and is dropped and listed with the empty ones, not the whole file
+            gdf = gpd.read_file(path, engine="pyogrio", layer=layer, on_invalid="ignore")
+    except InputError:
+        raise
     except Exception as exc:
         raise InputError(
             "berkas tidak bisa dibaca sebagai peta batas desa (GeoJSON, GeoPackage atau "
@@ -212,7 +308,23 @@ def _read_vector(path: Path, file: str, layer: str | None = None) -> gpd.GeoData
         raise InputError("berkas tidak berisi geometri.", file=file)
     if len(gdf) == 0:
         raise InputError("berkas tidak berisi satu pun fitur.", file=file)
+    if len(gdf) > MAX_FEATURES:
+        raise InputError.of("input.boundary.too_many_features", file=file, n=len(gdf),
+                            limit=MAX_FEATURES)
     return gdf
+
+
+def _check_work(geoms: np.ndarray, file: str) -> None:
+    """Refuse geometry too large to validate and repair in reasonable time."""
+    counts = shapely.get_num_coordinates(geoms)
+    total = int(counts.sum())
+    if total > MAX_VERTICES:
+        raise InputError.of("input.boundary.too_many_vertices", file=file, n=total,
+                            limit=MAX_VERTICES)
+    largest = int(counts.max(initial=0))
+    if largest > MAX_FEATURE_VERTICES:
+        raise InputError.of("input.boundary.feature_too_many_vertices", file=file, n=largest,
+                            limit=MAX_FEATURE_VERTICES)
 
 
 def _load_any(path: Path, file: str, workdir: Path, max_bytes: int) -> gpd.GeoDataFrame:
@@ -240,7 +352,11 @@ def _load_any(path: Path, file: str, workdir: Path, max_bytes: int) -> gpd.GeoDa
 def _to_wgs84(
     gdf: gpd.GeoDataFrame, file: str
 ) -> tuple[gpd.GeoDataFrame, str | None, bool, list[str]]:
-    """Bring the layer to EPSG:4326; returns (gdf, source_crs, reprojected, warnings)."""
+    """Bring the layer to EPSG:4326; returns (gdf, source_crs, reprojected, warnings).
+
+    A projected CRS whose coordinates all look like degrees is refused: reprojecting them
+    would collapse the whole district onto a point near the projection's origin.
+    """
     notes: list[str] = []
     if gdf.crs is None:
         minx, miny, maxx, maxy = gdf.total_bounds
@@ -256,10 +372,17 @@ def _to_wgs84(
         )
         return gdf.set_crs(4326), None, False, notes
     source = gdf.crs.to_string()
-    if CRS.from_user_input(gdf.crs).equals(CRS.from_epsg(4326), ignore_axis_order=True):
+    crs = CRS.from_user_input(gdf.crs)
+    if crs.equals(CRS.from_epsg(4326), ignore_axis_order=True):
         return gdf.set_crs(4326, allow_override=True), source, False, notes
+    if crs.is_projected:
+        minx, miny, maxx, maxy = gdf.total_bounds
+        if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
+            raise InputError.of("input.boundary.crs_degrees", file=file, crs=source)
     try:
-        out = gdf.to_crs(4326)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # PROJ warns about points outside its domain
+            out = gdf.to_crs(4326)
     except Exception as exc:
         raise InputError(
             f"koordinat tidak bisa diubah dari {source} ke EPSG:4326.", file=file
@@ -267,16 +390,73 @@ def _to_wgs84(
     return out, source, True, notes
 
 
-def _check_lonlat(gdf: gpd.GeoDataFrame, file: str, notes: list[str]) -> None:
-    minx, miny, maxx, maxy = gdf.total_bounds
-    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise InputError(
-            "koordinat di luar rentang bujur/lintang; CRS di berkas .prj kemungkinan salah.",
-            file=file,
-        )
+def _codes_text(codes: pd.Series) -> str:
+    """The first five codes of a listing, then how many more."""
+    shown = [str(c) for c in codes.iloc[:5]]
+    more = len(codes) - len(shown)
+    return ", ".join(shown) + (f" (+{more})" if more > 0 else "")
+
+
+def _nonfinite(geoms: np.ndarray) -> np.ndarray:
+    """Mask of geometries with a NaN or infinite coordinate (GEOS cannot repair them)."""
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    bad = np.zeros(len(geoms), dtype=bool)
+    bad[np.unique(index[~np.isfinite(coords).all(axis=1)])] = True
+    return bad
+
+
+def _check_extent(
+    gdf: gpd.GeoDataFrame, file: str, source_crs: str | None, system: str, notes: list[str]
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Drop (and list) features outside Indonesia; refuse a file whose CRS does not fit.
+
+    After reprojection to EPSG:4326: features outside Indonesia's box (with
+    :data:`EXTENT_MARGIN`) are dropped and named, all of them outside refuses the file.
+    With Kemendagri codes each feature is also compared with its province's box
+    (:data:`PROVINCE_BOUNDS`): half or more of the features away from their province
+    means the declared CRS does not fit the coordinates (a wrong UTM zone lands hundreds
+    of kilometres away, still "in Indonesia"); fewer are a warning naming them.
+    """
+    crs_text = source_crs or "EPSG:4326"
+    bounds = shapely.bounds(gdf.geometry.to_numpy())
     west, south, east, north = INDONESIA_BOUNDS
-    if not (west <= minx and maxx <= east and south <= miny and maxy <= north):
-        notes.append("Sebagian peta berada di luar wilayah Indonesia; periksa CRS berkas.")
+    m = EXTENT_MARGIN
+    with np.errstate(invalid="ignore"):
+        inside = (
+            np.isfinite(bounds).all(axis=1)
+            & (bounds[:, 0] >= west - m) & (bounds[:, 2] <= east + m)
+            & (bounds[:, 1] >= south - m) & (bounds[:, 3] <= north + m)
+        )
+    if not inside.any():
+        raise InputError.of("input.boundary.outside_all", file=file, crs=crs_text)
+    outside = gdf.loc[~inside, "kode"].astype(str)
+    if len(outside):
+        notes.append(t("input.boundary.outside", n=len(outside), codes=_codes_text(outside)))
+        gdf = gdf.loc[inside]
+        bounds = bounds[inside]
+    if system != "kemendagri":
+        return gdf, outside.tolist()
+    boxes = np.array([PROVINCE_BOUNDS.get(str(k)[:2], (np.nan,) * 4) for k in gdf["kode"]],
+                     dtype=float).reshape(-1, 4)
+    known = np.isfinite(boxes).all(axis=1)
+    with np.errstate(invalid="ignore"):
+        away = known & (
+            (bounds[:, 2] < boxes[:, 0] - m) | (bounds[:, 0] > boxes[:, 2] + m)
+            | (bounds[:, 3] < boxes[:, 1] - m) | (bounds[:, 1] > boxes[:, 3] + m)
+        )
+    n_away, n_known = int(away.sum()), int(known.sum())
+    if n_away and 2 * n_away >= n_known:
+        first = int(np.flatnonzero(away)[0])
+        centre = gdf.geometry.iloc[first].envelope.centroid
+        raise InputError.of(
+            "input.boundary.province", file=file, n=n_away, total=n_known,
+            code=str(gdf["kode"].iloc[first]), lon=f"{centre.x:.2f}", lat=f"{centre.y:.2f}",
+            crs=crs_text,
+        )
+    if n_away:
+        away_codes = gdf.loc[away, "kode"].astype(str)
+        notes.append(t("input.boundary.province_some", n=n_away, codes=_codes_text(away_codes)))
+    return gdf, outside.tolist()
 
 
 def _polygonal_part(geom: Any) -> Any:
@@ -395,6 +575,102 @@ def read_boundaries(
         return _build_boundaries(raw, file, overrides)
 
 
+def _name_key(value: object) -> str:
+    """Village name for comparison: case, spaces and punctuation do not count."""
+    return "" if pd.isna(value) else re.sub(r"[^0-9a-z]+", "", str(value).casefold())  # type: ignore[call-overload]
+
+
+def _merge_duplicates(
+    gdf: gpd.GeoDataFrame, notes: list[str]
+) -> tuple[gpd.GeoDataFrame, list[str], list[str], list[str]]:
+    """One feature per code: ``(gdf, duplicate_codes, dissolved, conflicting)``.
+
+    Features sharing a code whose village names agree (empty names do not disagree) are
+    one village in several parts (an exclave): they are dissolved into one MultiPolygon.
+    Features sharing a code but naming different villages cannot be told apart: all of
+    them are dropped and listed, so no polygon gets another village's data.
+    """
+    dup_mask = gdf["kode"].duplicated(keep=False).to_numpy()
+    if not dup_mask.any():
+        return gdf, [], [], []
+    dups = gdf.loc[dup_mask]
+    dissolved: list[str] = []
+    conflicting: list[str] = []
+    too_many: list[str] = []
+    merged_rows = []
+    for code, group in dups.groupby("kode", sort=True):
+        names = {_name_key(n) for n in group["nama"]} - {""}
+        if len(group) > MAX_PARTS_PER_CODE:
+            too_many.append(str(code))
+            continue
+        if len(names) > 1:
+            conflicting.append(str(code))
+            continue
+        dissolved.append(str(code))
+        first = group.iloc[0].copy()
+        first["nama"] = next((n for n in group["nama"] if pd.notna(n)), first["nama"])
+        parts = group.geometry.to_numpy()
+        # identical copies of one polygon are common in broken exports: union them once
+        _, unique = np.unique(shapely.to_wkb(parts), return_index=True)
+        union = _polygonal_part(shapely.union_all(parts[np.sort(unique)]))
+        first["geometry"] = union
+        merged_rows.append(first)
+    keep = gdf.loc[~dup_mask]
+    if merged_rows:
+        merged = gpd.GeoDataFrame(merged_rows, geometry="geometry", crs=gdf.crs)
+        keep = pd.concat([keep, merged])
+    # keep the file's order: each code where it first appeared
+    order = gdf["kode"].drop_duplicates()
+    keep = keep.set_index("kode", drop=False).loc[[c for c in order if c in set(keep["kode"])]]
+    gdf = gpd.GeoDataFrame(keep.reset_index(drop=True), geometry="geometry", crs=gdf.crs)
+    if dissolved:
+        notes.append(t("input.boundary.dissolved", n=len(dissolved),
+                       codes=_codes_text(pd.Series(dissolved))))
+    if conflicting:
+        notes.append(t("input.boundary.conflict", n=len(conflicting),
+                       codes=_codes_text(pd.Series(conflicting))))
+    if too_many:
+        notes.append(t("input.boundary.too_many_parts", n=len(too_many), limit=MAX_PARTS_PER_CODE,
+                       codes=_codes_text(pd.Series(too_many))))
+    return gdf, sorted(dissolved + conflicting + too_many), dissolved, conflicting + too_many
+
+
+def _repair(gdf: gpd.GeoDataFrame, file: str, notes: list[str]) -> tuple[gpd.GeoDataFrame, int]:
+    """``make_valid`` the invalid geometries, keeping their polygonal parts.
+
+    Invalid geometries without area or tangled beyond :data:`MAX_REPAIR_TANGLE` are
+    emptied (then dropped and listed by the caller) instead: repairing them yields
+    nothing usable and may take minutes.
+    """
+    geoms = gdf.geometry.to_numpy()
+    invalid = ~shapely.is_valid(geoms)
+    repaired = int(invalid.sum())
+    if not repaired:
+        return gdf, 0
+    bad = geoms[invalid]
+    bounds = shapely.bounds(bad)
+    frame = 2 * ((bounds[:, 2] - bounds[:, 0]) + (bounds[:, 3] - bounds[:, 1]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tangle = shapely.length(bad) / frame
+    # a hull without area: all points on one line (a bowtie's own area is 0 too, its hull's not)
+    hopeless = (shapely.area(shapely.convex_hull(bad)) <= 0) | ~(tangle <= MAX_REPAIR_TANGLE)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # GEOS warnings on odd rings are not for the user
+            # "structure" is near-linear on the usual faults (bowties, overlapping rings)
+            fixed = shapely.make_valid(bad[~hopeless], method="structure", keep_collapsed=False)
+    except shapely.errors.GEOSException as exc:
+        raise InputError.of("input.boundary.repair_failed", file=file, n=repaired) from exc
+    out = np.array([shapely.MultiPolygon()] * len(bad), dtype=object)
+    out[~hopeless] = [_polygonal_part(g) for g in fixed]
+    if hopeless.any():
+        codes = gdf.loc[invalid, "kode"].astype(str)[hopeless]
+        notes.append(t("input.boundary.tangled", n=int(hopeless.sum()), codes=_codes_text(codes)))
+    geoms_all = geoms.copy()
+    geoms_all[invalid] = out
+    return gdf.set_geometry(gpd.GeoSeries(geoms_all, index=gdf.index, crs=gdf.crs)), repaired
+
+
 def _build_boundaries(
     raw: gpd.GeoDataFrame, file: str, overrides: Mapping[str, str] | None
 ) -> BoundaryFile:
@@ -409,6 +685,7 @@ def _build_boundaries(
     codes, system = _resolve_codes(raw[columns["kode"]], file, columns["kode"])
 
     geoms = shapely.force_2d(raw.geometry.to_numpy())
+    _check_work(geoms, file)
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     found = set(gpd.GeoSeries(geoms[present]).geom_type)
     other = sorted(found - _POLYGONAL)
@@ -453,34 +730,36 @@ def _build_boundaries(
             f"{len(empty_dropped)} fitur tanpa geometri dibuang: " + ", ".join(empty_dropped[:5])
         )
 
+    # NaN/Inf coordinates: GEOS cannot validate or repair them, so such features go first
+    bad = _nonfinite(gdf.geometry.to_numpy())
+    nonfinite_dropped = gdf.loc[bad, "kode"].astype(str).tolist()
+    if bad.all():
+        raise InputError.of("input.boundary.nonfinite_all", file=file)
+    if nonfinite_dropped:
+        gdf = gdf.loc[~bad]
+        notes.append(t("input.boundary.nonfinite", n=len(nonfinite_dropped),
+                       codes=_codes_text(pd.Series(nonfinite_dropped))))
+
     gdf, source_crs, reprojected, crs_notes = _to_wgs84(gdf, file)
     notes += crs_notes
-    _check_lonlat(gdf, file, notes)
+    gdf, outside_dropped = _check_extent(gdf, file, source_crs, system, notes)
 
-    invalid = ~gdf.geometry.is_valid.to_numpy()
-    repaired = int(invalid.sum())
+    gdf, repaired = _repair(gdf, file, notes)
     if repaired:
-        fixed = [_polygonal_part(g) for g in shapely.make_valid(gdf.geometry.to_numpy()[invalid])]
-        geoms_all = gdf.geometry.to_numpy().copy()
-        geoms_all[invalid] = fixed
-        gdf = gdf.set_geometry(gpd.GeoSeries(geoms_all, index=gdf.index, crs=gdf.crs))
         notes.append(f"{repaired} geometri tidak valid diperbaiki otomatis.")
         lost = shapely.is_empty(gdf.geometry.to_numpy())
         if lost.any():
             empty_dropped += gdf.loc[lost, "kode"].astype(str).tolist()
             gdf = gdf.loc[~lost]
+            if gdf.empty:
+                raise InputError.of("input.boundary.repair_failed", file=file, n=repaired)
+    gdf, duplicate_codes, dissolved, conflicting = _merge_duplicates(gdf, notes)
+    if gdf.empty:
+        raise InputError.of("input.boundary.conflict_all", file=file, rows=conflicting)
     gdf = gdf.set_geometry(
         gpd.GeoSeries(_to_multipolygons(gdf.geometry.to_numpy()), index=gdf.index, crs=4326)
     )
     gdf = gdf[["kode", "nama", "nama_kec", "kode_kec", "geometry"]].reset_index(drop=True)
-
-    dup = gdf["kode"][gdf["kode"].duplicated()].unique()
-    duplicate_codes = sorted(str(c) for c in dup)
-    if duplicate_codes:
-        notes.append(
-            f"{len(duplicate_codes)} kode desa muncul di lebih dari satu fitur: "
-            + ", ".join(duplicate_codes[:5])
-        )
     return BoundaryFile(
         gdf=gdf,
         source_crs=source_crs,
@@ -491,6 +770,10 @@ def _build_boundaries(
         code_system=system,
         duplicate_codes=duplicate_codes,
         warnings=notes,
+        nonfinite_dropped=nonfinite_dropped,
+        outside_dropped=outside_dropped,
+        dissolved_codes=dissolved,
+        conflicting_codes=conflicting,
     )
 
 
@@ -741,3 +1024,99 @@ def parse_numbers(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     out = pd.Series(values, index=series.index, dtype="float64")
     return out, pd.Series(bad.to_numpy(), index=series.index)
 
+
+
+#: Largest count a village row can hold: far above any village's children or families,
+#: far below what overflows a sum (1e308) — anything above is a typing or export error.
+MAX_COUNT = 1_000_000
+#: First year a table may carry (the e-PPGBM and Web Aksi era starts well after it).
+MIN_YEAR = 1990
+
+
+def clean_numbers(
+    series: pd.Series,
+    *,
+    file: str,
+    column: str,
+    rows: pd.Series,
+    kind: str = "count",
+) -> tuple[pd.Series, list[pd.DataFrame]]:
+    """Parse a number column and leave out (as NaN) every cell that cannot be used.
+
+    Never raises for a bad cell: each one is logged as a ``cell`` issue
+    (:func:`geo.quality.issues_where`) with its spreadsheet row, the column and the value
+    as written. Rules by ``kind``:
+
+    * ``"count"``: not a number (``not_number``), below zero (``negative``), not whole
+      (``fractional_count``: 12,7 children), above :data:`MAX_COUNT` or not finite
+      (``out_of_range``: 1e308, 1e309);
+    * ``"percent"``: not a number, or outside 0–100 (``out_of_range``; below zero too);
+    * ``"share"``: like ``"percent"`` but the column may be a share 0–1 — the caller
+      decides; here only not-a-number, negative and non-finite values are left out.
+
+    Returns
+    -------
+    (values, issues)
+        float64 values (NaN where empty or left out) and the issue tables.
+    """
+    values, bad = parse_numbers(series)
+    text = series.astype("string").str.strip()
+    out_of_range = ~np.isfinite(values) & values.notna()
+    checks: list[tuple[pd.Series, str]] = [(bad, "not_number")]
+    finite = values.where(~out_of_range)
+    if kind == "count":
+        checks += [(finite < 0, "negative"),
+                   ((finite >= 0) & (finite % 1 != 0), "fractional_count"),
+                   (out_of_range | (finite > MAX_COUNT), "out_of_range")]
+    elif kind == "percent":
+        checks += [(out_of_range | (finite < 0) | (finite > 100), "out_of_range")]
+    else:
+        checks += [(out_of_range | (finite < 0), "out_of_range")]
+    issues = []
+    drop = pd.Series(False, index=series.index)
+    for mask, reason in checks:
+        mask = mask.fillna(False).astype(bool) & ~drop  # one reason per cell, the first
+        if mask.any():
+            issues.append(issues_where(mask, file=file, rows=rows, reason=reason, column=column,
+                                       values=text, scope="cell"))
+            drop |= mask
+    return values.mask(drop), issues
+
+
+def clean_years(
+    series: pd.Series,
+    *,
+    file: str,
+    column: str,
+    rows: pd.Series,
+    default: int | None = None,
+    today: date | None = None,
+) -> tuple[pd.Series, pd.Series, list[pd.DataFrame]]:
+    """Parse a year column; rows with an unusable year are left out (``row`` issues).
+
+    A year must be a whole number from :data:`MIN_YEAR` to next year (a table may be
+    prepared for the coming year, never for 2099). An empty cell takes ``default`` when
+    given, else it is ``year_missing``.
+
+    Returns
+    -------
+    (years, keep, issues)
+        ``Int64`` years (NA where left out), the rows kept, and the issue tables.
+    """
+    values, bad = parse_numbers(series)
+    text = series.astype("string").str.strip()
+    last = (today or date.today()).year + 1
+    empty = values.isna() & ~bad
+    if default is not None:
+        values = values.where(~empty, float(default))
+        empty = pd.Series(False, index=series.index)
+    finite = values.where(np.isfinite(values))
+    invalid = (bad | (values.notna() & (finite.isna() | (finite % 1 != 0) | (finite < MIN_YEAR)
+                                        | (finite > last)))).fillna(True).astype(bool) & ~empty
+    issues = [issues_where(invalid, file=file, rows=rows, reason="year_invalid", column=column,
+                           values=text),
+              issues_where(empty, file=file, rows=rows, reason="year_missing", column=column)]
+    keep = ~(invalid | empty)
+    years = pd.array(np.where(keep, finite.fillna(0), 0).astype("int64"), dtype="Int64")
+    years = pd.Series(years, index=series.index).where(keep)
+    return years.astype("Int64"), keep, [i for i in issues if len(i)]

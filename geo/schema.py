@@ -8,16 +8,24 @@ alias wins (``KDEPUM`` before ``kode10``), and a column serves at most one role.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
 
 from geo.errors import InputError
 
 __all__ = [
     "BOUNDARY_ROLES",
+    "HEADERS_FILE",
+    "ID_ROLES",
     "MEASURE_ROLES",
+    "PERCENT_ROLES",
     "TABLE_ROLES",
+    "TEXT_ROLES",
     "detect_columns",
+    "known_unused",
     "normalise_name",
 ]
 
@@ -36,41 +44,72 @@ BOUNDARY_ROLES: dict[str, tuple[str, ...]] = {
     "kode_kec": ("KDCPUM", "kode_kec", "kd_kec"),
 }
 
-#: Measure roles of a village table (counts), in display order.
-MEASURE_ROLES: tuple[str, ...] = (
-    "anak_diukur", "pendek", "sangat_pendek", "stunting", "merah", "kuning", "hijau",
-    "ibu_hamil", "ibu_hamil_kek", "keluarga", "keluarga_berisiko",
-)
-
-#: Village-table roles: identifiers first, then the measures of :data:`MEASURE_ROLES`.
-TABLE_ROLES: dict[str, tuple[str, ...]] = {
-    "kode": (
-        "kode", "kode_desa", "kd_desa", "kode_desa_kelurahan", "kdepum", "kode10",
-        "kode_kemendagri", "kemendagri_kode_desa_kelurahan", "kode_wilayah",
-    ),
-    "kode_bps": ("kode_bps", "kd_bps", "bps_kode_desa_kelurahan"),
-    "nama_desa": ("nama_desa", "desa", "desa/kel", "desa_kel", "nama"),
-    "nama_kec": ("nama_kec", "kecamatan", "kec"),
-    "tahun": ("tahun", "year", "periode"),
-    "anak_diukur": ("balita_diukur", "jumlah_balita_diukur", "anak_diukur", "diukur", "measured"),
-    "pendek": ("balita_pendek", "pendek"),
-    "sangat_pendek": ("balita_sangat_pendek", "sangat_pendek"),
-    "stunting": ("stunting", "jumlah_stunting", "balita_stunting", "stunted"),
-    "merah": ("anak_0_23_merah_terindikasi_stunting", "merah", "terindikasi_stunting"),
-    "kuning": ("anak_0_23_kuning_risiko_stunting", "kuning", "risiko_stunting"),
-    "hijau": ("anak_0_23_hijau_normal", "hijau", "normal"),
-    "ibu_hamil": ("ibu_hamil", "jumlah_ibu_hamil", "bumil"),
-    "ibu_hamil_kek": ("ibu_hamil_kek", "bumil_kek", "kek"),
-    "keluarga": ("jumlah_keluarga", "keluarga"),
-    "keluarga_berisiko": ("keluarga_berisiko_stunting", "krs", "keluarga_berisiko"),
-}
-
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
 def normalise_name(name: str) -> str:
     """Lower case without spaces, underscores, punctuation: ``"Desa/Kel"`` -> ``"desakel"``."""
     return _NOT_ALNUM.sub("", str(name).lower())
+
+
+#: Measure roles of a village table (numbers), in display order.  ``balita`` is the number
+#: of under-fives (the *sasaran*), ``prevalensi`` a stunting prevalence given as a percent
+#: (0–100) by tables that carry no counts.
+MEASURE_ROLES: tuple[str, ...] = (
+    "anak_diukur", "pendek", "sangat_pendek", "stunting", "merah", "kuning", "hijau",
+    "ibu_hamil", "ibu_hamil_kek", "keluarga", "keluarga_berisiko", "balita", "prevalensi",
+)
+#: Measure roles holding a percent (0–100) rather than a count.
+PERCENT_ROLES: frozenset[str] = frozenset({"prevalensi"})
+#: Text roles carried into the measures as they are (``mutu_pengukuran``: ``baik`` /
+#: ``perlu_dicek``, written by the e-PPGBM aggregation).
+TEXT_ROLES: tuple[str, ...] = ("mutu_pengukuran",)
+#: Identifier roles of a village table, in detection order.
+ID_ROLES: tuple[str, ...] = ("kode", "kode_bps", "nama_desa", "nama_kec", "tahun")
+
+#: The header catalogue (``role,alias``; role ``-`` = known columns Lokus does not use,
+#: such as ``No`` or ``Kabupaten``): common Indonesian headers as data, so a new alias is
+#: a one-line edit.
+HEADERS_FILE = Path(__file__).parent / "resources" / "headers.csv"
+
+
+@cache
+def _header_catalogue() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """(role → aliases in file order, normalised names of known unused columns).
+
+    Raises
+    ------
+    ValueError
+        A role in the file that Lokus does not know, or a role without any alias
+        (a packaging error, caught by the tests).
+    """
+    roles = (*ID_ROLES, *MEASURE_ROLES, *TEXT_ROLES)
+    aliases: dict[str, list[str]] = {r: [] for r in roles}
+    unused: set[str] = set()
+    with HEADERS_FILE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            role, alias = row["role"].strip(), row["alias"].strip()
+            if role == "-":
+                unused.add(normalise_name(alias))
+            elif role in aliases:
+                aliases[role].append(alias)
+            else:
+                raise ValueError(f"{HEADERS_FILE.name}: unknown role {role!r}")
+    empty = [r for r, a in aliases.items() if not a]
+    if empty:
+        raise ValueError(f"{HEADERS_FILE.name}: no alias for {empty}")
+    return {r: tuple(a) for r, a in aliases.items()}, frozenset(unused)
+
+
+#: Village-table roles: identifiers first, then the measures of :data:`MEASURE_ROLES`,
+#: then :data:`TEXT_ROLES`; aliases from :data:`HEADERS_FILE`.
+TABLE_ROLES: dict[str, tuple[str, ...]] = dict(_header_catalogue()[0])
+
+
+def known_unused(column: str) -> bool:
+    """Whether a header is a known column that Lokus reads but does not use (``No``,
+    ``Kabupaten``, ``Puskesmas``...): such columns need no "not recognised" note."""
+    return normalise_name(column) in _header_catalogue()[1]
 
 
 def detect_columns(

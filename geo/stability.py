@@ -1,6 +1,7 @@
 """Rank stability: how sure is it that a village belongs in the top-N lokus list?
 
-Monte Carlo over two sources of uncertainty, all draws scored at once with the
+Monte Carlo over two sources of uncertainty, draws scored together (in chunks of at
+most :data:`CHUNK_CELLS` cells, so 10 000 draws of a large dataset stay in memory) with the
 array cores of :mod:`geo.mcda` and selected with :func:`geo.selection.selection_mask`:
 
 * **Data** (optional, per rate indicator given in ``rates``): the counts are
@@ -42,9 +43,13 @@ from geo.mcda import (
 from geo.rates import eb_smooth
 from geo.selection import selection_mask
 
-__all__ = ["RateSpec", "StabilityResult", "dirichlet_concentration", "rank_stability"]
+__all__ = ["MAX_DRAWS", "RateSpec", "StabilityResult", "dirichlet_concentration", "rank_stability"]
 
 CORE, SWING, RARE = "inti", "bimbang", "jarang"
+#: Bounds on the number of Monte Carlo draws (time and memory grow linearly with them).
+MIN_DRAWS, MAX_DRAWS = 1, 10_000
+#: Draws × villages × criteria scored at once; larger runs are scored in chunks of draws.
+CHUNK_CELLS = 8_000_000
 
 
 @dataclass(frozen=True)
@@ -59,12 +64,18 @@ class RateSpec:
         Rate = scale · k / n (100 for percentages).
     smooth
         ``"none"``, ``"global"`` or ``"kecamatan"``: EB smoothing the base used.
+    groups, parents
+        Prior groups of the smoothing and their fallback (:func:`geo.rates.eb_smooth`),
+        aligned like the counts, e.g. the kabupaten for ``"global"``. Without them
+        ``"global"`` pools every village and ``"kecamatan"`` uses ``kecamatan``.
     """
 
     numerator: pd.Series
     denominator: pd.Series
     scale: float = 100.0
     smooth: Literal["none", "global", "kecamatan"] = "none"
+    groups: pd.Series | None = None
+    parents: pd.Series | None = None
 
 
 @dataclass(frozen=True)
@@ -141,8 +152,9 @@ def rank_stability(
         Number of draws and the random seed (same seed → same result).
     """
     base = score(X, criteria, method=method, normalisation=normalisation)  # validates all
-    if draws < 1:
-        raise InputError("Jumlah simulasi harus minimal 1.")
+    if not MIN_DRAWS <= draws <= MAX_DRAWS or int(draws) != draws:
+        raise InputError(f"Jumlah simulasi harus bilangan bulat {MIN_DRAWS}–{MAX_DRAWS}.", rows=[draws])
+    draws = int(draws)
     rng = np.random.default_rng(seed)
     ids = [c.id for c in criteria]
     signs = np.array([c.sign for c in criteria], dtype=float)
@@ -163,53 +175,60 @@ def rank_stability(
         # all gamma draws can underflow to 0 for tiny κ·w: keep the base weights then
         w = np.where(total > 0, g / np.where(total > 0, total, 1.0), w0)
 
-    # data (D, m, c)
+    # data (D, m, c), scored in chunks of draws so memory stays bounded for large runs
     x0 = X[ids].to_numpy(dtype=float)
     m = x0.shape[0]
-    x = np.broadcast_to(x0, (draws, *x0.shape))
     kec = pd.Series(np.asarray(kecamatan), index=X.index).astype(str).to_numpy()
     _, groups = np.unique(kec, return_inverse=True)
-    if rates:
-        x = x.copy()
-        for cid, spec in rates.items():
-            if cid not in ids:
-                raise InputError("Indikator laju tidak termasuk kriteria.", column=cid)
-            k = spec.numerator.reindex(X.index).to_numpy(dtype=float)
-            n = spec.denominator.reindex(X.index).to_numpy(dtype=float)
-            ok = n > 0
-            p_hat = np.where(ok, k / np.where(ok, n, 1), 0.0)
-            n_int = np.where(ok, n, 0).astype(np.int64)
-            k_star = rng.binomial(n_int, p_hat, size=(draws, m))
+    specs = []
+    for cid, spec in (rates or {}).items():
+        if cid not in ids:
+            raise InputError("Indikator laju tidak termasuk kriteria.", column=cid)
+        k = spec.numerator.reindex(X.index).to_numpy(dtype=float)
+        n = spec.denominator.reindex(X.index).to_numpy(dtype=float)
+        ok = (n > 0) & np.isfinite(n) & np.isfinite(k)
+        p_hat = np.where(ok, k / np.where(ok, n, 1), 0.0)
+        n_int = np.where(ok, n, 0).astype(np.int64)
+        grp = par = None
+        if spec.smooth != "none":
+            grp = (spec.groups.reindex(X.index).astype(str).to_numpy() if spec.groups is not None
+                   else groups if spec.smooth == "kecamatan" else None)
+            par = None if spec.parents is None else spec.parents.reindex(X.index).astype(str).to_numpy()
+        specs.append((ids.index(cid), spec, n, ok, p_hat, n_int, grp, par))
+
+    code_order = np.argsort(np.argsort(X.index.astype(str).to_numpy(), kind="stable"))
+    idx = X.index
+    fin, fout = idx.isin(list(force_in)), idx.isin(list(force_out))
+    ranks = np.empty((draws, m), dtype=np.int64)
+    chosen = np.empty((draws, m), dtype=bool)
+    step = max(1, min(draws, CHUNK_CELLS // max(m * len(ids), 1)))
+    for start in range(0, draws, step):
+        d = min(step, draws - start)
+        x = np.broadcast_to(x0, (d, *x0.shape))
+        if specs:
+            x = x.copy()
+        for j, spec, n, ok, p_hat, n_int, grp, par in specs:
+            k_star = rng.binomial(n_int, p_hat, size=(d, m))
             if spec.smooth == "none":
                 rate = np.where(ok, k_star / np.where(ok, n, 1), np.nan)
             else:
-                grp = groups if spec.smooth == "kecamatan" else None
-                rate = eb_smooth(k_star, n_int, grp).rate
-            j = ids.index(cid)
+                rate = eb_smooth(k_star, n_int, grp, par).rate
             x[:, :, j] = np.where(ok, spec.scale * rate, x0[:, j])
-
-    # score all draws
-    if method == "topsis":
-        s = _topsis(x, signs, w)[0]
-    else:
-        r = _normalise_array(x, signs, normalisation)
-        s = (_saw if method == "saw" else _geomean)(r, w)[0]
-
-    # rank: score desc, then code asc (as geo.mcda.rank)
-    code_order = np.argsort(np.argsort(X.index.astype(str).to_numpy(), kind="stable"))
-    key = np.where(np.isnan(s), np.inf, -s)
-    order = np.lexsort((np.broadcast_to(code_order, key.shape), key), axis=-1)
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(1, m + 1)[None, :], axis=1)
-
-    idx = X.index
-    chosen, _, _ = selection_mask(
-        ranks, groups, n_top,
-        max_per_kecamatan=max_per_kecamatan,
-        min_one_per_kecamatan=min_one_per_kecamatan,
-        force_in=idx.isin(list(force_in)),
-        force_out=idx.isin(list(force_out)),
-    )
+        wd = w[start:start + d]
+        if method == "topsis":
+            s = _topsis(x, signs, wd)[0]
+        else:
+            r = _normalise_array(x, signs, normalisation)
+            s = (_saw if method == "saw" else _geomean)(r, wd)[0]
+        # rank: score desc, then code asc (as geo.mcda.rank)
+        key = np.where(np.isnan(s), np.inf, -s)
+        order = np.lexsort((np.broadcast_to(code_order, key.shape), key), axis=-1)
+        part = np.empty_like(order)
+        np.put_along_axis(part, order, np.arange(1, m + 1)[None, :], axis=1)
+        ranks[start:start + d] = part
+        chosen[start:start + d] = selection_mask(
+            part, groups, n_top, max_per_kecamatan=max_per_kecamatan,
+            min_one_per_kecamatan=min_one_per_kecamatan, force_in=fin, force_out=fout)[0]
     p = chosen.mean(axis=0)
     q05, q50, q95 = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0)
     label = np.where(p >= 0.9, CORE, np.where(p <= 0.1, RARE, SWING))

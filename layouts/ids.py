@@ -31,6 +31,9 @@ TABLE_DETAIL: Final = "table-detail"
 
 # data quality
 REPORT_BODY: Final = "report-body"
+QUALITY_CSV: Final = "quality-csv"  # button: laporan kualitas data as CSV
+QUALITY_XLSX: Final = "quality-xlsx"
+QUALITY_DOWNLOAD: Final = "quality-download"
 
 # map layer (what the map shows)
 MAP_LAYER: Final = "map-layer"

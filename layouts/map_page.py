@@ -13,6 +13,7 @@ from geo.dataset import Dataset
 from geo.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, t
 from geo.indicators import IndicatorValues
 from geo.join import JoinReport
+from geo.quality import QualityLog
 from layouts import ids
 from layouts.components import dropdown
 
@@ -174,6 +175,7 @@ def column_defs(values: IndicatorValues, lang: str = DEFAULT_LANG) -> list[dict]
                   **count},
                  {"field": "penyebut", "headerName": "n", "width": 80, **count}]
     cols.append({"field": "kode", "headerName": t("map.table.kode", lang), "width": 125})
+    cols.append({"field": "catatan", "headerName": t("map.table.note", lang), "width": 170})
     return cols
 
 
@@ -223,15 +225,52 @@ def table_panel(lang: str = DEFAULT_LANG) -> dbc.Card:
 
 
 def report_panel(dataset: Dataset, lang: str = DEFAULT_LANG) -> html.Div:
-    """Data notes: caveats, attribution, join report and quality warnings."""
+    """The *Data & sumber* tab: notes and reports (replaced on a dataset switch) and the
+    download of the laporan kualitas data (static controls)."""
     return html.Div([
+        html.Div(report_body(dataset, lang), id=ids.REPORT_BODY),
+        html.Div([
+            dbc.Button(t("quality.ui.download_csv", lang), id=ids.QUALITY_CSV, size="sm",
+                       color="secondary", outline=True, className="me-2"),
+            dbc.Button(t("quality.ui.download_xlsx", lang), id=ids.QUALITY_XLSX, size="sm",
+                       color="secondary", outline=True),
+            dcc.Download(id=ids.QUALITY_DOWNLOAD),
+        ], className="mt-2"),
+    ], className="p-2")
+
+
+def report_body(dataset: Dataset, lang: str = DEFAULT_LANG) -> list:
+    """Caveats, attribution, join report, quality warnings and the excluded rows."""
+    return [
         html.H6(t("report.title.notes", lang)),
         html.Ul([html.Li(c) for c in dataset.caveats], className="small"),
         html.P(dataset.attribution, className="small text-muted"),
         html.H6(t("report.title.join", lang)),
         *join_report_body(dataset.report, dataset.quality, lang),
         *coverage_body(dataset, lang),
-    ], id=ids.REPORT_BODY, className="p-2")
+        *quality_body(dataset.quality_log, lang),
+    ]
+
+
+#: Excluded rows shown on the page; the download has all of them.
+QUALITY_PREVIEW_ROWS = 50
+
+
+def quality_body(log: QualityLog, lang: str = DEFAULT_LANG) -> list:
+    """Rows used of rows read per file, exclusions by reason and the first excluded rows."""
+    body: list = [html.H6(t("quality.ui.title", lang), className="mt-3"),
+                  html.Ul([html.Li(line) for line in log.summary_lines(lang)], className="small")]
+    if not len(log):
+        return [*body, html.P(t("quality.ui.none", lang), className="small")]
+    frame = log.to_frame(lang).head(QUALITY_PREVIEW_ROWS).astype(object).where(
+        lambda f: f.notna(), "")
+    table = dbc.Table([
+        html.Thead(html.Tr([html.Th(c) for c in frame.columns])),
+        html.Tbody([html.Tr([html.Td(str(v)) for v in row]) for row in frame.itertuples(index=False)]),
+    ], size="sm", striped=True, className="small quality-table")
+    more = ([html.P(t("quality.ui.more", lang, shown=QUALITY_PREVIEW_ROWS, total=len(log)),
+                    className="small text-muted")] if len(log) > QUALITY_PREVIEW_ROWS else [])
+    return [*body, table, *more]
 
 
 def coverage_body(dataset: Dataset, lang: str = DEFAULT_LANG) -> list:

@@ -146,4 +146,6 @@ def match_rows(summary: Sequence[str], rows: Sequence[dict], lang: str = "id") -
             dbc.Col(dropdown(id=ids.match_pick(r["kecamatan"] or "", r["desa"]), value=r["value"],
                              options=r["options"], placeholder=t("upload.match.pick", lang)), md=6),
         ], className="g-1 align-items-center mb-1"))
-    return [*head, html.Div(t("upload.match.help", lang), className="small text-muted mb-1"), *items]
+    count = html.Div(t("upload.match.count", lang, n=len(rows)), className="small fw-semibold mb-1")
+    return [*head, count, html.Div(t("upload.match.help", lang), className="small text-muted mb-1"),
+            *items]

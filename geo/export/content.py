@@ -25,7 +25,8 @@ from geo.export.common import (
     term,
 )
 from geo.i18n import t
-from geo.scoring import methodology
+from geo.indicators import base_id, catalogue, is_delta
+from geo.scoring import ScoringResult, methodology
 
 __all__ = ["aksi2_matrix", "method_text", "methodology_rows", "quality_rows"]
 
@@ -51,10 +52,14 @@ def methodology_rows(ctx: ExportContext, lang: str = "id") -> list[Row]:
     """``(bagian, butir, nilai, keterangan)`` rows describing how the list was made.
 
     Sections: Umum (region, years, scenario, author, date, software version, the
-    SINTETIS notice first when relevant), Kriteria (label, weight, id/direction/source),
-    Metode, Pemilihan (N, quotas, forced in/out with reasons), Sumber data (files,
-    attribution, years), Catatan data, Peringatan, Konfigurasi (the config JSON); all
-    in ``lang``.
+    SINTETIS notice first when relevant), Kriteria (label, weight, id/direction/source;
+    criteria withheld because two years are defined differently), Metode (with the
+    empirical-Bayes formula and the rule that outcome data is never filled in), Preset
+    (the preset's indicators the data could not give, by label and id, and the effective
+    weights), Pemilihan (N, quotas, forced in/out with reasons), Sumber data (files,
+    attribution, years), Definisi indikator (how a criterion is defined, e.g. the
+    screening ratio's denominator), Catatan data, Peringatan (in ``lang``), Konfigurasi
+    (the config JSON); all in ``lang``.
     """
     res, ds, cfg = ctx.result, ctx.dataset, ctx.result.config
     meta = methodology(res, ds)
@@ -65,6 +70,9 @@ def methodology_rows(ctx: ExportContext, lang: str = "id") -> list[Row]:
 
     def item(key: str, **values: Any) -> str:
         return t(f"export.meth.{key}", lang, **values)
+
+    def meth(key: str, **values: Any) -> str:
+        return t(f"scoring.meth.{key}", lang, **values)
 
     general, method, select, sources = sec("general"), sec("method"), sec("selection"), sec("sources")
     rows: list[Row] = []
@@ -87,12 +95,20 @@ def methodology_rows(ctx: ExportContext, lang: str = "id") -> list[Row]:
         rows.append((sec("criteria"), criterion_label(ctx, c, lang), float(c.weight),
                      item("criterion_note", id=c.id, direction=direction_text(c.direction, lang),
                           source=criterion_source(ctx, c, lang))))
+    for iid, (prev, missing) in res.withheld.items():
+        rows.append((sec("criteria"), iid, meth("withheld"),
+                     meth("withheld_note", prev=prev, year=cfg.year, fields=", ".join(missing))))
     rows += [
         (method, item("method"), method_text("method", cfg.method, lang), ""),
         (method, item("normalisation"), method_text("norm", cfg.normalisation, lang), ""),
         (method, item("smoothing"), method_text("smoothing", cfg.smoothing, lang),
          item("smoothing_note", min_n=cfg.min_n)),
+    ]
+    if cfg.smoothing != "none":
+        rows.append((method, meth("eb_formula"), meth("eb_formula_value"), meth(f"eb_note.{cfg.smoothing}")))
+    rows += [
         (method, item("missing"), method_text("missing", cfg.missing, lang), ""),
+        (method, meth("outcome_rule"), meth("outcome_rule_value"), ""),
         (method, item("stability"),
          item("stability_value", draws=cfg.draws, cv=compact_number(cfg.weight_cv, 2, lang)),
          item("stability_note", seed=cfg.seed)),
@@ -108,6 +124,7 @@ def methodology_rows(ctx: ExportContext, lang: str = "id") -> list[Row]:
          cfg.max_per_kecamatan if cfg.max_per_kecamatan is not None else item("no_limit"), ""),
         (select, item("min_one"), term("ya" if cfg.min_one_per_kecamatan else "tidak", lang), ""),
     ]
+    rows += _preset_rows(res, lang)
     for code, reason in cfg.force_in.items():
         rows.append((select, item("force_in"), f"{names.get(code, code)} [{code}]", reason))
     for code, reason in cfg.force_out.items():
@@ -125,10 +142,54 @@ def methodology_rows(ctx: ExportContext, lang: str = "id") -> list[Row]:
         rows.append((sources, item("coverage"), f"{cov['judul'] or cov['berkas']} ({cov['berkas']})",
                      (f"{flag}; " if cov["sintetis"] else "") + (item("coverage_years", years=years)
                                                                if years else "")))
+    shown = [c.id for c in res.criteria if c.id in res.indicators]
+    if meta["hotspot_indikator"] and meta["hotspot_indikator"] not in shown:
+        shown.append(meta["hotspot_indikator"])
+    for iid in shown:
+        ind = res.indicators.get(iid) or ds.indicator(iid, cfg.year)
+        if note := ind.note(lang):
+            rows.append((meth("section.definitions"), ind.label(lang), note, iid))
     rows += [(sec("caveats"), "", text, "") for text in meta["catatan_data"]]
-    rows += [(sec("warnings"), "", text, "") for text in meta["peringatan"]]
+    rows += [(sec("warnings"), "", text, "") for text in res.warning_texts(lang)]
     rows.append((sec("config"), "ScoringConfig (JSON)", json.dumps(cfg.to_dict(), ensure_ascii=False),
                  item("config_note")))
+    return rows
+
+
+def _preset_rows(res: ScoringResult, lang: str) -> list[Row]:
+    """Preset used, each preset indicator the data could not give (label and id), the
+    effective weights, and a loud line when fewer than two preset indicators were left."""
+    usage = res.preset
+    if usage is None or not usage.used:
+        return []
+
+    def meth(key: str, **values: Any) -> str:
+        return t(f"scoring.meth.{key}", lang, **values)
+
+    def label(iid: str) -> str:
+        ind = res.indicators.get(iid)
+        try:
+            ind = ind or catalogue()[base_id(iid)]
+        except KeyError:
+            return iid
+        return ind.label(lang) + (" (Δ)" if is_delta(iid) else "")
+
+    section = meth("section.preset")
+    held = {i: (p, f) for i, p, f in usage.withheld}
+    rows: list[Row] = [(section, meth("preset"), usage.label(lang),
+                        meth("preset_note", used=len(usage.used), total=usage.total))]
+    for entry in usage.missing:
+        held_here = [i for i in entry if i in held]
+        note = (meth("preset_withheld_note", prev=held[held_here[0]][0], year=usage.year,
+                     fields=", ".join(held[held_here[0]][1])) if held_here
+                else meth("preset_missing_note", year=usage.year))
+        rows.append((section, meth("preset_missing"),
+                     " / ".join(f"{label(i)} [{i}]" for i in entry), note))
+    weights = ", ".join(f"{k} {compact_number(100 * v, 1, lang)}%" for k, v in usage.weights.items())
+    own = ", ".join(f"{k} {compact_number(100 * v, 1, lang)}%" for k, v in usage.preset_weights.items())
+    rows.append((section, meth("preset_weights"), weights, meth("preset_weights_note", weights=own)))
+    if len(usage.used) < 2:
+        rows.append((section, meth("preset_few"), ", ".join(usage.used), ""))
     return rows
 
 

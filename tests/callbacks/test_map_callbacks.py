@@ -121,3 +121,31 @@ def test_hover_shows_wilson_interval_matching_scipy(registry):
     assert text[i] == f"10,4% (14/134; {expected})"
     kelurahan = registry.geometry("sumedang").codes.index("32.11.17.1001")
     assert text[kelurahan] == "tanpa data"
+
+
+def test_villages_whose_measurements_need_checking_are_marked_in_hover_and_table(data_dir, tmp_path):
+    """A table from the e-PPGBM panel (``mutu_pengukuran``): the flagged villages of that
+    year carry a note in the hover text and the table; the others and other years do not."""
+    from geo.datasets import save_dataset
+    from tests.upload_files import write_kecamatan
+
+    geojson, _ = write_kecamatan(tmp_path / "in")
+    table = tmp_path / "in" / "eppgbm_desa.csv"
+    table.write_text("kode,tahun,anak_diukur,stunting,mutu_pengukuran\n"
+                     "32.11.01.2001,2024,40,9,perlu_dicek\n"
+                     "32.11.01.2002,2024,35,5,baik\n"
+                     "32.11.01.2001,2023,38,8,baik\n", encoding="utf-8")
+    dataset_id = save_dataset(tmp_path / "saved", "Wado mutu", boundaries=geojson, table=table)
+    registry = Registry(data_dir, extra_roots=[tmp_path / "saved"])
+    fig, _legend, _summary, rows, cols, _note = update_indicator(
+        registry, dataset_id, "prevalensi", 2024, "quantiles", 5, None)
+    text = next(op["params"]["value"] for op in ops(fig) if op["location"] == ["data", 0, "text"])
+    codes = registry.get(dataset_id).villages["kode"].tolist()
+    flagged = [c for c, line in zip(codes, text, strict=True) if "mutu pengukuran perlu dicek" in line]
+    assert flagged == ["32.11.01.2001"]
+    notes = {r["kode"]: r.get("catatan") for r in rows}
+    assert notes["32.11.01.2001"] == "mutu pengukuran perlu dicek"
+    assert notes["32.11.01.2002"] is None
+    assert any(c["field"] == "catatan" for c in cols)
+    earlier = update_indicator(registry, dataset_id, "prevalensi", 2023, "quantiles", 5, None)[3]
+    assert all(r.get("catatan") is None for r in earlier)

@@ -202,7 +202,8 @@ def test_join_report_lines_in_english():
     assert en_lines[1].startswith("Polygons without data (30): D0 (32.11.01.2001)")
     assert en_lines[1].endswith(" and 25 more.")
     assert en_lines[2].startswith("Table rows without a polygon (25): row 2 (32.11.02.2001)")
-    assert en_lines[3] == ("Rows repeating a village code, ignored (1; the first row is used): "
+    # identical duplicates collapse (was "ignored; the first row is used": first-row-wins)
+    assert en_lines[3] == ("Duplicate rows with identical values collapsed into one (1): "
                            "row 28 (32.11.01.2002).")
     assert en_lines[4] == "Rows with an empty or invalid village code (1): row 29."
     assert en_lines[5] == "Village codes found on more than one polygon (1): 32.11.01.2001."

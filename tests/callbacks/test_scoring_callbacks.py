@@ -55,8 +55,10 @@ def test_recommendation_layer_counts_exactly_n(result):
     index, entries, colours, title = layer_classes(result, "rekomendasi")
     assert entries[0][1] == "Lokus (rekomendasi)" and entries[0][2] == 20
     assert (index == 0).sum() == 20
-    # the 7 kelurahan have no data for this preset: grey, not "bukan lokus"
-    assert (index == -1).sum() == 7 and len(colours) == 2 and "Rekomendasi" in title
+    # the 7 kelurahan without a row and the 9 villages that screened no child in 2021 (all colours
+    # 0 in the source CSV) have no outcome data: grey, not "bukan lokus" (before issue 10 the 9 were
+    # ranked on a count of 0 out of 0 measured)
+    assert (index == -1).sum() == 7 + 9 and len(colours) == 2 and "Rekomendasi" in title
 
 
 def test_score_layer_patch_carries_no_geometry(result):

@@ -50,15 +50,19 @@ def test_xlsx_with_methodology_sheet_and_sintetis_note(tmp_path):
     assert config["method"] == "topsis" and config["year"] == 2020
 
 
-def test_weights_file(tmp_path):
+def test_weights_file(tmp_path, capsys):
     weights = tmp_path / "bobot.json"
     weights.write_text(json.dumps({"rasio_merah": 2, "sp_mpasi": 1, "rasio_merah__delta": 1}),
                        encoding="utf-8")
     out = tmp_path / "w.csv"
     assert main(["score", "--weights", str(weights), "--top", "5", "--draws", "20", "--out", str(out)]) == 0
     table = pd.read_csv(out, encoding="utf-8-sig")
-    assert {"rasio_merah__delta", "sp_mpasi__kontribusi"} <= set(table.columns)
+    assert {"rasio_merah", "sp_mpasi__kontribusi"} <= set(table.columns)
     assert (table["rekomendasi"] == "ya").sum() == 5
+    # 2021 has no kuning column: the change since 2020 is withheld, not scored (it was before issue 10)
+    assert "rasio_merah__delta" not in table.columns
+    err = capsys.readouterr().err
+    assert "! rasio_merah__delta ditahan: definisi berbeda antara 2020 dan 2021 (kolom kuning" in err
 
 
 def test_formula_injection_is_neutralised(tmp_path):

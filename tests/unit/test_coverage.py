@@ -72,13 +72,17 @@ def test_percent_and_share_columns_detected_and_stated(tmp_path):
     assert ds.coverage_report is not None and ds.coverage_report.n_matched == 3
 
 
-def test_out_of_range_value_names_file_column_and_rows(tmp_path):
+def test_out_of_range_values_are_left_out_and_listed(tmp_path):
+    # was: InputError for the whole table; now the two cells are left out and listed
     text = f"kode,tahun,sp_mpasi\n{A},2021,55\n{B},2021,150\n{C},2021,-1\n"
-    with pytest.raises(InputError) as err:
-        load(tmp_path, text, name="cak.csv")
-    msg = str(err.value)
-    assert "cak.csv" in msg and "sp_mpasi" in msg and "0–100" in msg
-    assert err.value.rows == [3, 4]  # spreadsheet rows (header = row 1)
+    ds = load(tmp_path, text, name="cak.csv")
+    log = ds.coverage_report.quality
+    assert log.issues[["row", "column", "value", "reason", "scope"]].values.tolist() == [
+        [3, "sp_mpasi", "150", "out_of_range", "cell"], [4, "sp_mpasi", "-1", "out_of_range", "cell"]]
+    pos = {c: i for i, c in enumerate(CODES)}
+    values = ds.values("sp_mpasi", 2021).value
+    assert values[pos[A]] == 55 and np.isnan(values[pos[B]]) and np.isnan(values[pos[C]])
+    assert ds.quality_log.count("out_of_range", "cak.csv") == 2
 
 
 def test_year_from_spec_column_overrides_and_missing_year_is_an_error(tmp_path):
@@ -90,8 +94,9 @@ def test_year_from_spec_column_overrides_and_missing_year_is_an_error(tmp_path):
         load(tmp_path, f"kode,se_sanitasi\n{A},40\n")
     with pytest.raises(InputError, match="cakupan yang dikenali"):
         load(tmp_path, f"kode,tahun,foo\n{A},2021,1\n")
-    with pytest.raises(InputError, match="bukan angka"):
-        load(tmp_path, f"kode,tahun,se_sanitasi\n{A},2021,banyak\n")
+    # a non-numeric cell is left out and listed, not a refused table
+    ds = load(tmp_path, f"kode,tahun,se_sanitasi\n{A},2021,banyak\n{B},2021,30\n")
+    assert ds.quality_log.count("not_number") == 1 and ds.coverage_report.n_matched == 2
 
 
 def test_unmatched_coverage_codes_are_reported(tmp_path):

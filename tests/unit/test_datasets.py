@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -80,11 +81,12 @@ def test_name_taken_and_reserved(tmp_path: Path, files, data_dir: Path) -> None:
 def test_failed_validation_leaves_nothing(tmp_path: Path, files, data_dir: Path) -> None:
     geojson, _csv = files
     bad = tmp_path / "in" / "tabel_rusak.csv"
-    bad.write_text("kode,tahun,balita_diukur\n32.11.01.2001,2024,abc\n", encoding="utf-8")
+    # unusable as a whole (no number column); a bad cell alone no longer sinks a file
+    bad.write_text("kode,tahun,warna\n32.11.01.2001,2024,abc\n", encoding="utf-8")
     root = tmp_path / "datasets"
     with pytest.raises(InputError) as err:
         save_dataset(root, "rusak", boundaries=geojson, table=bad, data_dir=data_dir)
-    assert "tabel_rusak.csv" in str(err.value) and "balita_diukur" in str(err.value)
+    assert "tabel_rusak.csv" in str(err.value) and "kolom angka" in str(err.value)
     assert _leftovers(root) == []
 
     junk = tmp_path / "in" / "acak.geojson"
@@ -283,19 +285,26 @@ def test_stunted_above_measured_is_named_and_shown_as_no_data(tmp_path: Path, fi
     assert np.nanmax(values) <= 100
 
 
-def test_negative_and_non_numeric_counts_name_file_column_rows(tmp_path: Path, files,
-                                                               data_dir: Path) -> None:
+def test_negative_and_non_numeric_counts_are_left_out_and_listed(tmp_path: Path, files,
+                                                                 data_dir: Path) -> None:
+    # was: the whole table refused for one bad cell; now the cell is left out and listed
     geojson, csv = files
     column = "anak_0_23_merah_terindikasi_stunting"
-    for value, message in (("-3", "negatif"), ("dua", "angka")):
+    for value, reason in (("-3", "negative"), ("dua", "not_number")):
         table = pd.read_csv(csv, dtype=str)
         table.loc[2, column] = value
-        path = tmp_path / f"salah_{message}.csv"
+        path = tmp_path / f"salah_{reason}.csv"
         table.to_csv(path, index=False)
-        with pytest.raises(InputError, match=message) as err:
-            save_dataset(tmp_path / "d", "x", boundaries=geojson, table=path, data_dir=data_dir)
-        text = str(err.value)
-        assert path.name in text and column in text and "4" in text
+        dataset = validate_dataset(tmp_path / "d", boundaries=geojson, table=path,
+                                   data_dir=data_dir)
+        issues = dataset.quality_log.issues
+        assert issues[["file", "row", "column", "value", "reason", "scope"]].values.tolist() == [
+            [path.name, 4, column, value, reason, "cell"]]
+        assert dataset.quality_log.files[0].rows_used == len(table)
+        cell = dataset.measures.set_index(["kode", "tahun"]).loc[
+            (table.loc[2, "kode"], int(table.loc[2, "tahun"])), "merah"]
+        assert np.isnan(cell)
+        assert not any("pertama" in q for q in dataset.quality)
         assert _leftovers(tmp_path / "d") == []
 
 

@@ -93,8 +93,10 @@ def test_synthetic_round_trip(synthetic: tuple[pd.DataFrame, Path], boundaries: 
     assert rep.n_read == 3000
     # 5 % duplicates (earlier measurement, same month), minus those that are implausible themselves.
     assert 140 <= rep.n_duplicates_removed <= 150
-    assert 0 < rep.n_implausible < 20
-    assert rep.n_used == 3000 - rep.n_duplicates_removed - rep.n_implausible
+    # Heights typed wrongly (x 0.6): below 38 cm (height_invalid) or |HAZ| > 6.
+    mistyped = rep.n_implausible + rep.n_excluded.get("height_invalid", 0)
+    assert 0 < mistyped < 20 and set(rep.n_excluded) <= {"height_invalid", "haz_implausible"}
+    assert rep.n_used == 3000 - rep.n_duplicates_removed - mistyped
     v = result.villages
     assert v["anak_diukur"].sum() == rep.n_used
     assert (v["stunting"] == v["pendek"] + v["sangat_pendek"]).all()
@@ -121,6 +123,7 @@ def test_period_year_and_all(synthetic: tuple[pd.DataFrame, Path]) -> None:
     month = aggregate(records, period="month")
     year = aggregate(records, period="year")
     whole = aggregate(records, period="all")
+    assert aggregate(records).report.period == "year"  # the default: one measurement per child per year
     assert "bulan" not in year.villages and "tahun" in year.villages
     assert "tahun" not in whole.villages
     # All six months are in 2024 and every child is measured in one month only.
@@ -136,20 +139,20 @@ def test_period_year_and_all(synthetic: tuple[pd.DataFrame, Path]) -> None:
 def test_counts_latest_measurement_and_point_seven(tmp_path: Path) -> None:
     # Child A: two measurements in June 2024; the later one counts.
     # Child B: 400 days old, measured standing (+0.7 cm) -> z computed on 70.7.
-    # Child C: implausible height.  Child D: empty height (left out, counted).
+    # Child C: implausible height (|HAZ| > 6).  Child D: empty height (left out, counted).
     rows = [
         row(nik="9900000000000001", lahir="01/01/2023", ukur="03/06/2024", tinggi="70,0"),
         row(nik="9900000000000001", lahir="01/01/2023", ukur="20/06/2024", tinggi="72,0"),
         row(nik="9900000000000002", nama="ANAK DUA", jk="P", lahir="10/05/2023", ukur="13/06/2024",
             tinggi="70,0", cara="Berdiri", zs="-2,5"),
-        row(nik="9900000000000003", nama="ANAK TIGA", ukur="15/06/2024", tinggi="30"),
+        row(nik="9900000000000003", nama="ANAK TIGA", ukur="15/06/2024", tinggi="50"),
         row(nik="9900000000000004", nama="ANAK EMPAT", ukur="15/06/2024", tinggi=""),
     ]
     records = read_eppgbm(write_csv(tmp_path / "a.csv", rows), today=TODAY)
     z = compute_haz(records)
     expected_b = haz(70.7, (date(2024, 6, 13) - date(2023, 5, 10)).days, 2, True)[0]
     assert z.loc[2, "haz"] == pytest.approx(expected_b)
-    assert z["alasan"].tolist() == ["", "", "", "implausible", "tinggi"]
+    assert z["alasan"].tolist() == ["", "", "", "haz_implausible", "empty_required"]
     res = aggregate(records, period="month")
     v = res.villages
     assert len(v) == 1
@@ -161,6 +164,10 @@ def test_counts_latest_measurement_and_point_seven(tmp_path: Path) -> None:
     assert (v.loc[0, "tahun"], v.loc[0, "bulan"]) == (2024, 6)
     rep = res.report
     assert rep.n_duplicates_removed == 1 and rep.n_implausible == 1 and rep.n_empty["tinggi"] == 1
+    assert rep.n_excluded == {"haz_implausible": 1, "empty_required": 1}
+    issues = res.quality.issues
+    assert issues[["row", "reason"]].values.tolist() == [[5, "haz_implausible"], [6, "empty_required"]]
+    assert issues["value"].iloc[0] == "50,0" and pd.isna(issues["value"].iloc[1])
     assert rep.n_with_export_z == 1
     assert rep.n_disagree == int(abs(expected_b - -2.5) > 0.1)
 
@@ -251,37 +258,83 @@ def test_user_column_override(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "column", "message"),
+    ("kwargs", "column", "reason", "value"),
     [
-        ({"ukur": "15/06/2022"}, "Tanggal Pengukuran", "sebelum tanggal lahir"),
-        ({"ukur": "15/06/2026"}, "Tanggal Pengukuran", "masa depan"),
-        ({"lahir": "01/01/2026", "ukur": "15/06/2026"}, "Tgl Lahir", "masa depan"),
-        ({"tinggi": "-75"}, "Tinggi", "negatif"),
-        ({"berat": "-1,5"}, "Berat", "negatif"),
-        ({"tinggi": "tujuh puluh"}, "Tinggi", "bukan angka"),
-        ({"zs": "abc"}, "ZS TB/U", "bukan angka"),
-        ({"ukur": "31/02/2024"}, "Tanggal Pengukuran", "tidak terbaca"),
-        ({"lahir": "kemarin"}, "Tgl Lahir", "tidak terbaca"),
-        ({"jk": "X"}, "JK", "tidak dikenal"),
-        ({"cara": "duduk"}, "Cara Ukur", "tidak dikenal"),
+        ({"ukur": "15/06/2022"}, "Tanggal Pengukuran", "measured_before_birth", "15/06/2022"),
+        ({"ukur": "15/06/2026"}, "Tanggal Pengukuran", "date_future", "15/06/2026"),
+        ({"lahir": "01/01/2026", "ukur": "15/06/2026"}, "Tgl Lahir", "date_future", None),
+        ({"tinggi": "-75"}, "Tinggi", "height_invalid", "-75"),
+        ({"tinggi": "tujuh puluh"}, "Tinggi", "height_invalid", "tujuh puluh"),
+        ({"tinggi": "n/a"}, "Tinggi", "height_invalid", "n/a"),
+        ({"tinggi": "NaN"}, "Tinggi", "height_invalid", "NaN"),
+        ({"tinggi": "1e999"}, "Tinggi", "height_invalid", "1e999"),
+        ({"tinggi": "0"}, "Tinggi", "empty_required", None),
+        ({"ukur": "31/02/2024"}, "Tanggal Pengukuran", "date_unreadable", "31/02/2024"),
+        ({"lahir": "kemarin"}, "Tgl Lahir", "date_unreadable", None),
+        ({"lahir": "01/01/2018"}, "Tgl Lahir", "age_over_60m", None),
+        ({"jk": "X"}, "JK", "sex_unknown", "X"),
+        ({"jk": ""}, "JK", "empty_required", None),
+        ({"desa": ""}, "Desa/Kel", "empty_required", None),
     ],
 )
-def test_bad_values_name_file_column_rows(tmp_path: Path, kwargs: dict[str, str], column: str,
-                                          message: str) -> None:
+def test_bad_rows_are_excluded_and_listed(tmp_path: Path, kwargs: dict[str, str], column: str, reason: str,
+                                          value: str | None) -> None:
     rows = [row(), row(nik="9900000000000002"), row(nik="9900000000000003", **kwargs)]
     path = write_csv(tmp_path / "server-side-name.csv", rows)
-    with pytest.raises(InputError, match=message) as err:
-        read_eppgbm(path, display_name="ekspor juni.csv", today=TODAY)
-    assert err.value.file == "ekspor juni.csv"
-    assert err.value.column == column
-    assert err.value.rows == [4]  # header is row 1
+    records = read_eppgbm(path, display_name="ekspor juni.csv", today=TODAY)
+    res = aggregate(records)
+    assert res.report.n_read == 3 and res.report.n_used == 2
+    assert res.report.n_excluded == {reason: 1}
+    issues = res.quality.issues
+    assert issues[["file", "row", "column", "reason", "scope"]].values.tolist() == [
+        ["ekspor juni.csv", 4, column, reason, "row"]]  # header is row 1
+    assert (issues["value"].iloc[0] if pd.notna(issues["value"].iloc[0]) else None) == value
+    assert res.quality.files[0].rows_read == 3 and res.quality.files[0].rows_used == 2
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "column", "reason"),
+    [
+        ({"berat": "-1,5"}, "Berat", "negative"),
+        ({"berat": "berat?"}, "Berat", "not_number"),
+        ({"zs": "abc"}, "ZS TB/U", "not_number"),
+        ({"zs": "1e999"}, "ZS TB/U", "out_of_range"),
+        ({"cara": "duduk"}, "Cara Ukur", "position_unknown"),
+    ],
+)
+def test_bad_cells_are_emptied_and_the_row_used(tmp_path: Path, kwargs: dict[str, str], column: str,
+                                                reason: str) -> None:
+    rows = [row(), row(nik="9900000000000002", **kwargs)]
+    res = aggregate(read_eppgbm(write_csv(tmp_path / "c.csv", rows), today=TODAY))
+    assert res.report.n_used == 2 and res.report.n_excluded == {}
+    assert res.report.n_cells == {reason: 1}
+    assert res.quality.issues[["row", "column", "reason", "scope"]].values.tolist() == [
+        [3, column, reason, "cell"]]
 
 
 def test_birth_date_value_is_not_quoted(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "b.csv", [row(lahir="32/13/2023")])
+    path = write_csv(tmp_path / "b.csv", [row(lahir="32/13/2023"), row(nik="9900000000000002",
+                                                                       lahir="01/01/2026")])
+    res = aggregate(read_eppgbm(path, today=TODAY))
+    assert res.quality.issues["value"].isna().all()
+    blob = res.quality.to_frame().to_csv() + json.dumps(res.quality.to_dict())
+    assert "32/13/2023" not in blob and "01/01/2026" not in blob
+
+
+def test_file_level_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import geo.eppgbm as eppgbm
+
+    wide = tmp_path / "wide.csv"
+    wide.write_text(";".join(f"k{i}" for i in range(eppgbm.MAX_COLUMNS + 5)) + "\n1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="kolom") as err:
+        read_eppgbm(wide, today=TODAY)
+    assert err.value.key == "eppgbm.error.too_many_columns"
+    monkeypatch.setattr(eppgbm, "MAX_ROWS", 3)
+    many = write_csv(tmp_path / "many.csv", [row(nik=f"99000000000000{i:02d}") for i in range(4)])
     with pytest.raises(InputError) as err:
-        read_eppgbm(path, today=TODAY)
-    assert "32/13/2023" not in str(err.value)
+        read_eppgbm(many, today=TODAY)
+    assert err.value.key == "eppgbm.error.too_many_rows" and err.value.file == "many.csv"
+    assert len(read_eppgbm(write_csv(tmp_path / "ok.csv", [row()] * 3), today=TODAY).data) == 3
 
 
 def test_empty_and_header_only_and_missing_columns(tmp_path: Path) -> None:
@@ -326,6 +379,10 @@ def test_no_personal_data_in_outputs(synthetic: tuple[pd.DataFrame, Path], bound
         "\n".join(result.report.summary_lines()),
         json.dumps(match.to_dict(), ensure_ascii=False, default=str),
         "\n".join(r.getMessage() for r in caplog.records),
+        result.quality.to_frame().to_csv(),
+        json.dumps(result.quality.to_dict(), ensure_ascii=False),
+        result.mutu_desa.to_csv(),
+        result.mutu_posyandu.to_csv(),
     ]
     assert caplog.records, "processing should log its counts"
     blob = "\n".join(texts)
@@ -365,7 +422,8 @@ def test_cli(synthetic: tuple[pd.DataFrame, Path], tmp_path: Path,
     out = tmp_path / "village_prevalence.csv"
     assert main(["eppgbm", str(path), "--period", "year", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "pengukuran ganda" in printed and "SIRNASARI" in printed
+    assert "digantikan pengukuran yang lebih baru" in printed and "SIRNASARI" in printed
+    assert "tahunan" in printed
     table = pd.read_csv(out, encoding="utf-8-sig", dtype={"kode": str})
     assert {"kode", "tahun", "anak_diukur", "prevalensi"} <= set(table.columns)
     assert not [s for s in _identifying(frame) if s in printed + out.read_text(encoding="utf-8-sig")]
@@ -379,7 +437,7 @@ def test_cli(synthetic: tuple[pd.DataFrame, Path], tmp_path: Path,
 
 
 def test_cli_bad_input_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    bad = write_csv(tmp_path / "bad.csv", [row(tinggi="-3")])
+    bad = write_csv(tmp_path / "bad.csv", [row()[:8]], header=HEADER[:8])  # no Tinggi column
     assert main(["eppgbm", str(bad), "--out", str(tmp_path / "o.csv")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "bad.csv" in err and "Tinggi" in err

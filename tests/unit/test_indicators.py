@@ -24,7 +24,7 @@ def test_catalogue_directions_and_units_are_consistent():
     assert cat["anak_diukur"].direction == "context"
     for ind in cat.values():
         assert ind.direction in {"higher_worse", "higher_better", "context"}
-        assert ind.kind in {"count", "rate", "coverage"}
+        assert ind.kind in {"count", "rate", "coverage", "percent"}
         assert (ind.denominator is not None) == ind.is_rate
         assert ind.label_id and ind.label_en
 

@@ -145,15 +145,17 @@ _CODES = ["32.11.01.2001", "32.11.01.2002", "32.11.01.2003", "32.11.09.2009", No
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.tuples(st.sampled_from(_CODES), st.sampled_from([2019, 2020, None])), max_size=30),
+    st.lists(st.tuples(st.sampled_from(_CODES), st.sampled_from([2019, 2020, None]),
+                       st.sampled_from([1.0, 2.0, None])), max_size=30),
     st.booleans(),
 )
-def test_every_row_in_exactly_one_category(rows: list[tuple[str | None, int | None]],
+def test_every_row_in_exactly_one_category(rows: list[tuple[str | None, int | None, float | None]],
                                            with_year: bool) -> None:
     boundaries = _boundaries(_CODES[:3])
     table = pd.DataFrame(
         {"kode": pd.array([r[0] for r in rows], dtype="string"),
          "tahun": pd.array([r[1] for r in rows], dtype="Int64"),
+         "nilai": pd.array([r[2] for r in rows], dtype="Float64"),
          "_row": range(2, len(rows) + 2)}
     )
     if not with_year:
@@ -163,15 +165,23 @@ def test_every_row_in_exactly_one_category(rows: list[tuple[str | None, int | No
         set(matched["_row"])
         | {r["row"] for r in report.table_unmatched}
         | {r["row"] for r in report.duplicates}
+        | {r["row"] for r in report.conflicts}
         | {r["row"] for r in report.invalid_codes}
     )
     total = (
         len(matched) + len(report.table_unmatched) + len(report.duplicates)
-        + len(report.invalid_codes)
+        + len(report.conflicts) + len(report.invalid_codes)
     )
     assert total == report.n_rows == len(rows)
     assert listed == set(table["_row"])
     assert report.n_matched + len(report.polygons_without_data) == 3
     keys = ["kode", "tahun"] if with_year else ["kode"]
     assert not matched.duplicated(keys).any()
+    # no conflicting value survives: every kept (kode, tahun) had one value in the table
+    values: dict[tuple[object, ...], set[str]] = {}
+    for rec in table.loc[table["kode"].notna()].to_dict("records"):
+        values.setdefault(tuple(str(rec[k]) for k in keys), set()).add(str(rec["nilai"]))
+    for rec in matched.to_dict("records"):
+        assert len(values[tuple(str(rec[k]) for k in keys)]) == 1
+    assert len(report.quality) == len(rows) - len(matched)
     json.dumps(report.to_dict())

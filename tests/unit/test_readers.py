@@ -293,7 +293,9 @@ def test_duplicate_codes_reported(tmp_path: Path, small: gpd.GeoDataFrame) -> No
     gdf.to_file(path, engine="pyogrio")
     result = read_boundaries(path)
     assert result.duplicate_codes == [small.loc[0, "kode"]]
-    assert len(result.gdf) == 20
+    # two different village names on one code: both features are dropped and listed
+    assert result.conflicting_codes == [small.loc[0, "kode"]]
+    assert len(result.gdf) == 18 and result.gdf["kode"].is_unique
 
 
 def test_invalid_codes_rejected_with_rows(tmp_path: Path, small: gpd.GeoDataFrame) -> None:

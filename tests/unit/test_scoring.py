@@ -19,6 +19,7 @@ from geo.scoring import (
     explain_village,
     methodology,
     preset_config,
+    preset_usage,
     quadrant,
     run_scoring,
 )
@@ -152,8 +153,10 @@ def test_missing_policies_flag_the_right_villages(ds):
     assert flagged == [D] and "sp_mpasi kosong, dikecualikan dari skor" in ex.loc[D, "flags"]
     # exclude: D's score is its rasio_merah normalised value alone (weights renormalised)
     assert ex.loc[D, "skor"] == pytest.approx(ex.loc[D, "rasio_merah__norm"])
-    # K has coverage but no counts: scored on coverage alone, rate flagged as excluded
-    assert not np.isnan(ex.loc[K, "skor"]) and "rasio_merah kosong" in ex.loc[K, "flags"]
+    # K has coverage but no counts (no outcome data): not ranked, flagged, its coverage still shown
+    # (this asserted "scored on coverage alone" before issue 10: that recommended unmeasured villages)
+    assert np.isnan(ex.loc[K, "skor"]) and ex.loc[K, "peringkat"] == 7
+    assert "tanpa data hasil 2021" in ex.loc[K, "flags"] and ex.loc[K, "sp_mpasi"] == MPASI[K]
 
     med = by_code(run_scoring(ds, cfg(**base, missing="kecamatan_median"), stability=False, hotspots=False))
     assert med.loc[D, "sp_mpasi"] == pytest.approx(np.median([MPASI[E], MPASI[F]]))
@@ -170,7 +173,9 @@ def test_topsis_with_exclude_falls_back_to_kecamatan_median_and_says_so(ds):
     t = by_code(res)
     assert "sp_mpasi diisi median kecamatan" in t.loc[D, "flags"]
     assert any("TOPSIS" in w for w in res.warnings)
-    assert t["skor"].notna().sum() == 7
+    # K has no outcome: before issue 10 TOPSIS filled its rate with the median and scored it (7)
+    assert t["skor"].notna().sum() == 6 and np.isnan(t.loc[K, "skor"])
+    assert "rasio_merah diisi" not in t.loc[K, "flags"] and "tanpa data hasil 2021" in t.loc[K, "flags"]
 
 
 def test_direction_from_catalogue_coverage_is_a_cost(ds):
@@ -358,7 +363,9 @@ def test_presets_on_sumedang(sumedang):
     assert c.weights == pytest.approx({"rasio_merah": 0.6, "merah": 0.4})
     spes = preset_config(sumedang, "perpres72_spesifik", 2020)
     assert spes.year == 2020 and "sp_mpasi" in spes.indicators and "sp_ttd_remaja" not in spes.indicators
-    assert any("sp_ttd_remaja" in n for n in spes.notes)
+    # the drop is carried by id (it was a free-text note the scoring tab never showed)
+    assert spes.preset == "perpres72_spesifik" and spes.notes == ()
+    assert ("sp_ttd_remaja",) in preset_usage(sumedang, "perpres72_spesifik", 2020).missing
     assert sum(spes.weights.values()) == pytest.approx(1.0)
     assert "rasio_merah__delta" not in preset_config(sumedang, "tren_memburuk", 2019).indicators
 
