@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from geo.classify import Classes
-from geo.dataset import Dataset
+from geo.dataset import Dataset, quality_sentences
 from geo.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, t
 from geo.indicators import IndicatorValues
 from geo.join import JoinReport
@@ -246,10 +246,17 @@ def report_body(dataset: Dataset, lang: str = DEFAULT_LANG) -> list:
         html.Ul([html.Li(c) for c in dataset.caveats], className="small"),
         html.P(dataset.attribution, className="small text-muted"),
         html.H6(t("report.title.join", lang)),
-        *join_report_body(dataset.report, dataset.quality, lang),
+        *join_report_body(dataset.report, quality_warnings(dataset, lang), lang),
         *coverage_body(dataset, lang),
         *quality_body(dataset.quality_log, lang),
     ]
+
+
+def quality_warnings(dataset: Dataset, lang: str = DEFAULT_LANG) -> tuple[str, ...]:
+    """Warnings of the boundary file and the table notes, then one sentence per file, column
+    and reason of the excluded values (first rows named) in ``lang``."""
+    return (*dataset.boundary_file.warnings, *dataset.table_notes,
+            *quality_sentences(dataset.quality_log, lang))
 
 
 #: Excluded rows shown on the page; the download has all of them.
@@ -267,7 +274,7 @@ def quality_body(log: QualityLog, lang: str = DEFAULT_LANG) -> list:
     table = dbc.Table([
         html.Thead(html.Tr([html.Th(c) for c in frame.columns])),
         html.Tbody([html.Tr([html.Td(str(v)) for v in row]) for row in frame.itertuples(index=False)]),
-    ], size="sm", striped=True, className="small quality-table")
+    ], size="sm", striped=True, responsive=True, className="small quality-table")
     more = ([html.P(t("quality.ui.more", lang, shown=QUALITY_PREVIEW_ROWS, total=len(log)),
                     className="small text-muted")] if len(log) > QUALITY_PREVIEW_ROWS else [])
     return [*body, table, *more]
