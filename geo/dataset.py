@@ -146,6 +146,10 @@ class Dataset:
     table_notes
         What was detected in the table (columns not recognised, prevalence as share or
         percent, a prevalence-only table).
+    measurement_panel
+        The e-PPGBM measurement-quality panel per village and year (one row per
+        village-year: records read/used/excluded by reason, SD of HAZ, terminal digits,
+        age heaping, ``mutu_pengukuran``, ``alasan_mutu``); None for other tables.
     """
 
     id: str
@@ -166,6 +170,7 @@ class Dataset:
     name_match: NameMatch | None = None
     quality_log: QualityLog = field(default_factory=QualityLog)
     table_notes: tuple[str, ...] = ()
+    measurement_panel: pd.DataFrame | None = None
 
     @property
     def coverage_report(self) -> JoinReport | None:
@@ -687,11 +692,14 @@ def load_folder(folder: Path, *, data_dir: Path | None = None) -> Dataset:
         coverage=coverage_specs(meta, folder),
         crosswalk=load_crosswalk(folder / meta["crosswalk"]) if meta.get("crosswalk") else None,
     )
-    if not meta.get("quality_log"):
-        return dataset
-    # records left out before the table was made (an e-PPGBM export's bad rows) come first
-    source = _source_log(folder / meta["quality_log"])
-    return replace(dataset, quality_log=source + dataset.quality_log)
+    if meta.get("quality_log"):
+        # records left out before the table was made (an e-PPGBM export's bad rows) come first
+        source = _source_log(folder / meta["quality_log"])
+        dataset = replace(dataset, quality_log=source + dataset.quality_log)
+    if meta.get("measurement_panel"):
+        dataset = replace(dataset, measurement_panel=read_table(
+            folder / meta["measurement_panel"]).drop(columns="_row"))
+    return dataset
 
 
 def _source_log(path: Path) -> QualityLog:

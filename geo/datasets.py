@@ -167,7 +167,9 @@ def _staged(root: Path, *, boundaries: Path, table: Path | None, eppgbm: Path | 
             eppgbm_table(Path(eppgbm), folder / manifest["boundaries"], folder / EPPGBM_TABLE,
                          boundary_columns=boundary_columns, crosswalk=crosswalk)
             manifest["table"] = EPPGBM_TABLE
-            manifest["quality_log"] = output_paths(EPPGBM_TABLE)["log"].name
+            outputs = output_paths(EPPGBM_TABLE)
+            manifest["quality_log"] = outputs["log"].name
+            manifest["measurement_panel"] = outputs["mutu_desa"].name
             manifest["caveats"] = [*manifest.get("caveats", ()),
                                    "Prevalensi stunting dihitung dari data anak e-PPGBM (TB/U < −2 SD, "
                                    "satu pengukuran terakhir per anak per tahun)."]

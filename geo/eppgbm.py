@@ -56,6 +56,7 @@ from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from geo.anthro import MAX_AGE_DAYS, PLAUSIBLE_LIMIT, haz, lms_table
 from geo.errors import InputError
@@ -88,6 +89,7 @@ __all__ = [
     "measurement_flags",
     "output_paths",
     "period_label",
+    "quality_rule_text",
     "read_eppgbm",
     "synthetic_export",
     "write_outputs",
@@ -682,7 +684,10 @@ MIN_N_QUALITY: Final = 30
 EXCLUDED_SHARE_LIMIT_PCT: Final = 10.0
 #: More than this share (%) of computed z-scores with |HAZ| > 6 (WHO/UNICEF 2019: < 1 %).
 IMPLAUSIBLE_LIMIT_PCT: Final = 1.0
-#: Expected SD of HAZ (Mei & Grummer-Strawn 2007, as quoted by WHO): outside is ``sd_haz``.
+#: Expected SD of HAZ (Mei & Grummer-Strawn 2007, as quoted by WHO 2019). Those bounds come
+#: from national surveys; a village's SD from a few dozen children varies by sampling alone,
+#: so ``sd_haz`` fires only when the 95 % interval of the SD lies wholly outside the range
+#: (:func:`measurement_flags`).
 SD_HAZ_RANGE: Final = (1.35, 1.95)
 #: Share (%) of heights ending in .0 or .5 together above which it is ``digit``
 #: (expected 10 % + 10 % with 0.1 cm precision; 35 % is 2 SD above 20 % at n = 30).
@@ -709,9 +714,13 @@ def measurement_flags(panel: pd.DataFrame) -> pd.DataFrame:
 
     * ``dikeluarkan`` — ``n_dibaca`` ≥ :data:`MIN_N_QUALITY` and more than
       :data:`EXCLUDED_SHARE_LIMIT_PCT` % of its rows excluded for a problem;
-    * ``implausible`` — ``n_haz`` ≥ MIN_N and more than :data:`IMPLAUSIBLE_LIMIT_PCT` %
-      of computed z-scores with |HAZ| > 6;
-    * ``sd_haz`` — ``n_dipakai`` ≥ MIN_N and the SD of HAZ outside :data:`SD_HAZ_RANGE`;
+    * ``implausible`` — ``n_haz`` ≥ MIN_N and significantly more than
+      :data:`IMPLAUSIBLE_LIMIT_PCT` % of computed z-scores with |HAZ| > 6 (one-sided
+      binomial test at 5 %: in a village of 70 children a single flagged z-score is
+      1.4 % by chance alone);
+    * ``sd_haz`` — ``n_dipakai`` ≥ MIN_N and the 95 % interval of the SD of HAZ,
+      :math:`s \\pm 1.96\\, s / \\sqrt{2(n-1)}` (normal approximation of its standard
+      error), lies wholly outside :data:`SD_HAZ_RANGE`;
     * ``digit`` — ``n_dipakai`` ≥ MIN_N and more than :data:`DIGIT_LIMIT_PCT` % of heights
       ending in .0 or .5;
     * ``umur_bulat`` — ``n_umur_6_59`` ≥ MIN_N and more than :data:`HEAPING_LIMIT_PCT` %
@@ -722,12 +731,15 @@ def measurement_flags(panel: pd.DataFrame) -> pd.DataFrame:
     """
     enough = panel["n_dipakai"] >= MIN_N_QUALITY
     low, high = SD_HAZ_RANGE
+    sd = panel["sd_haz"].astype("float64")
+    margin = 1.96 * sd / np.sqrt(2 * (panel["n_dipakai"].astype("float64") - 1).clip(lower=1))
     rules = {
         "dikeluarkan": (panel["n_dibaca"] >= MIN_N_QUALITY)
         & (_share(panel["n_dikeluarkan"], panel["n_dibaca"]) > EXCLUDED_SHARE_LIMIT_PCT),
         "implausible": (panel["n_haz"] >= MIN_N_QUALITY)
-        & (_share(panel["n_haz_implausible"], panel["n_haz"]) > IMPLAUSIBLE_LIMIT_PCT),
-        "sd_haz": enough & ~panel["sd_haz"].between(low, high),
+        & (binom.sf(panel["n_haz_implausible"].astype("float64") - 1, panel["n_haz"].astype("float64"),
+                      IMPLAUSIBLE_LIMIT_PCT / 100) < 0.05),
+        "sd_haz": enough & ((sd + margin < low) | (sd - margin > high)),
         "digit": enough
         & (_share(panel["n_tinggi_0"] + panel["n_tinggi_5"], panel["n_dipakai"]) > DIGIT_LIMIT_PCT),
         "umur_bulat": (panel["n_umur_6_59"] >= MIN_N_QUALITY)
@@ -740,6 +752,18 @@ def measurement_flags(panel: pd.DataFrame) -> pd.DataFrame:
     flagged = reasons != ""
     mutu = np.where(flagged, "perlu_dicek", np.where(enough, "baik", ""))
     return pd.DataFrame({"mutu_pengukuran": mutu, "alasan_mutu": reasons}, index=panel.index)
+
+
+def quality_rule_text(reasons: str, lang: str = "id") -> str:
+    """The rules named in ``alasan_mutu`` (``"sd_haz;digit"``) as text in ``lang``."""
+    limits = {"dikeluarkan": {"limit": format_number(EXCLUDED_SHARE_LIMIT_PCT, 0, lang)},
+              "implausible": {"limit": format_number(IMPLAUSIBLE_LIMIT_PCT, 0, lang)},
+              "sd_haz": {"low": format_number(SD_HAZ_RANGE[0], 2, lang),
+                         "high": format_number(SD_HAZ_RANGE[1], 2, lang)},
+              "digit": {"limit": format_number(DIGIT_LIMIT_PCT, 0, lang)},
+              "umur_bulat": {"limit": format_number(HEAPING_LIMIT_PCT, 1, lang)}}
+    return "; ".join(t(f"eppgbm.mutu.rule.{r}", lang, **limits[r])
+                     for r in str(reasons).split(";") if r in limits)
 
 
 def _indicators(z: pd.DataFrame, code: np.ndarray, kept: np.ndarray, superseded: np.ndarray) -> pd.DataFrame:

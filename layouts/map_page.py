@@ -5,11 +5,13 @@ from __future__ import annotations
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
 from geo.classify import Classes
 from geo.dataset import Dataset, quality_sentences
+from geo.eppgbm import quality_rule_text
 from geo.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, t
 from geo.indicators import IndicatorValues
 from geo.join import JoinReport
@@ -249,7 +251,30 @@ def report_body(dataset: Dataset, lang: str = DEFAULT_LANG) -> list:
         *join_report_body(dataset.report, quality_warnings(dataset, lang), lang),
         *coverage_body(dataset, lang),
         *quality_body(dataset.quality_log, lang),
+        *measurement_body(dataset.measurement_panel, lang),
     ]
+
+
+def measurement_body(panel: pd.DataFrame | None, lang: str = DEFAULT_LANG) -> list:
+    """e-PPGBM measurement quality: how many village-years need checking, and which, why."""
+    if panel is None or panel.empty:
+        return []
+    flagged = panel.loc[panel["mutu_pengukuran"] == "perlu_dicek"].sort_values(["nama_kec", "nama_desa"])
+    judged = int(panel["mutu_pengukuran"].isin(["baik", "perlu_dicek"]).sum())
+    body: list = [html.H6(t("quality.ui.measurement_title", lang), className="mt-3"),
+                  html.P(t("quality.ui.measurement_count", lang, n=len(flagged), judged=judged,
+                           total=len(panel)), className="small")]
+    if flagged.empty:
+        return body
+    heads = [t(f"quality.ui.measurement_col.{c}", lang) for c in ("desa", "tahun", "n", "sd", "why")]
+    shown = flagged.head(QUALITY_PREVIEW_ROWS).astype(object).where(lambda f: f.notna(), "–")
+    sd = pd.to_numeric(flagged["sd_haz"].head(QUALITY_PREVIEW_ROWS), errors="coerce")
+    rows = [html.Tr([html.Td(f"{r.nama_desa} — {r.nama_kec}"), html.Td(str(r.tahun)),
+                     html.Td(str(r.n_dipakai)), html.Td(format_number(s, 2, lang)),
+                     html.Td(quality_rule_text(r.alasan_mutu, lang))])
+            for r, s in zip(shown.itertuples(index=False), sd, strict=True)]
+    return [*body, dbc.Table([html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(rows)],
+                             size="sm", striped=True, responsive=True, className="small")]
 
 
 def quality_warnings(dataset: Dataset, lang: str = DEFAULT_LANG) -> tuple[str, ...]:

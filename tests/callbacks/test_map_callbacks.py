@@ -149,3 +149,22 @@ def test_villages_whose_measurements_need_checking_are_marked_in_hover_and_table
     assert any(c["field"] == "catatan" for c in cols)
     earlier = update_indicator(registry, dataset_id, "prevalensi", 2023, "quantiles", 5, None)[3]
     assert all(r.get("catatan") is None for r in earlier)
+
+
+def test_measurement_panel_lists_the_villages_to_check_with_reasons():
+    import pandas as pd
+
+    from layouts.map_page import measurement_body
+
+    panel = pd.DataFrame({
+        "nama_kec": ["Wado", "Wado", "Jatigede"], "nama_desa": ["Cimungkal", "Cilengkrang", "Cisitu"],
+        "tahun": [2024, 2024, 2024], "n_dipakai": [70, 64, 12], "sd_haz": [1.02, 1.5, 2.9],
+        "mutu_pengukuran": ["perlu_dicek", "baik", ""], "alasan_mutu": ["sd_haz;digit", "", ""]})
+    title, count, table = measurement_body(panel, "en")
+    assert title.children == "Measurement quality (e-PPGBM)"
+    assert count.children.startswith("1 of 2 village-years that can be judged")
+    (row,) = table.children[1].children
+    cells = [c.children for c in row.children]
+    assert cells[:4] == ["Cimungkal — Wado", "2024", "70", "1.02"]
+    assert "SD of height-for-age z wholly outside 1.35–1.95" in cells[4] and ".0 or .5" in cells[4]
+    assert measurement_body(None) == []

@@ -283,3 +283,6 @@ def test_saved_eppgbm_dataset_shows_its_left_out_records(planted: tuple[Planted,
     assert counted.rows_used < counted.rows_read
     rendered = "\n".join(log.summary_lines("en"))
     assert "measured before the birth date" in rendered
+    panel = dataset.measurement_panel  # the per-village measurement-quality panel came along
+    assert panel is not None and set(panel["kode"].dropna()) <= set(dataset.villages["kode"])
+    assert int(panel["n_measured_before_birth"].astype(int).sum()) == PLANTED["measured_before_birth"]

@@ -108,11 +108,18 @@ def _panel(**overrides: float) -> pd.DataFrame:
         ({}, "baik", ""),
         ({"n_dikeluarkan": 10}, "baik", ""),  # 10 % is not more than 10 %
         ({"n_dikeluarkan": 11}, "perlu_dicek", "dikeluarkan"),
-        ({"n_haz_implausible": 1}, "baik", ""),  # 1 % is the limit itself
-        ({"n_haz_implausible": 2}, "perlu_dicek", "implausible"),
-        ({"sd_haz": 1.35}, "baik", ""),
-        ({"sd_haz": 1.34}, "perlu_dicek", "sd_haz"),
-        ({"sd_haz": 1.96}, "perlu_dicek", "sd_haz"),
+        # P(X ≥ k | n = 100, p = 1 %): k = 3 → 0.079, k = 4 → 0.018 (significant at 5 %)
+        ({"n_haz_implausible": 3}, "baik", ""),
+        ({"n_haz_implausible": 4}, "perlu_dicek", "implausible"),
+        # n = 100: the SD's 95 % interval is s · (1 ± 1.96/√198) = s · (1 ± 0.1393), so it lies
+        # wholly below 1.35 for s < 1.1850 and wholly above 1.95 for s > 2.2656
+        ({"sd_haz": 1.34}, "baik", ""),
+        ({"sd_haz": 1.19}, "baik", ""),
+        ({"sd_haz": 1.18}, "perlu_dicek", "sd_haz"),
+        ({"sd_haz": 2.26}, "baik", ""),
+        ({"sd_haz": 2.27}, "perlu_dicek", "sd_haz"),
+        ({"sd_haz": 1.18, "n_dipakai": 30, "n_haz": 30, "n_dibaca": 30, "n_tinggi_0": 3, "n_tinggi_5": 3},
+         "baik", ""),  # the interval is wider at n = 30
         ({"n_tinggi_0": 25, "n_tinggi_5": 10}, "baik", ""),  # 35 %: not more than the limit
         ({"n_tinggi_0": 26, "n_tinggi_5": 10}, "perlu_dicek", "digit"),
         ({"n_umur_bulat": 30}, "baik", ""),  # 33.3 %
