@@ -49,7 +49,7 @@ import json
 import logging
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, Final, Literal
@@ -1051,9 +1051,9 @@ def aggregate(
     mutu_posyandu = _with_labels(posy, vil, pd.Index(pos_uniques))
 
     issues = [records.issues, *_row_issues(z, records, implausible, unmatched)]
-    quality = QualityLog.of(issues, [FileCount(records.file, "eppgbm", n, int(kept.sum()))])
-    quality = QualityLog(issues=quality.issues.sort_values("row", kind="stable").reset_index(drop=True),
-                         files=quality.files)
+    quality = QualityLog.of(issues, [FileCount(records.file, "eppgbm", n, int(kept.sum()))],
+                            [(records.file, "superseded", int(superseded.sum()))])
+    quality = replace(quality, issues=quality.issues.sort_values("row", kind="stable").reset_index(drop=True))
     report = _report(records, z, period, code, kept, superseded, has_zs, disagree, match, mutu_desa, lang)
     log.info("e-PPGBM aggregated: %d used, %d superseded, %d excluded, %d villages",
              report.n_used, report.n_superseded, sum(report.n_excluded.values()), len(vil.labels))

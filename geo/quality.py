@@ -29,7 +29,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from geo.i18n import t
+from geo.i18n import format_number, t
 
 __all__ = [
     "ISSUE_COLUMNS",
@@ -162,18 +162,25 @@ class QualityLog:
         Table with :data:`ISSUE_COLUMNS`, in the order the problems were found.
     files
         Records read and used per file.
+    counted
+        ``(file, reason, n)``: records left out for a reason that is counted but not
+        listed row by row (an e-PPGBM child's earlier measurements: most rows of a
+        yearly export), so that read − used is always explained.
     """
 
     issues: pd.DataFrame = field(default_factory=_empty_issues)
     files: tuple[FileCount, ...] = ()
+    counted: tuple[tuple[str, str, int], ...] = ()
 
     @classmethod
-    def of(cls, parts: Iterable[pd.DataFrame], files: Iterable[FileCount] = ()) -> QualityLog:
-        """A log from issue tables (:func:`issues_where`) and file totals."""
+    def of(cls, parts: Iterable[pd.DataFrame], files: Iterable[FileCount] = (),
+           counted: Iterable[tuple[str, str, int]] = ()) -> QualityLog:
+        """A log from issue tables (:func:`issues_where`), file totals and counted reasons."""
         frames = [p for p in parts if len(p)]
         issues = (pd.concat(frames, ignore_index=True)[list(ISSUE_COLUMNS)] if frames
                   else _empty_issues())
-        return cls(issues=issues, files=tuple(files))
+        return cls(issues=issues, files=tuple(files),
+                   counted=tuple((f, r, int(n)) for f, r, n in counted if n))
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> QualityLog:
@@ -192,10 +199,12 @@ class QualityLog:
         issues["value"] = pd.array(issues["value"], dtype="string")
         files = tuple(FileCount(str(f["file"]), str(f["kind"]), int(f["rows_read"]), int(f["rows_used"]))
                       for f in doc["files"])
-        return cls(issues=issues, files=files)
+        counted = tuple((str(c["file"]), str(c["reason"]), int(c["n"])) for c in doc.get("counted", ()))
+        return cls(issues=issues, files=files, counted=counted)
 
     def __add__(self, other: QualityLog) -> QualityLog:
-        return QualityLog.of([self.issues, other.issues], (*self.files, *other.files))
+        return QualityLog.of([self.issues, other.issues], (*self.files, *other.files),
+                             (*self.counted, *other.counted))
 
     def __len__(self) -> int:
         return len(self.issues)
@@ -219,11 +228,17 @@ class QualityLog:
 
     def summary_lines(self, lang: str = "id") -> list[str]:
         """One sentence per file (records used of read) and one per file and reason."""
-        lines = [t("quality.summary.file", lang, file=f.file, used=f.rows_used, read=f.rows_read,
+        def n(value: int) -> str:
+            return format_number(value, 0, lang)
+
+        lines = [t("quality.summary.file", lang, file=f.file, used=n(f.rows_used), read=n(f.rows_read),
                    kind=t(f"quality.kind.{f.kind}", lang))
                  for f in self.files]
+        lines += [t("quality.summary.counted", lang, file=file, n=n(count),
+                    reason=t(f"quality.reason.{reason}", lang))
+                  for file, reason, count in self.counted]
         for row in self.counts().itertuples(index=False):
-            lines.append(t(f"quality.summary.{row.scope}", lang, file=row.file, n=int(row.n),
+            lines.append(t(f"quality.summary.{row.scope}", lang, file=row.file, n=n(int(row.n)),
                            reason=t(f"quality.reason.{row.reason}", lang)))
         return lines
 
@@ -240,6 +255,7 @@ class QualityLog:
         issues = self.issues if limit is None else self.issues.head(limit)
         return {
             "files": [f.__dict__ for f in self.files],
+            "counted": [{"file": f, "reason": r, "n": c} for f, r, c in self.counted],
             "n_issues": len(self.issues),
             "counts": [{"file": r.file, "reason": r.reason, "scope": r.scope, "n": int(r.n)}
                        for r in self.counts().itertuples(index=False)],

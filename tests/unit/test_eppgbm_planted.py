@@ -281,6 +281,11 @@ def test_saved_eppgbm_dataset_shows_its_left_out_records(planted: tuple[Planted,
     (counted,) = [f for f in log.files if f.kind == "eppgbm"]
     assert counted.file == path.name and counted.rows_read == len(planted[0].frame)
     assert counted.rows_used < counted.rows_read
+    # every record read and not used is explained: listed row by row, or counted (superseded)
+    listed = int(((log.issues["file"] == path.name) & (log.issues["scope"] == "row")).sum())
+    (superseded,) = [n for f, r, n in log.counted if f == path.name and r == "superseded"]
+    assert superseded > 0
+    assert counted.rows_read - counted.rows_used == listed + superseded
     rendered = "\n".join(log.summary_lines("en"))
     assert "measured before the birth date" in rendered
     panel = dataset.measurement_panel  # the per-village measurement-quality panel came along
