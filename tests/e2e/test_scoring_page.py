@@ -39,10 +39,12 @@ def click_radio(dash_duo, radio_id: str, text: str):
 
 
 def grid_values(dash_duo, grid_id: str, field: str) -> list:
-    """Values of one field over every row of an AG Grid (not only the rendered ones)."""
+    """Values of one field over every row of an AG Grid (not only the rendered ones); empty
+    while the grid is not initialised yet (a loaded machine renders the tab late), so callers
+    can poll with ``until``."""
     return dash_duo.driver.execute_script(
-        f"const api = dash_ag_grid.getApi('{grid_id}'); const out = [];"
-        f"api.forEachNode(n => out.push(n.data['{field}'])); return out;")
+        f"let api; try {{ api = dash_ag_grid.getApi('{grid_id}'); }} catch (e) {{ return []; }}"
+        f"const out = []; api.forEachNode(n => out.push(n.data['{field}'])); return out;")
 
 
 @pytest.fixture
