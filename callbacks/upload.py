@@ -38,7 +38,7 @@ from geo.schema import BOUNDARY_ROLES, TABLE_ROLES, detect_columns
 from geo.store import Store
 from geo.uploads import safe_upload_name, save_stream
 from layouts import ids
-from layouts.map_page import join_report_body, quality_body, quality_warnings
+from layouts.map_page import join_report_body, quality_body
 from layouts.upload import (
     BOUNDARY_EXT,
     NOT_ON_MAP,
@@ -246,7 +246,7 @@ def report(dataset: Dataset, lang: str = "id") -> list:
     head = t("upload.valid", lang, n=len(dataset.villages), years=", ".join(map(str, dataset.years)),
              indicators=", ".join(i.label_en if lang == "en" else i.label_id
                                   for i in dataset.indicators))
-    return [alert(head, "success"), *join_report_body(dataset.report, quality_warnings(dataset, lang), lang),
+    return [alert(head, "success"), *join_report_body(dataset.report, dataset.warnings(lang), lang),
             *quality_body(dataset.quality_log, lang)]
 
 

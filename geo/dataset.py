@@ -286,6 +286,12 @@ class Dataset:
         ind = self._catalogue_indicator(indicator_id)
         return compute(ind, self._table(ind), self.codes, year)
 
+    def warnings(self, lang: str = "id") -> tuple[str, ...]:
+        """Boundary warnings, notes on the table's columns, then one sentence per file,
+        column and reason of the excluded values (first rows named), the last in ``lang``."""
+        return (*self.boundary_file.warnings, *self.table_notes,
+                *quality_sentences(self.quality_log, lang))
+
     def measurement_check(self, year: int) -> np.ndarray:
         """Per village (aligned to :attr:`villages`): True where the measurements of
         ``year`` were flagged ``perlu_dicek`` (e-PPGBM measurement-quality panel)."""

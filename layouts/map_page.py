@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from geo.classify import Classes
-from geo.dataset import Dataset, quality_sentences
+from geo.dataset import Dataset
 from geo.eppgbm import quality_rule_text
 from geo.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, t
 from geo.indicators import IndicatorValues
@@ -248,7 +248,7 @@ def report_body(dataset: Dataset, lang: str = DEFAULT_LANG) -> list:
         html.Ul([html.Li(c) for c in dataset.caveats], className="small"),
         html.P(dataset.attribution, className="small text-muted"),
         html.H6(t("report.title.join", lang)),
-        *join_report_body(dataset.report, quality_warnings(dataset, lang), lang),
+        *join_report_body(dataset.report, dataset.warnings(lang), lang),
         *coverage_body(dataset, lang),
         *quality_body(dataset.quality_log, lang),
         *measurement_body(dataset.measurement_panel, lang),
@@ -276,12 +276,6 @@ def measurement_body(panel: pd.DataFrame | None, lang: str = DEFAULT_LANG) -> li
     return [*body, dbc.Table([html.Thead(html.Tr([html.Th(h) for h in heads])), html.Tbody(rows)],
                              size="sm", striped=True, responsive=True, className="small")]
 
-
-def quality_warnings(dataset: Dataset, lang: str = DEFAULT_LANG) -> tuple[str, ...]:
-    """Warnings of the boundary file and the table notes, then one sentence per file, column
-    and reason of the excluded values (first rows named) in ``lang``."""
-    return (*dataset.boundary_file.warnings, *dataset.table_notes,
-            *quality_sentences(dataset.quality_log, lang))
 
 
 #: Excluded rows shown on the page; the download has all of them.

@@ -26,6 +26,7 @@ from geo.export.common import (
 )
 from geo.i18n import t
 from geo.indicators import base_id, catalogue, is_delta
+from geo.quality import QualityLog
 from geo.scoring import ScoringResult, methodology
 
 __all__ = ["aksi2_matrix", "method_text", "methodology_rows", "quality_rows"]
@@ -202,8 +203,8 @@ def quality_rows(ctx: ExportContext, lang: str = "id") -> list[tuple[str, str, s
         return t(f"export.quality.{key}", lang, **values)
 
     out: list[tuple[str, str, str, str, str]] = []
-    out += [(q("join"), "", "", "", line) for line in rep.summary_lines()]
-    out += [(q("warnings"), "", "", "", line) for line in ds.quality]
+    out += [(q("join"), "", "", "", line) for line in rep.summary_lines(lang)]
+    out += [(q("warnings"), "", "", "", line) for line in ds.warnings(lang)]
     for p in rep.polygons_without_data:
         out.append((q("polygon_no_data"), str(p.get("kode", "")), str(p.get("nama", "") or ""),
                     str(p.get("nama_kec", "") or ""), q("polygon_no_data_note")))
@@ -214,6 +215,10 @@ def quality_rows(ctx: ExportContext, lang: str = "id") -> list[tuple[str, str, s
         out.append((q("duplicate"), str(d.get("kode", "")), "", "",
                     q("duplicate_note", row=d.get("row", ""), year=d.get("tahun", ""),
                       first=d.get("first_row", ""))))
+    groups = {(c.get("kode"), c.get("tahun")): c for c in rep.conflicts}  # one line per group
+    for c in groups.values():
+        out.append((q("conflict"), str(c.get("kode", "")), str(c.get("nama_desa", "") or ""), "",
+                    q("conflict_note", rows=c.get("rows", ""), year=c.get("tahun", ""))))
     for r in rep.invalid_codes:
         out.append((q("invalid_code"), str(r.get("kode_bps_raw", "") or ""),
                     str(r.get("nama_desa", "") or ""), "", q("row", row=r.get("row", ""))))
@@ -225,11 +230,29 @@ def quality_rows(ctx: ExportContext, lang: str = "id") -> list[tuple[str, str, s
             out.append((q("coverage"), "", "", "", q("coverage_synthetic", label=label)))
         out += [(q("coverage"), "", "", "", f"{label}: {line}") for line in cov_rep.summary_lines()]
     out += [(q("coverage"), "", "", "", note) for note in ds.coverage_notes]
+    out += _excluded_rows(ds.quality_log, lang)
     ranked = res.ranked()
     flagged = ranked[ranked["flags"].astype(str) != ""]
     for _, row in flagged.iterrows():
         out.append((q("flags"), str(row["kode"]), str(row["nama"]), str(row["nama_kec"]),
                     str(row["flags"])))
+    return out
+
+
+#: Excluded rows written into the workbook; the laporan kualitas data download has them all.
+MAX_EXCLUDED_ROWS = 5_000
+
+
+def _excluded_rows(log: QualityLog, lang: str) -> list[tuple[str, str, str, str, str]]:
+    """One row per excluded row or cell of the data files (file, row, column, value, reason)."""
+    head = t("export.quality.excluded", lang)
+    frame = log.to_frame(lang).head(MAX_EXCLUDED_ROWS).astype(object).where(lambda f: f.notna(), "")
+    out = [(head, "", "", "", t("export.quality.excluded_note", lang, file=r[0], row=r[1], column=r[2],
+                                 value=r[3], reason=r[4], scope=r[5]))
+           for r in frame.itertuples(index=False)]
+    if len(log) > MAX_EXCLUDED_ROWS:
+        out.append((head, "", "", "", t("export.quality.excluded_more", lang, shown=MAX_EXCLUDED_ROWS,
+                                         total=len(log))))
     return out
 
 

@@ -470,3 +470,33 @@ def test_plan_forms(result, ds):
     assert matrix["kegiatan"].tolist() == ["Sweeping imunisasi dasar lengkap", "Jamban sehat keluarga"]
     assert matrix["desa"].iloc[0] == "Cigendel, Pamekaran" and matrix["anggaran"].iloc[0] == 22_500_000
     assert aksi2_matrix(export_context(result, ds, plan=[])) is None
+
+
+def test_quality_sheet_lists_excluded_rows_and_conflicts_in_the_language(data_dir, tmp_path):
+    """The decree's workbook carries what its numbers rest on: each excluded cell or row with
+    file, row, column, value and reason, and conflicting duplicates as left out, not "used"."""
+    from geo.dataset import load_dataset
+
+    table = pd.read_csv(data_dir / "sumedang" / "sumedang_stunting_posyandu_2019_2021.csv", dtype=str)
+    table.loc[0, "anak_0_23_merah_terindikasi_stunting"] = "n/a"
+    conflict = table.iloc[[4]].copy()
+    conflict["anak_0_23_hijau_normal"] = "999"
+    table = pd.concat([table, conflict], ignore_index=True)
+    path = tmp_path / "tabel_berantakan.csv"
+    table.to_csv(path, index=False)
+    messy = load_dataset(data_dir / "sumedang" / "sumedang_desa_kel_2025.geojson", path,
+                         dataset_id="x", title="Sumedang berantakan", data_dir=data_dir)
+    res = run_scoring(messy, preset_config(messy, "prevalensi_kasus", draws=20), stability=False,
+                      hotspots=False)
+    last_row = len(table) + 1
+    for lang, expected in (
+            ("id", ("tabel_berantakan.csv, baris 2, kolom anak_0_23_merah_terindikasi_stunting, "
+                    "nilai 'n/a': bukan angka (sel dikeluarkan)",
+                    f"baris 6, {last_row} (tahun 2020) berbeda nilainya: semuanya dikeluarkan")),
+            ("en", ("tabel_berantakan.csv, row 2, column anak_0_23_merah_terindikasi_stunting, "
+                    "value 'n/a': not a number (cell left out)",
+                    f"rows 6, {last_row} (year 2020) differ: all left out"))):
+        book = openpyxl.load_workbook(io.BytesIO(export_xlsx(export_context(res, messy), lang=lang)))
+        notes = [r[4] for r in book.worksheets[-1].iter_rows(values_only=True) if r and r[4]]
+        assert expected[0] in notes
+        assert sum(str(n).startswith(expected[1]) for n in notes) == 1  # once per conflicting group
