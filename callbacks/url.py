@@ -5,6 +5,12 @@ The page is built per request from the query (app.py), so opening a link needs n
 these callbacks keep the URL in step afterwards. Loops cannot start: one callback owns both
 directions (Dash never re-runs a callback for its own outputs), and a query equal to the
 current one is not written again.
+
+The active scenario has one source of truth, ``STORE_SCENARIO``; the URL's ``scenario`` only
+mirrors it. The URL leads only when it was not written by this page: the link the page was
+opened with (read once) and Back/Forward (``_sync`` passes the URL's scenario on through
+``STORE_URL_SCENARIO``). It is never re-applied on a plain change: *Muat* of another scenario
+changes the weights while the URL still names the old one for a moment (issue 11).
 """
 
 from __future__ import annotations
@@ -70,6 +76,31 @@ def scenario_to_restore(search: str | None, active: dict | None) -> int | None:
     return wanted if wanted and wanted != (active or {}).get("id") else None
 
 
+#: ``STORE_URL_SCENARIO`` once the request in it is handled (nothing pending).
+HANDLED = {"id": None}
+
+
+def history_request(search: str | None, active: dict | None):
+    """What Back/Forward to ``search`` asks the restore callback to load (``no_update`` when
+    the URL's scenario is none or the active one)."""
+    wanted = scenario_to_restore(search, active)
+    return {"id": wanted} if wanted else no_update
+
+
+def scenario_wanted(from_history: bool, request: dict | None, search: str | None,
+                    active: dict | None) -> int | None:
+    """The scenario to load because the URL asks for it, else ``None``.
+
+    ``from_history``: Back/Forward put the URL's scenario in ``request``. Otherwise (new
+    default weights) only the page's own link counts, and only while it is unread (``request``
+    still ``None``): later the URL merely follows the active scenario and may be stale.
+    """
+    if from_history:
+        wanted = (request or {}).get("id")
+        return wanted if wanted and wanted != (active or {}).get("id") else None
+    return scenario_to_restore(search, active) if request is None else None
+
+
 def component_ids(app: Dash) -> set:
     """Ids in the app's default page (the layout is a function: build it once)."""
     layout = app.layout() if callable(app.layout) else app.layout
@@ -84,6 +115,7 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
     @app.callback(
         Output(ids.URL, "search"),
         *[Output(cid, prop, allow_duplicate=True) for cid, prop in controls],
+        Output(ids.STORE_URL_SCENARIO, "data", allow_duplicate=True),
         Input(ids.URL, "search"),
         *[Input(cid, prop) for cid, prop in controls],
         Input(ids.STORE_SCENARIO, "data"), Input(ids.STORE_DATASET, "data"),
@@ -95,10 +127,11 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         dataset_id = dataset_id or registry.default_id
         step = current[4] if len(current) > 4 else 0
         if ctx.triggered_id == ids.URL:  # Back/Forward: the URL leads, the controls follow
-            return [no_update, *controls_from_query(registry, search, dataset_id, current)]
+            return [no_update, *controls_from_query(registry, search, dataset_id, current),
+                    history_request(search, scenario)]
         query = current_query(dataset_id, current[0], current[1], current[2], current[3],
                               scenario, step, lang)
-        return [no_update if query == search else query, *[no_update] * len(current)]
+        return [no_update if query == search else query, *[no_update] * len(current), no_update]
 
     app.clientside_callback(RELOAD_IF_PAGE_CHANGED, Input(ids.URL, "search"),
                             State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
@@ -109,23 +142,30 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
     def _lang_link(search, lang):
         return with_lang(search, other_lang(lang))
 
-    # Runs after the preset callback has set the default weights (its input), so the
-    # scenario's indicators and weights are the last word on a freshly opened link.
+    # The page's link: runs after the preset callback has set the default weights (its input),
+    # so the scenario's indicators and weights are the last word on a freshly opened link.
+    # Back/Forward: runs on the request _sync passes on. Never on other weight changes (the
+    # URL may still name the previous scenario then).
     @app.callback(
         Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
         Output(ids.SCN_STATUS, "children", allow_duplicate=True),
         Output(ids.SCN_LIST, "value", allow_duplicate=True),
         *config_outputs(),
         Output(ids.STORE_CONFIG_BASE, "data", allow_duplicate=True),
-        Input(ids.STORE_WEIGHTS_SET, "data"), State(ids.URL, "search"),
-        State(ids.STORE_SCENARIO, "data"), State(ids.STORE_DATASET, "data"),
-        State(ids.STORE_LANG, "data"),
+        Output(ids.STORE_URL_SCENARIO, "data"),
+        Input(ids.STORE_WEIGHTS_SET, "data"), Input(ids.STORE_URL_SCENARIO, "data"),
+        State(ids.URL, "search"), State(ids.STORE_SCENARIO, "data"),
+        State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
         prevent_initial_call=True,
     )
-    def _restore_scenario(_weights, search, active, dataset_id, lang):
-        scenario_id = scenario_to_restore(search, active)
+    def _restore_scenario(_weights, request, search, active, dataset_id, lang):
+        from_history = ctx.triggered_id == ids.STORE_URL_SCENARIO
+        if not from_history and request is not None:
+            raise PreventUpdate  # the link was read: the URL follows the store from now on
+        nothing = (no_update,) * (len(config_outputs()) + 4) + (HANDLED,)
+        scenario_id = scenario_wanted(from_history, request, search, active)
         if scenario_id is None:
-            raise PreventUpdate
+            return nothing
         dataset_id = dataset_id or registry.default_id
         try:
             sc = store.get(scenario_id)
@@ -134,9 +174,8 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
             registry.get(dataset_id).indicator(sc.config.indicators[0], sc.config.year)
         except InputError as exc:
             log.info("scenario from the URL not loaded: %s", exc)
-            raise PreventUpdate from None
+            return nothing
         message = t("shell.scenario_from_link", lang or DEFAULT_LANG, name=sc.name,
                     version=sc.version)
         return (active_ref(sc), alert(message), sc.id, *controls_from_config(sc.config),
-                sc.config.to_dict())
-
+                sc.config.to_dict(), HANDLED)

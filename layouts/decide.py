@@ -150,7 +150,9 @@ def decide_panel(lang: str = "id") -> html.Div:
                     delay_show=500),
         dcc.Download(id=ids.EXPORT_DOWNLOAD),
     ]))
-    return html.Div([scenario, history, plan, exports])
+    # the URL's scenario request (callbacks/url.py): None = the page's link is not read yet
+    return html.Div([scenario, history, plan, exports,
+                     dcc.Store(id=ids.STORE_URL_SCENARIO, data=None)])
 
 
 def plan_columns(lang: str = "id") -> list[dict]:

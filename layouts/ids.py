@@ -97,6 +97,9 @@ def force_remove(code: str) -> dict:
 # decide & deliver (scenarios, Aksi 2 plan, exports)
 STORE_SCENARIO: Final = "store-scenario"
 STORE_CONFIG_BASE: Final = "store-config-base"
+#: The scenario the URL asks for: None until the page's own link is read, then
+#: ``{"id": …}`` (Back/Forward request; ``None`` id once handled). See callbacks/url.py.
+STORE_URL_SCENARIO: Final = "store-url-scenario"
 SCN_AUTHOR: Final = "scn-author"
 SCN_NAME: Final = "scn-name"
 SCN_SAVE_NEW: Final = "scn-save-new"

@@ -7,12 +7,17 @@ and scenario metadata. :func:`export` is the single dispatcher::
 
     data, filename, mimetype = export("xlsx", result, dataset, chosen=[{"kode": ..., "alasan": ...}])
 
+The suggested CSV file name tells the variants apart: the ``;``/decimal-comma one ends
+in ``_titik-koma`` (English ``_semicolon``), the list of every village has
+``_semua_desa``.
+
 SINTETIS data (a synthetic coverage indicator was scored, ``result.synthetic``) is
 marked in every format: the suggested file name ends in ``_SINTETIS``; CSV and GIS
 rows carry a ``catatan_data`` column (a CSV comment line would break Excel and
 parsers); XLSX has a red first row in Metodologi and the printed page header; the
-PDF has a cover box and a footer on every page; the map a red subtitle. Scenario
-JSON needs no mark: it reloads the config, which re-derives the flag.
+PDF has a cover box, a header on every page and a red notice on the Aksi 2 and
+Lampiran pages (the pages handed on alone); the map a red subtitle. Scenario JSON
+needs no mark: it reloads the config, which re-derives the flag.
 
 Language: ``lang="id"`` (default) or ``"en"``. Every header, sheet name, title, PDF
 sentence, methodology text and file-name stem comes from the ``export.*`` catalogue
@@ -161,7 +166,9 @@ def export(
     tag = ""
     if fmt == "csv":
         data = export_csv(ctx, sep=sep, all_villages=all_villages, lang=lang)
-        tag = t("export.file.all_villages", lang) if all_villages else ""
+        # the ";" variant is a different file for a different Excel: its name says so
+        tag = "_".join(t(f"export.file.{key}", lang) for key, on in
+                       (("all_villages", all_villages), ("semicolon", sep == ";")) if on)
     elif fmt == "xlsx":
         data = export_xlsx(ctx, lang=lang)
     elif fmt == "gpkg":

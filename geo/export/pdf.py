@@ -6,7 +6,8 @@ ranked list; the Aksi 2 matrix (kegiatan × OPD × desa, or "belum disusun"); th
 methodology; and the last page "Lampiran Keputusan Bupati <X>: Daftar Desa Lokus
 Stunting Tahun <year>" with the numbered list and a signature block (place, date, name,
 NIP; blank lines when not given). Every page footer carries the page number and, with
-SINTETIS coverage, "DATA SINTETIS". Bahasa Indonesia by default, English with
+SINTETIS coverage, "DATA SINTETIS"; the Aksi 2 and Lampiran pages also say so in red
+under their title (they are handed on alone). Bahasa Indonesia by default, English with
 ``lang="en"``: every text from the ``export.*`` catalogue, numbers with the language's
 separators (``1.234,5`` / ``1,234.5``), criterion labels from the indicator catalogue.
 
@@ -222,6 +223,8 @@ def _ranked(ctx: ExportContext, st: dict[str, ParagraphStyle], lang: str) -> lis
 
 def _aksi2(ctx: ExportContext, st: dict[str, ParagraphStyle], lang: str) -> list[Any]:
     story: list[Any] = [PageBreak(), _p(t("export.pdf.aksi2", lang), st["h1"])]
+    if ctx.synthetic:  # the matrix goes to OPDs on its own: warn on the page, not only in the margin
+        story += [_p(t("export.synthetic.plan", lang), st["alert"]), Spacer(1, 0.2 * cm)]
     matrix = aksi2_matrix(ctx, lang)
     if matrix is None:
         story.append(_p(t("export.plan.none", lang), st["base"]))

@@ -3,10 +3,13 @@
 CSV
     UTF-8 with BOM (Excel recognises the encoding). ``sep=","`` writes a decimal point;
     ``sep=";"`` writes a **decimal comma**, which is what Excel with Indonesian regional
-    settings expects when it opens a ``;``-separated file. A CSV cannot carry a comment
-    line safely (Excel would show it as a data row and tools would choke on it), so when
-    the ranking used SINTETIS coverage every row gets a ``catatan_data`` column saying
-    so, and the suggested file name ends in ``_SINTETIS``.
+    settings expects when it opens a ``;``-separated file. Numbers are rounded by column
+    kind (:func:`column_kinds`) to what the XLSX shows: counts and ranks as integers
+    (``47``), values/rates 1 decimal, scores 3, P(top-N) as a fraction with 2; NaN is an
+    empty cell. A CSV cannot carry a comment line safely (Excel would show it as a data
+    row and tools would choke on it), so when the ranking used SINTETIS coverage every row
+    gets a ``catatan_data`` column saying so, and the suggested file name ends in
+    ``_SINTETIS``.
 XLSX
     Sheets ``Lokus terpilih``, ``Skor semua desa``, ``Rencana kegiatan``, ``Metodologi``,
     ``Kualitas data`` (:func:`sheet_names` in English); bold filled header row, panes frozen
@@ -29,6 +32,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -41,7 +45,8 @@ from geo.export.content import methodology_rows, quality_rows
 from geo.export.safe import safe_cell, safe_frame
 from geo.i18n import catalogue, lang_of, t
 
-__all__ = ["SHEETS", "all_villages_frame", "export_csv", "export_xlsx", "lokus_csv_frame", "sheet_names"]
+__all__ = ["KIND_FORMATS", "SHEETS", "all_villages_frame", "column_kinds", "csv_decimals", "export_csv",
+           "export_xlsx", "lokus_csv_frame", "sheet_names"]
 
 _SHEET_KEYS = ("lokus", "all", "plan", "method", "quality")
 #: Columns whose values are words of a closed vocabulary (translated with :func:`term`).
@@ -63,11 +68,73 @@ VALUE_FMT = "0.0"
 MONEY_FMT = "#,##0"
 TEXT_FMT = "@"
 
+#: Number format of each kind of numeric column. The XLSX cell gets the format; the CSV,
+#: which has no hidden precision behind a format, is rounded to what that format shows.
+KIND_FORMATS = {"count": INT_FMT, "value": VALUE_FMT, "score": SCORE_FMT, "share": PCT_FMT}
+#: Kind of the fixed numeric columns (lokus list and result table names).
+_FIXED_KINDS = {"no": "count", "tahun": "count", "peringkat": "count", "peringkat_kec": "count",
+                "n_kec": "count", "skor": "score", "p_top_n": "share"}
+#: Kind of a criterion's companion columns ``{id}__<suffix>``.
+_SUFFIX_KINDS = {"mentah": "value", "k": "count", "n": "count", "ci_bawah": "value", "ci_atas": "value",
+                 "norm": "score", "kontribusi": "score"}
+
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _ALERT_FONT = Font(bold=True, color="9C0006")
 _ALERT_FILL = PatternFill("solid", fgColor="FFC7CE")
 _MAX_WIDTH = 60
+
+
+# --------------------------------------------------------------------------- number kinds
+def csv_decimals(kind: str) -> int:
+    """Decimals the CSV keeps for a column ``kind``: those its XLSX format shows (``0.000`` → 3);
+    a percent format is a fraction in the CSV, so two more (``0%`` → 0.01)."""
+    fmt = KIND_FORMATS[kind]
+    places = len(fmt.rstrip("%").partition(".")[2])
+    return places + 2 if fmt.endswith("%") else places
+
+
+def _criterion_kind(ctx: ExportContext, cid: str) -> str:
+    ind = ctx.result.indicators.get(cid)
+    # people counted (and the 0/1 hotspot membership, which has no catalogue entry) are whole
+    # numbers; rates, coverage and deltas are values
+    return "count" if ind is None or ind.kind == "count" else "value"
+
+
+def column_kinds(ctx: ExportContext) -> dict[str, str]:
+    """Kind (a key of :data:`KIND_FORMATS`) of every numeric column of the lokus list and the
+    result table, by internal column name."""
+    kinds = dict(_FIXED_KINDS)
+    for c in ctx.result.criteria:
+        kinds[c.id] = _criterion_kind(ctx, c.id)
+        kinds.update({f"{c.id}__{suffix}": kind for suffix, kind in _SUFFIX_KINDS.items()})
+    return kinds
+
+
+def _rounded(values: pd.Series, kind: str) -> pd.Series:
+    """``values`` as the CSV writes them: non-finite → NaN (an empty cell), counts as nullable
+    integers, anything else rounded to :func:`csv_decimals`."""
+    numbers = pd.to_numeric(values, errors="coerce").astype(float)
+    numbers = numbers.where(np.isfinite(numbers))
+    whole = numbers.dropna()
+    if kind == "count":
+        if (whole == whole.round()).all():
+            return numbers.round().astype("Int64")
+        kind = "value"  # an imputed median count can be a half: keep it rather than hide it
+    return numbers.round(csv_decimals(kind)) + 0.0  # + 0.0 turns a rounded -0.0 into 0.0
+
+
+def _csv_numbers(frame: pd.DataFrame, ctx: ExportContext) -> pd.DataFrame:
+    """Numeric columns of ``frame`` (internal names) rounded by kind; an unknown float column
+    gets score decimals, so no column carries 16 digits."""
+    kinds = column_kinds(ctx)
+    out = frame.copy()
+    for col in out.columns:
+        dtype = out[col].dtype
+        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+            continue
+        out[col] = _rounded(out[col], kinds.get(str(col), "score"))
+    return out
 
 
 # --------------------------------------------------------------------------- frames
@@ -102,7 +169,7 @@ def lokus_csv_frame(ctx: ExportContext, lang: str = "id") -> pd.DataFrame:
                  "alasan", *criteria]].rename(columns={"nama": "desa"})
     if ctx.synthetic:
         frame = frame.assign(catatan_data=t("export.synthetic.note", lang))
-    return _csv_names(_terms(frame.reset_index(drop=True), lang), lang)
+    return _csv_names(_terms(_csv_numbers(frame.reset_index(drop=True), ctx), lang), lang)
 
 
 def all_villages_frame(ctx: ExportContext, lang: str = "id") -> pd.DataFrame:
@@ -137,7 +204,10 @@ def export_csv(ctx: ExportContext, *, sep: str = ",", all_villages: bool = False
     """
     if sep not in (",", ";"):
         raise InputError("Pemisah CSV harus ',' atau ';'.", rows=[sep])
-    frame = _csv_names(all_villages_frame(ctx, lang), lang) if all_villages else lokus_csv_frame(ctx, lang)
+    if all_villages:
+        frame = _csv_names(_csv_numbers(all_villages_frame(ctx, lang), ctx), lang)
+    else:
+        frame = lokus_csv_frame(ctx, lang)
     text = safe_frame(frame).to_csv(index=False, sep=sep, decimal="," if sep == ";" else ".",
                                     lineterminator="\r\n")
     return text.encode("utf-8-sig")
@@ -235,7 +305,7 @@ def _criterion_headers(ctx: ExportContext, lang: str) -> list[tuple[str, str, st
     table = ctx.result.table
     for c in ctx.result.criteria:
         unit = _unit(c.unit, lang)
-        out.append((c.id, f"{c.id}{unit}", VALUE_FMT))
+        out.append((c.id, f"{c.id}{unit}", KIND_FORMATS[_criterion_kind(ctx, c.id)]))
         if f"{c.id}__mentah" in table:
             out.append((f"{c.id}__mentah", t("export.col.crit_raw", lang, id=c.id, unit=unit), VALUE_FMT))
         if f"{c.id}__n" in table:
@@ -253,6 +323,7 @@ def _col(key: str, lang: str) -> str:
 def _sheet_lokus(ws: Worksheet, ctx: ExportContext, alert: str, lang: str) -> None:
     lok = _terms(ctx.lokus.copy(), lang)
     crit = [(c.id, f"{c.id}{_unit(c.unit, lang)}") for c in ctx.result.criteria]
+    kinds = column_kinds(ctx)
     h = {k: _col(k, lang) for k in ("no", "kecamatan", "village", "code", "score", "rank", "p_top_n",
                                    "stability", "reason", "data_note")}
     headers = [h["no"], h["kecamatan"], h["village"], h["code"], h["score"], h["rank"], h["p_top_n"],
@@ -264,7 +335,7 @@ def _sheet_lokus(ws: Worksheet, ctx: ExportContext, alert: str, lang: str) -> No
         headers.append(h["data_note"])
     rows = [[*(r[c] for c in cols), *note] for r in lok.to_dict("records")]
     formats = {h["no"]: INT_FMT, h["code"]: TEXT_FMT, h["score"]: SCORE_FMT, h["rank"]: INT_FMT,
-               h["p_top_n"]: PCT_FMT, **{x: VALUE_FMT for _, x in crit}}
+               h["p_top_n"]: PCT_FMT, **{x: KIND_FORMATS[kinds[cid]] for cid, x in crit}}
     _write_table(ws, headers, rows, formats=formats, wrap=[h["reason"]], lang=lang, alert=alert,
                  title=t("export.title.lokus", lang, kabupaten=ctx.kabupaten, year=ctx.lokus_year))
 

@@ -73,7 +73,7 @@ def test_format_from_suffix_and_folder_out(tmp_path, capsys):
     assert zipfile.is_zipfile(tmp_path / "a.zip")
     args = ["export", "--format", "csv", "--sep", ";", "--name", "Rembuk/Final", "--out", str(tmp_path)]
     assert main(args) == 0
-    written = tmp_path / "lokus_Sumedang_2021_Rembuk_Final.csv"
+    written = tmp_path / "lokus_Sumedang_2021_Rembuk_Final_titik-koma.csv"  # the ";" variant says so
     assert written.is_file()
     assert written.read_text(encoding="utf-8-sig").splitlines()[0].startswith("no;kode;desa;")
 

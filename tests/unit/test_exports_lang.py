@@ -137,6 +137,17 @@ def test_csv_headers_follow_the_language(ctx):
     assert semi[0].startswith("no;code;") and "," in semi[1].split(";")[4]  # ';' keeps the decimal comma
 
 
+def test_csv_variants_have_distinct_self_explaining_names(result, ds):
+    """Issue 11: the ``;``/decimal-comma CSV no longer shares the comma CSV's file name."""
+    names = {(sep, lang): export("csv", result, ds, sep=sep, lang=lang)[1]
+             for sep in ",;" for lang in ("id", "en")}
+    assert names[(",", "id")] == names[(",", "en")] == "lokus_Sumedang_2021.csv"
+    assert names[(";", "id")] == "lokus_Sumedang_2021_titik-koma.csv"
+    assert names[(";", "en")] == "lokus_Sumedang_2021_semicolon.csv"
+    assert export("csv", result, ds, sep=";", all_villages=True, lang="en")[1] == \
+        "lokus_Sumedang_2021_all_villages_semicolon.csv"
+
+
 def test_file_names_gis_and_json_in_english(synth, ds, tmp_path):
     _, name, _ = export("csv", synth, ds, all_villages=True, lang="en")
     assert name == "lokus_Sumedang_2021_all_villages_SYNTHETIC.csv"
