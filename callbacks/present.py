@@ -8,7 +8,7 @@ changes in the scenario's audit log and writes the Berita Acara.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import numpy as np
 from dash import (
@@ -28,7 +28,12 @@ from dash.exceptions import PreventUpdate
 from callbacks.decide import active_ref
 from geo.classify import classify
 from geo.errors import InputError
-from geo.export.berita_acara import Meeting, berita_acara_filename, export_berita_acara
+from geo.export.berita_acara import (
+    Meeting,
+    berita_acara_filename,
+    default_planning_year,
+    export_berita_acara,
+)
 from geo.export.common import export_context
 from geo.i18n import format_number, format_percent, lang_of, plotly_separators, t
 from geo.registry import Registry
@@ -285,20 +290,42 @@ def apply_change(registry: Registry, store: Store, *, action: str, dataset_id: s
     return sc, t(key, lang, name=name, count=len(sc.chosen))
 
 
+def meeting_form(date_text: str | None, place: str | None, chair: str | None, participants: str | None,
+                 planning_year=None, *, today: date | None = None, lang: str = "id") -> Meeting:
+    """The Berita Acara form as a :class:`Meeting`; an empty planning year is the meeting
+    date's year + 1 (no date: ``today``'s, default the server's date, + 1).
+
+    Raises
+    ------
+    InputError
+        The typed planning year is not a year between 2000 and 2100 (message in ``lang``).
+    """
+    try:
+        return Meeting.from_form(date_text, place, chair, participants, planning_year,
+                                 today=today or date.today())
+    except InputError:
+        raise InputError(t("present.error.planning_year", lang)) from None
+
+
+def planning_year_hint(date_text: str | None, today: date | None = None) -> str:
+    """Placeholder of the planning-year field: the year used when it is left empty."""
+    return str(default_planning_year(date_text, today or date.today()))
+
+
 def berita_acara(registry: Registry, store: Store, *, dataset_id: str, active: dict | None,
-                 config: dict | None, meeting: dict | None, form: Meeting, lokus_year=None,
+                 config: dict | None, meeting: dict | None, form: Meeting,
                  lang: str = "id") -> tuple[bytes, str]:
-    """Berita Acara PDF of the list under discussion and the meeting's changes."""
+    """Berita Acara PDF of the list under discussion and the meeting's changes; the title
+    and file name carry the form's planning year, the data year is printed as the basis."""
     result, chosen, sc = decision(registry, store, dataset_id, active, config)
     if result is None:
         raise InputError(t("present.no_config", lang))
     dataset = registry.get(dataset_id)
     ctx_ = export_context(result, dataset, chosen=chosen, name=sc.name if sc else "",
-                          author=sc.author if sc else "",
-                          lokus_year=int(lokus_year) if lokus_year else None)
+                          author=sc.author if sc else "", lokus_year=form.lokus_year)
     changes = (meeting_changes(store.audit(sc.id), dataset.villages, since_of(meeting))
                if sc is not None else [])
-    return export_berita_acara(ctx_, form, changes, lang=lang), berita_acara_filename(ctx_)
+    return export_berita_acara(ctx_, form, changes, lang=lang), berita_acara_filename(ctx_, form)
 
 
 # --------------------------------------------------------------------------- wiring
@@ -392,22 +419,26 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         return ref, html.Div(msg, className="present-ok"), "", forced, sc.config.top_n, \
             forced_list(forced, names)
 
+    @app.callback(Output(ids.PRESENT_BA_YEAR, "placeholder"), Input(ids.PRESENT_BA_DATE, "value"))
+    def _planning_hint(date_text):
+        return planning_year_hint(date_text)
+
     @app.callback(Output(ids.PRESENT_BA_FILE, "data"), Output(ids.PRESENT_BA_STATUS, "children"),
                   Input(ids.PRESENT_BA_DOWNLOAD, "n_clicks"),
-                  State(ids.PRESENT_BA_DATE, "value"), State(ids.PRESENT_BA_PLACE, "value"),
+                  State(ids.PRESENT_BA_DATE, "value"), State(ids.PRESENT_BA_YEAR, "value"),
+                  State(ids.PRESENT_BA_PLACE, "value"),
                   State(ids.PRESENT_BA_CHAIR, "value"), State(ids.PRESENT_BA_PARTICIPANTS, "value"),
                   State(ids.STORE_SCENARIO, "data"), State(ids.STORE_CONFIG, "data"),
                   State(ids.STORE_DATASET, "data"), State(ids.PRESENT_MEETING, "data"),
-                  State(ids.EXPORT_YEAR, "value"), State(ids.STORE_LANG, "data"),
-                  prevent_initial_call=True)
-    def _berita_acara(_n, date_text, place, chair, participants, active, config, dataset_id, meeting,
-                      lokus_year, lang):
+                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+    def _berita_acara(_n, date_text, planning_year, place, chair, participants, active, config, dataset_id,
+                      meeting, lang):
         lang = lang_of(lang)
         try:
+            form = meeting_form(date_text, place, chair, participants, planning_year, lang=lang)
             data, filename = berita_acara(
                 registry, store, dataset_id=dataset_id or registry.default_id, active=active, config=config,
-                meeting=meeting, form=Meeting.from_form(date_text, place, chair, participants),
-                lokus_year=lokus_year, lang=lang)
+                meeting=meeting, form=form, lang=lang)
         except InputError as exc:
             return no_update, html.Div(exc.render(lang), className="present-error")
         return dcc.send_bytes(data, filename), html.Div(t("present.ba.made", lang, file=filename),

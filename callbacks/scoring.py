@@ -8,7 +8,7 @@ import json
 
 import dash_bootstrap_components as dbc
 import numpy as np
-from dash import ALL, Dash, Input, Output, Patch, State, ctx, html, no_update
+from dash import ALL, MATCH, Dash, Input, Output, Patch, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
 from geo.ahp import ahp_weights, matrix_from_judgements
@@ -29,7 +29,14 @@ from geo.scoring import (
 from layouts import ids
 from layouts.map_page import legend_box
 from layouts.mapfig import NO_DATA_COLOUR, VILLAGE_TRACE, class_colours, stepped_colourscale
-from layouts.scoring import ahp_matrix, explanation_card, forced_list, quadrant_figure, weight_rows
+from layouts.scoring import (
+    ahp_matrix,
+    explanation_card,
+    forced_list,
+    quadrant_figure,
+    quadrant_message,
+    weight_rows,
+)
 
 #: Map layers of the scoring result (title: ``scoring.layer.<layer>``).
 LAYERS = ("skor", "rekomendasi", "stabilitas", "lisa")
@@ -198,31 +205,29 @@ def register(app: Dash, registry: Registry) -> None:
         return ahp_feedback(values, pair_ids, labels, ctx.triggered_id == ids.AHP_APPLY, confirm,
                             lang)
 
+    @app.callback(Output({"type": "weight-slider", "indicator": MATCH}, "value"),
+                  Output({"type": "weight-input", "indicator": MATCH}, "value"),
+                  Input({"type": "weight-slider", "indicator": MATCH}, "value"),
+                  Input({"type": "weight-input", "indicator": MATCH}, "value"),
+                  prevent_initial_call=True)
+    def _weight_sync(slider, typed):
+        return sync_weight(isinstance(ctx.triggered_id, dict)
+                           and ctx.triggered_id.get("type") == "weight-input", slider, typed)
+
     @app.callback(Output(ids.STORE_FORCED, "data"), Output(ids.SCORE_FORCE_REASON, "value"),
                   Output(ids.SCORE_FORCE_LIST, "children"),
+                  Output(ids.SCORE_FORCE_MESSAGE, "children"),
+                  Output(ids.SCORE_FORCE_REASON, "invalid"),
                   Input(ids.SCORE_FORCE_IN, "n_clicks"), Input(ids.SCORE_FORCE_OUT, "n_clicks"),
                   Input({"type": "force-remove", "code": ALL}, "n_clicks"),
                   State(ids.SCORE_FORCE_VILLAGE, "value"), State(ids.SCORE_FORCE_REASON, "value"),
                   State(ids.STORE_FORCED, "data"), State(ids.STORE_DATASET, "data"),
                   State(ids.STORE_LANG, "data"), prevent_initial_call=True)
     def _force(_in, _out, _remove, code, reason, forced, dataset_id, lang):
-        forced = {"in": dict((forced or {}).get("in", {})), "out": dict((forced or {}).get("out", {}))}
-        trigger = ctx.triggered_id
-        if isinstance(trigger, dict):
-            if not any(_remove):
-                raise PreventUpdate
-            for kind in ("in", "out"):
-                forced[kind].pop(trigger["code"], None)
-        elif code and (reason or "").strip():
-            kind = "in" if trigger == ids.SCORE_FORCE_IN else "out"
-            other = "out" if kind == "in" else "in"
-            forced[other].pop(code, None)
-            forced[kind][code] = reason.strip()
-        else:
-            raise PreventUpdate
-        villages = registry.get(dataset_id).villages
-        names = dict(zip(villages["kode"], villages["nama"], strict=True))
-        return forced, "", forced_list(forced, names, lang_of(lang))
+        def names():
+            villages = registry.get(dataset_id).villages
+            return dict(zip(villages["kode"], villages["nama"], strict=True))
+        return force_action(ctx.triggered_id, _remove, code, reason, forced, names, lang_of(lang))
 
     @app.callback(
         Output(ids.STORE_CONFIG, "data"), Output(ids.SCORE_WEIGHT_SUM, "children"),
@@ -280,21 +285,101 @@ def register(app: Dash, registry: Registry) -> None:
     def _explain(code, config, dataset_id, lang):
         return explain_card(registry, dataset_id, config, code, lang_of(lang))
 
-    @app.callback(Output(ids.QUADRANT_GRAPH, "figure"), Input(ids.STORE_CONFIG, "data"),
+    @app.callback(Output(ids.QUADRANT_GRAPH, "figure"), Output(ids.QUADRANT_MESSAGE, "children"),
+                  Output(ids.QUADRANT_BODY, "style"),
+                  Input(ids.STORE_CONFIG, "data"),
                   Input(ids.QUADRANT_X_CUT, "value"), Input(ids.QUADRANT_Y_CUT, "value"),
                   State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"))
     def _quadrant(config, x_cut, y_cut, dataset_id, lang):
-        if not config:
+        return quadrant_view(registry, dataset_id, config, x_cut, y_cut, lang_of(lang))
+
+
+#: Style of the quadrant chart (and its cut lines) when a message replaces it.
+HIDDEN = {"display": "none"}
+
+
+def sync_weight(typed_changed: bool, slider, typed) -> tuple:
+    """(slider value, typed value) of one weight after either changed. A typed weight (applied
+    on Enter or blur) moves the slider, rounded and kept within 0–100; an empty or invalid box
+    gets the slider's value back; a moved slider writes its value in the box."""
+    if not typed_changed:
+        if slider == typed:
             raise PreventUpdate
-        lang = lang_of(lang)
-        dataset = registry.get(dataset_id)
+        return no_update, slider
+    try:
+        value = min(100, max(0, round(float(typed))))
+    except (TypeError, ValueError):
+        return no_update, slider
+    return (no_update if value == slider else value), (no_update if value == typed else value)
+
+
+def force_action(trigger, removes, code, reason, forced, names, lang: str = "id") -> tuple:
+    """Outputs of the force in/out controls: (forced store, reason box, forced list, message,
+    reason box invalid). ``trigger``: the button's id (or a remove button's dict id);
+    ``names``: callable giving code → village name. Forcing without a village or a reason
+    changes nothing and says why next to the controls."""
+    forced = {"in": dict((forced or {}).get("in", {})), "out": dict((forced or {}).get("out", {}))}
+    if isinstance(trigger, dict):
+        if not any(removes or []):
+            raise PreventUpdate
+        for kind in ("in", "out"):
+            forced[kind].pop(trigger["code"], None)
+        return forced, no_update, forced_list(forced, names(), lang), "", False
+    if trigger not in (ids.SCORE_FORCE_IN, ids.SCORE_FORCE_OUT):
+        raise PreventUpdate
+    kind = "in" if trigger == ids.SCORE_FORCE_IN else "out"
+    if not code:
+        return no_update, no_update, no_update, t("scoring.force.need_village", lang), False
+    if not (reason or "").strip():
+        return (no_update, no_update, no_update, t(f"scoring.force.need_reason_{kind}", lang),
+                True)
+    other = "out" if kind == "in" else "in"
+    forced[other].pop(code, None)
+    forced[kind][code] = reason.strip()
+    return forced, "", forced_list(forced, names(), lang), "", False
+
+
+def coverage_presets(dataset, year, lang: str = "id") -> list[str]:
+    """Labels (in ``lang``) of the presets that score at least one coverage indicator with data
+    in ``year``."""
+    out = []
+    for preset in PRESETS.values():
+        entries = [i for entry in preset["indicators"]
+                   for i in (entry if isinstance(entry, list) else [entry])]
+        for ind_id in entries:
+            try:
+                if (dataset.indicator(ind_id).kind == "coverage"
+                        and year in dataset.indicator_years(ind_id)):
+                    out.append(preset.get(f"label_{lang_of(lang)}", preset["label_id"]))
+                    break
+            except InputError:
+                continue
+    return out
+
+
+def quadrant_view(registry: Registry, dataset_id, config, x_cut, y_cut, lang: str = "id") -> tuple:
+    """(figure, message, chart style) of the Kuadran tab: the chart, or a plain message saying
+    why there is none (no indicator, no coverage indicator among those scored, a scoring
+    error) with the chart hidden, never an empty plot."""
+    if not config:
+        return no_update, quadrant_message(t("scoring.quadrant.need_indicator", lang)), HIDDEN
+    dataset = registry.get(dataset_id)
+    try:
         result = registry.score(dataset_id, config)
         quad = quadrant(result, dataset, lang=lang)
-        return quadrant_figure(
-            quad.table["outcome"], quad.table["gap"], result.table["nama"], result.table["kode"],
-            result.table["rekomendasi"] == "ya",
-            quad.x_cut if x_cut is None else x_cut, quad.y_cut if y_cut is None else y_cut,
-            quad.x_title, quad.y_title, lang)
+    except InputError as exc:
+        return no_update, quadrant_message(exc.render(lang)), HIDDEN
+    if not quad.coverage_ids:
+        presets = coverage_presets(dataset, result.config.year, lang)
+        text = (t("scoring.quadrant.need_coverage", lang,
+                  presets=", ".join(f"'{p}'" for p in presets))
+                if presets else t("scoring.quadrant.need_coverage_indicator", lang))
+        return no_update, quadrant_message(text), HIDDEN
+    return quadrant_figure(
+        quad.table["outcome"], quad.table["gap"], result.table["nama"], result.table["kode"],
+        result.table["rekomendasi"] == "ya",
+        quad.x_cut if x_cut is None else x_cut, quad.y_cut if y_cut is None else y_cut,
+        quad.x_title, quad.y_title, lang), None, {}
 
 
 def weight_label(dataset, indicator_id: str, year: int, lang: str = "id") -> str:

@@ -65,6 +65,7 @@ SCORE_FORCE_REASON: Final = "score-force-reason"
 SCORE_FORCE_IN: Final = "score-force-in"
 SCORE_FORCE_OUT: Final = "score-force-out"
 SCORE_FORCE_LIST: Final = "score-force-list"
+SCORE_FORCE_MESSAGE: Final = "score-force-message"
 SCORE_WARNINGS: Final = "score-warnings"
 SCORE_GRID: Final = "score-grid"
 SCORE_EXPLAIN: Final = "score-explain"
@@ -78,11 +79,18 @@ AHP_APPLY: Final = "ahp-apply"
 QUADRANT_GRAPH: Final = "quadrant-graph"
 QUADRANT_X_CUT: Final = "quadrant-x-cut"
 QUADRANT_Y_CUT: Final = "quadrant-y-cut"
+QUADRANT_BODY: Final = "quadrant-body"
+QUADRANT_MESSAGE: Final = "quadrant-message"
 
 
 def weight_slider(indicator_id: str) -> dict:
     """Pattern-matching id of one indicator's weight slider."""
     return {"type": "weight-slider", "indicator": indicator_id}
+
+
+def weight_input(indicator_id: str) -> dict:
+    """Pattern-matching id of one indicator's typed weight (applied on Enter or blur)."""
+    return {"type": "weight-input", "indicator": indicator_id}
 
 
 def ahp_pair(a: str, b: str) -> dict:
@@ -209,6 +217,7 @@ PRESENT_ADD: Final = "present-add"
 PRESENT_REMOVE: Final = "present-remove"
 PRESENT_STATUS: Final = "present-status"
 PRESENT_BA_DATE: Final = "present-ba-date"
+PRESENT_BA_YEAR: Final = "present-ba-year"  # planning (budget) year; empty = meeting year + 1
 PRESENT_BA_PLACE: Final = "present-ba-place"
 PRESENT_BA_CHAIR: Final = "present-ba-chair"
 PRESENT_BA_PARTICIPANTS: Final = "present-ba-participants"

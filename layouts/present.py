@@ -107,6 +107,13 @@ def berita_acara_form(lang: str = "id") -> html.Div:
     return html.Div([
         html.H2(t("present.ba.form_title", lang), className="present-h2"),
         _labelled(t("present.ba.date", lang), dbc.Input(id=ids.PRESENT_BA_DATE, type="date")),
+        html.Div([
+            dbc.Label(t("present.ba.planning_year", lang), html_for=ids.PRESENT_BA_YEAR,
+                      className="present-label"),
+            # empty = the default, shown as the placeholder (the meeting date's year + 1)
+            dbc.Input(id=ids.PRESENT_BA_YEAR, type="number", min=2000, max=2100, step=1),
+            dbc.FormText(t("present.ba.planning_year_help", lang), className="d-block"),
+        ], className="mb-2"),
         _labelled(t("present.ba.place", lang), dbc.Input(id=ids.PRESENT_BA_PLACE, type="text",
                                                          maxLength=200)),
         _labelled(t("present.ba.chair", lang), dbc.Input(id=ids.PRESENT_BA_CHAIR, type="text",

@@ -129,6 +129,8 @@ def scoring_panel(years: list[int], presets: Mapping[str, str],
                      dbc.Button(t("scoring.field.force_out", lang), id=ids.SCORE_FORCE_OUT, size="sm",
                                 color="secondary", className="mt-4")], md=3),
         ], className="g-2 mt-1"),
+        html.Div(id=ids.SCORE_FORCE_MESSAGE, className="small text-danger mt-1", role="alert",
+                 **{"aria-live": "assertive"}),
         html.Div(id=ids.SCORE_FORCE_LIST, className="small mt-2"),
     ]), className="mb-2")
 
@@ -144,19 +146,27 @@ def scoring_panel(years: list[int], presets: Mapping[str, str],
 def weight_rows(items: Sequence[tuple[str, str, str]], weights: Mapping[str, float],
                 lang: str = DEFAULT_LANG) -> list:
     """One slider per chosen indicator: (id, label, direction); values are relative importance.
-    Each slider sits in a group named after its indicator (a screen reader says whose weight)."""
+    Each slider sits in a group named after its indicator (a screen reader says whose weight).
+    Next to it a number box (``ids.weight_input``, ``debounce=True``) applies a typed weight on
+    Enter or blur; the slider's own box (applied on blur only) is hidden."""
     rows = []
     for ind_id, label, direction in items:
         text = catalogue(lang_of(lang)).get(f"scoring.direction.{direction}", direction)
         colour = DIRECTION_COLOURS.get(direction, "secondary")
+        value = round(100 * weights.get(ind_id, 0.0))
+        aria = t("shell.aria.weight", lang, indicator=label)
         rows.append(dbc.Row([
             dbc.Col([html.Span(label, className="small"),
                      dbc.Badge(text, color=colour, className="ms-1 fw-normal")], md=6),
-            dbc.Col(html.Div(dcc.Slider(id=ids.weight_slider(ind_id), min=0, max=100, step=1,
-                                        value=round(100 * weights.get(ind_id, 0.0)), marks=None,
-                                        tooltip={"placement": "bottom", "always_visible": False}),
-                             role="group",
-                             **{"aria-label": t("shell.aria.weight", lang, indicator=label)}),
+            dbc.Col(html.Div([
+                html.Div(dcc.Slider(id=ids.weight_slider(ind_id), min=0, max=100, step=1,
+                                    value=value, marks=None, allow_direct_input=False,
+                                    tooltip={"placement": "bottom", "always_visible": False}),
+                         className="flex-grow-1"),
+                dbc.Input(id=ids.weight_input(ind_id), type="number", min=0, max=100, step=1,
+                          value=value, debounce=True, size="sm", className="ms-1",
+                          style={"width": "4.5rem"}),
+            ], role="group", className="d-flex align-items-center", **{"aria-label": aria}),
                     md=6),
         ], className="align-items-center g-1"))
     return rows
@@ -299,12 +309,23 @@ def quadrant_panel(lang: str = DEFAULT_LANG) -> html.Div:
     median = t("scoring.quadrant.median", lang)
     return html.Div([
         html.P(t("scoring.quadrant.help", lang), className="small text-muted mt-2 mb-1"),
-        dbc.Row([
-            _field(t("scoring.quadrant.x_cut", lang), dbc.Input(
-                id=ids.QUADRANT_X_CUT, type="number", step="any", placeholder=median), 6),
-            _field(t("scoring.quadrant.y_cut", lang), dbc.Input(
-                id=ids.QUADRANT_Y_CUT, type="number", step="any", placeholder=median), 6),
-        ], className="g-2"),
-        dcc.Graph(id=ids.QUADRANT_GRAPH, config={"displayModeBar": False},
-                  figure=go.Figure(layout={"height": 420, "separators": plotly_separators(lang)})),
+        # why there is no chart (no coverage indicator scored, no indicator, an error); empty
+        # while the chart is shown
+        html.Div(id=ids.QUADRANT_MESSAGE, **{"aria-live": "polite"}),
+        html.Div([
+            dbc.Row([
+                _field(t("scoring.quadrant.x_cut", lang), dbc.Input(
+                    id=ids.QUADRANT_X_CUT, type="number", step="any", placeholder=median), 6),
+                _field(t("scoring.quadrant.y_cut", lang), dbc.Input(
+                    id=ids.QUADRANT_Y_CUT, type="number", step="any", placeholder=median), 6),
+            ], className="g-2"),
+            dcc.Graph(id=ids.QUADRANT_GRAPH, config={"displayModeBar": False},
+                      figure=go.Figure(layout={"height": 420,
+                                               "separators": plotly_separators(lang)})),
+        ], id=ids.QUADRANT_BODY),
     ])
+
+
+def quadrant_message(text: str) -> dbc.Alert:
+    """The plain message shown instead of the quadrant chart."""
+    return dbc.Alert(text, color="info", className="small mt-2 mb-1")

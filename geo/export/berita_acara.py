@@ -8,6 +8,12 @@ by default, English with ``lang="en"``; every text comes from the catalogue
 (``present.ba.*``). User text is XML-escaped before it reaches a Paragraph, so a reason
 such as ``<b>&`` prints as typed.
 
+Three different years: the meeting date (when the rembuk is held), the planning year
+(*tahun perencanaan/anggaran*: the lokus are set in year N for the budget of year N+1,
+so it defaults to the meeting's year + 1) in the title, the opening and the file name,
+and the data year (the year scored) shown as the data basis ("berdasarkan data tahun
+2021").
+
 Not part of :func:`geo.export.export`: it needs the meeting (date, place, participants)
 and the audit rows of the meeting, which no other format takes.
 """
@@ -24,37 +30,92 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from geo.errors import InputError
 from geo.export.common import ExportContext, safe_filename
 from geo.export.pdf import _register_fonts, _styles, _table, build_a4
 from geo.i18n import lang_of, t
 from geo.rembuk import MeetingChange
 
-__all__ = ["Meeting", "berita_acara_filename", "export_berita_acara", "format_date"]
+__all__ = ["Meeting", "berita_acara_filename", "default_planning_year", "export_berita_acara", "format_date"]
 
 _BLANK = "________________________"
 _WIDTH = A4[0] - 4 * cm
+#: Accepted planning years (as the form's number field).
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def default_planning_year(date_text: str | None, today: date | None = None) -> int | None:
+    """The year after the meeting (lokus set in year N are for the budget of year N+1):
+    from the ISO meeting date, else from ``today``; None when neither is known."""
+    when = _parse_date(date_text) or today
+    return when.year + 1 if when else None
+
+
+def _planning_year(value: Any) -> int | None:
+    """A typed planning year (text or number), None when empty.
+
+    Raises
+    ------
+    InputError
+        Not a whole year between :data:`YEAR_MIN` and :data:`YEAR_MAX`.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if not (number.is_integer() and YEAR_MIN <= number <= YEAR_MAX):
+        raise InputError(f"tahun perencanaan harus tahun antara {YEAR_MIN} dan {YEAR_MAX}: {value}")
+    return int(number)
 
 
 @dataclass(frozen=True)
 class Meeting:
-    """What the presenter types on step 5: when, where, who chaired, who attended."""
+    """What the presenter types on step 5: when, where, who chaired, who attended, and the
+    planning year the lokus are set for (None: the meeting's year + 1, see :attr:`lokus_year`)."""
 
     date: date | None = None
     place: str = ""
     chair: str = ""
     participants: tuple[str, ...] = ()
+    planning_year: int | None = None
+
+    @property
+    def lokus_year(self) -> int | None:
+        """Year in the title and file name: the planning year, else the meeting's year + 1,
+        else None (no date, no year)."""
+        if self.planning_year is not None:
+            return self.planning_year
+        return self.date.year + 1 if self.date else None
 
     @classmethod
     def from_form(cls, date_text: str | None, place: str | None, chair: str | None,
-                  participants: str | None) -> Meeting:
-        """From the form fields (ISO date ``YYYY-MM-DD``; participants one per line)."""
-        try:
-            when = date.fromisoformat(date_text) if date_text else None
-        except ValueError:
-            when = None
+                  participants: str | None, planning_year: Any = None, *,
+                  today: date | None = None) -> Meeting:
+        """From the form fields (ISO date ``YYYY-MM-DD``; participants one per line;
+        planning year as typed, empty for the default). Without a typed year or a date the
+        planning year is ``today``'s year + 1 when ``today`` is given.
+
+        Raises
+        ------
+        InputError
+            The planning year is typed but is not a year between 2000 and 2100.
+        """
+        when = _parse_date(date_text)
+        year = _planning_year(planning_year)
+        if year is None and when is None and today is not None:
+            year = today.year + 1
         people = tuple(p for p in (" ".join(line.split()) for line in (participants or "").splitlines()) if p)
         return cls(date=when, place=" ".join((place or "").split()), chair=" ".join((chair or "").split()),
-                   participants=people)
+                   participants=people, planning_year=year)
 
 
 def format_date(value: date, lang: str = "id") -> str:
@@ -62,9 +123,16 @@ def format_date(value: date, lang: str = "id") -> str:
     return f"{value.day} {t(f'present.month.{value.month}', lang)} {value.year}"
 
 
-def berita_acara_filename(ctx: ExportContext) -> str:
-    """``berita_acara_rembuk_<region>_<year>[_SINTETIS].pdf``."""
-    parts = ["berita_acara_rembuk", ctx.region, str(ctx.lokus_year), "SINTETIS" if ctx.synthetic else ""]
+def _year(ctx: ExportContext, meeting: Meeting | None) -> int:
+    """The planning year of the meeting, else the context's list year."""
+    year = meeting.lokus_year if meeting is not None else None
+    return year if year is not None else ctx.lokus_year
+
+
+def berita_acara_filename(ctx: ExportContext, meeting: Meeting | None = None) -> str:
+    """``berita_acara_rembuk_<region>_<planning year>[_SINTETIS].pdf`` (the context's list
+    year when the meeting has neither a planning year nor a date)."""
+    parts = ["berita_acara_rembuk", ctx.region, str(_year(ctx, meeting)), "SINTETIS" if ctx.synthetic else ""]
     return safe_filename("_".join(p for p in parts if p) + ".pdf")
 
 
@@ -97,7 +165,8 @@ def export_berita_acara(ctx: ExportContext, meeting: Meeting, changes: Sequence[
     ctx
         Export context whose ``lokus`` is the agreed list (with reasons).
     meeting
-        Date, place, chair and participants.
+        Date, place, chair, participants and planning year (the title's year; the data
+        year, ``ctx.result.config.year``, is printed as the data basis).
     changes
         Villages added or removed during the meeting (:func:`geo.rembuk.meeting_changes`).
     lang
@@ -108,10 +177,13 @@ def export_berita_acara(ctx: ExportContext, meeting: Meeting, changes: Sequence[
     st = _styles()
     title = t("present.ba.title", lang)
     when = format_date(meeting.date, lang) if meeting.date else _BLANK
+    year, data_year = _year(ctx, meeting), int(ctx.result.config.year)
     agreed = ctx.lokus.to_dict("records")
+    subtitle = t("present.ba.subtitle", lang, kabupaten=ctx.kabupaten, year=year)
     story: list[Any] = [
         _p(title, st["lampiran"]),
-        _p(t("present.ba.subtitle", lang, kabupaten=ctx.kabupaten, year=ctx.lokus_year), st["center"]),
+        _p(subtitle, st["center"]),
+        _p(t("present.ba.data_basis", lang, data_year=data_year), st["center"]),
         Spacer(1, 0.5 * cm),
     ]
     if ctx.synthetic:
@@ -119,7 +191,7 @@ def export_berita_acara(ctx: ExportContext, meeting: Meeting, changes: Sequence[
     story += [
         _p(t("present.ba.opening", lang, date=when, place=meeting.place or _BLANK,
              kabupaten=ctx.kabupaten, chair=meeting.chair or _BLANK, count=len(agreed),
-             year=ctx.lokus_year), st["base"]),
+             year=year, data_year=data_year), st["base"]),
         _p(t("present.ba.participants", lang), st["h2"]),
     ]
     if meeting.participants:
@@ -148,4 +220,4 @@ def export_berita_acara(ctx: ExportContext, meeting: Meeting, changes: Sequence[
               *_signatures(meeting, lang, st)]
 
     return build_a4(story, lang, title=title, kabupaten=ctx.kabupaten,
-                    author=meeting.chair or "Lokus", subject=f"{title} — {ctx.kabupaten}")
+                    author=meeting.chair or "Lokus", subject=f"{title} — {subtitle}")

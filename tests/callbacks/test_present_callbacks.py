@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pypdf
 import pytest
@@ -15,6 +15,8 @@ from callbacks.present import (
     full_map,
     map_patch,
     map_values,
+    meeting_form,
+    planning_year_hint,
     step_body,
 )
 from geo.errors import InputError
@@ -164,11 +166,33 @@ def test_berita_acara_of_the_meeting(registry, store, config):
     meeting = {"since": datetime.now(UTC).isoformat(), "dataset": "sumedang"}
     sc, _ = change(registry, store, config, active=ref(sc), code=sc.codes[0], reason="sudah mandiri")
     data, name = berita_acara(registry, store, dataset_id="sumedang", active=ref(sc), config=config,
-                              meeting=meeting, form=Meeting.from_form("2026-02-10", "Aula", "Sekda", "Camat"),
-                              lokus_year=2026)
-    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+                              meeting=meeting, form=Meeting.from_form("2026-02-10", "Aula", "Sekda", "Camat"))
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages).split())
+    # data of 2021, rembuk in 2026: the lokus are set for the 2027 budget
+    assert name == "berita_acara_rembuk_Sumedang_2027.pdf"
+    assert "Penetapan Desa Lokus Stunting Tahun 2027" in text and "berdasarkan data tahun 2021" in text
+    assert "sudah mandiri" in text and "Desa lokus yang disepakati (19 desa)" in text
+
+
+def test_berita_acara_planning_year_typed_in_the_form(registry, store, config):
+    form = meeting_form("2026-02-10", "Aula", "Sekda", "", "2026", lang="id")
+    data, name = berita_acara(registry, store, dataset_id="sumedang", active=None, config=config,
+                              meeting=None, form=form)
+    text = " ".join(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages).split())
     assert name == "berita_acara_rembuk_Sumedang_2026.pdf"
-    assert "sudah mandiri" in text and "Desa lokus yang disepakati (19 desa)" in " ".join(text.split())
+    assert "Tahun 2026" in text and "berdasarkan data tahun 2021" in text and "Tahun 2021" not in text
+    # no meeting date typed: the year after today (the meeting is happening now)
+    assert meeting_form(None, "", "", "", None, today=date(2026, 12, 3)).lokus_year == 2027
+    with pytest.raises(InputError, match="2000"):
+        meeting_form("2026-02-10", "", "", "", 20277, lang="id")
+    with pytest.raises(InputError, match="planning year"):
+        meeting_form("2026-02-10", "", "", "", 1900, lang="en")
+
+
+def test_planning_year_hint_follows_the_meeting_date():
+    assert planning_year_hint("2026-02-10", today=date(2025, 5, 1)) == "2027"
+    assert planning_year_hint(None, today=date(2026, 12, 3)) == "2027"
+    assert planning_year_hint("", today=date(2024, 1, 1)) == "2025"
 
 
 def test_app_has_the_presenter_button_overlay_and_a_closed_step(tmp_path):
@@ -178,3 +202,6 @@ def test_app_has_the_presenter_button_overlay_and_a_closed_step(tmp_path):
     assert found[ids.PRESENT_OPEN].children == "Mode presentasi"
     assert found[ids.PRESENT_STEP].data == 0 and ids.PRESENT_OVERLAY in found
     assert any(ids.PRESENT_BA_FILE in key for key in app.callback_map)
+    year = found[ids.PRESENT_BA_YEAR]
+    assert year.type == "number" and not getattr(year, "value", None)  # empty = meeting year + 1
+    assert any(f"{ids.PRESENT_BA_YEAR}.placeholder" in key for key in app.callback_map)

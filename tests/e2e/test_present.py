@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import date
 from pathlib import Path
 
 import pypdf
@@ -142,21 +143,31 @@ def test_e2e301_presenter_walks_five_steps_by_keyboard_and_records_the_meeting(d
     assert audit[-1] == ("add", "usul camat Wado", "Sekretariat TPPS")
     store.close()
 
-    # Berita Acara from the form on step 5
+    # Berita Acara from the form on step 5: the planning year follows the meeting date (+1)
+    year = dash_duo.find_element("#present-ba-year")
+    assert year.get_attribute("value") == ""
+    until(lambda: year.get_attribute("placeholder") == str(date.today().year + 1), timeout=30)
+    # a date input's typing order depends on the locale: set the value as React reads it
+    dash_duo.driver.execute_script(
+        "const el = document.getElementById('present-ba-date');"
+        "Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, '2026-02-10');"
+        "el.dispatchEvent(new Event('input', {bubbles: true}));")
+    until(lambda: year.get_attribute("placeholder") == "2027", timeout=30)
     dash_duo.find_element("#present-ba-place").send_keys("Aula Bappeda Sumedang")
     dash_duo.find_element("#present-ba-chair").send_keys("Sekretaris Daerah")
     dash_duo.find_element("#present-ba-participants").send_keys("Kepala Dinas Kesehatan\nCamat Wado")
     shot(dash_duo, 5)
     click(dash_duo, "#present-ba-download")
-    dash_duo.wait_for_contains_text("#present-ba-status", ".pdf dibuat", timeout=30)
-    folder = Path(dash_duo.download_path)
-    until(lambda: any(p.suffix == ".pdf" for p in folder.iterdir()), timeout=20)
-    time.sleep(0.5)  # let Chromium finish renaming the .crdownload file
-    pdf = next(p for p in folder.iterdir() if p.suffix == ".pdf")
+    dash_duo.wait_for_contains_text("#present-ba-status", "berita_acara_rembuk_Sumedang_2027.pdf dibuat",
+                                    timeout=30)
+    pdf = Path(dash_duo.download_path) / "berita_acara_rembuk_Sumedang_2027.pdf"
+    until(pdf.exists, timeout=30)  # Chromium gives the file its name once the download is complete
     text = " ".join(" ".join(pg.extract_text() for pg in pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages)
                     .split())
     assert "Berita Acara Rembuk Stunting" in text and "Aula Bappeda Sumedang" in text
     assert "usul camat Wado" in text and "sudah ditangani dana desa" in text and "Camat Wado" in text
+    assert "10 Februari 2026" in text and "Penetapan Desa Lokus Stunting Tahun 2027" in text
+    assert "berdasarkan data tahun 2021" in text and "Tahun 2021" not in text
 
     # back and forth, then Esc closes the presenter
     key(dash_duo, Keys.ARROW_LEFT)

@@ -161,3 +161,54 @@ def test_e2e106_scoring_page_in_english(dash_duo, tmp_path):
     dash_duo.wait_for_contains_text("#score-explain", f"Why {village}?", timeout=10)
     assert "mainly because of" in dash_duo.find_element("#score-explain").text
     assert dash_duo.get_logs() == []
+
+
+def test_e2e107_typed_weight_applies_on_enter_and_forcing_needs_a_reason(scoring):
+    """Issue 11: Enter in a weight box applies it (no blur needed); Masuk without a reason
+    says so next to the control and forces nothing."""
+    dash_duo = scoring
+    order = grid_values(dash_duo, "score-grid", "kode")
+    weights = dash_duo.find_element("#score-weight-sum").text
+    box = dash_duo.find_elements("#score-weights input.form-control")[0]
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+    box.click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("0", Keys.ENTER)
+    # all weight on the second indicator: the shares and the ranking change, the box kept focus
+    until(lambda: dash_duo.find_element("#score-weight-sum").text != weights, timeout=30)
+    assert " 0%" in dash_duo.find_element("#score-weight-sum").text
+    until(lambda: grid_values(dash_duo, "score-grid", "kode") not in ([], order), timeout=30)
+    assert dash_duo.driver.execute_script("return document.activeElement") == box
+
+    code = "32.11.17.1001"  # Pasanggrahan Baru, never chosen by score
+    pick(dash_duo, dash_duo.find_element("#score-force-village"), "Pasanggrahan Baru",
+         search="Pasanggrahan")
+    click(dash_duo, "#score-force-in")
+    dash_duo.wait_for_contains_text("#score-force-message", "Tulis alasan", timeout=30)
+    assert "is-invalid" in dash_duo.find_element("#score-force-reason").get_attribute("class")
+    assert dash_duo.find_element("#score-force-list").text == ""
+    rows = dict(zip(grid_values(dash_duo, "score-grid", "kode"),
+                    grid_values(dash_duo, "score-grid", "rekomendasi"), strict=True))
+    assert rows[code] != "ya" and list(rows.values()).count("ya") == 20
+    # with a reason it is forced and the message goes away
+    dash_duo.find_element("#score-force-reason").send_keys("kesepakatan rembuk 2026")
+    click(dash_duo, "#score-force-in")
+    dash_duo.wait_for_contains_text("#score-force-list", "kesepakatan rembuk 2026", timeout=30)
+    until(lambda: dash_duo.find_element("#score-force-message").text == "", timeout=30)
+    assert dash_duo.get_logs() == []
+
+
+def test_e2e108_quadrant_without_coverage_says_what_to_do(scoring):
+    """Issue 11: the default preset scores no coverage indicator: the Kuadran tab says so (and
+    which presets have one) instead of showing an empty plot; a coverage preset draws it."""
+    dash_duo = scoring
+    next(t for t in dash_duo.find_elements("#tabs-main .nav-link") if t.text == "Kuadran").click()
+    dash_duo.wait_for_contains_text("#quadrant-message", "indikator cakupan", timeout=30)
+    assert "Scorecard konvergensi desa" in dash_duo.find_element("#quadrant-message").text
+    assert not dash_duo.find_element("#quadrant-body").is_displayed()
+    next(t for t in dash_duo.find_elements("#tabs-main .nav-link") if t.text == "Skoring lokus").click()
+    pick(dash_duo, dash_duo.find_element("#score-preset"), "Scorecard konvergensi desa")
+    next(t for t in dash_duo.find_elements("#tabs-main .nav-link") if t.text == "Kuadran").click()
+    until(lambda: dash_duo.find_element("#quadrant-body").is_displayed(), timeout=30)
+    assert dash_duo.find_element("#quadrant-message").text == ""
+    assert dash_duo.get_logs() == []

@@ -10,7 +10,13 @@ import pypdf
 import pytest
 
 from geo.errors import InputError
-from geo.export.berita_acara import Meeting, berita_acara_filename, export_berita_acara, format_date
+from geo.export.berita_acara import (
+    Meeting,
+    berita_acara_filename,
+    default_planning_year,
+    export_berita_acara,
+    format_date,
+)
 from geo.export.common import export_context
 from geo.registry import Registry
 from geo.rembuk import (
@@ -112,7 +118,10 @@ def test_berita_acara_lists_agreed_villages_reasons_changes_and_participants(sum
     assert "usul <b>& camat" in text  # escaped, not bold markup or a reportlab error
     assert f"{gone['nama']} ({gone['nama_kec']})" in flat and "sudah ditangani APBDes" in flat
     assert "Dikeluarkan" in text and "Sekretariat TPPS" in text
-    assert berita_acara_filename(ctx) == "berita_acara_rembuk_Sumedang_2021.pdf"  # no synthetic criterion
+    # data of 2021, meeting in February 2026: the lokus are for the 2027 budget (no synthetic criterion)
+    assert "Penetapan Desa Lokus Stunting Tahun 2027" in flat and "berdasarkan data tahun 2021" in flat
+    assert "Tahun 2021" not in flat and "stunting tahun 2021" not in flat
+    assert berita_acara_filename(ctx, meeting) == "berita_acara_rembuk_Sumedang_2027.pdf"
 
 
 def test_berita_acara_in_english_without_changes(sumedang):
@@ -122,9 +131,41 @@ def test_berita_acara_in_english_without_changes(sumedang):
     assert "Minutes of the Rembuk Stunting" in text and "5 March 2026" in text
     assert "No changes to the proposal." in text and "Attendance list attached." in text
     assert "Berita Acara Rembuk" not in text
+    assert "Villages for 2027" in text and "based on data of 2021" in text
     assert format_date(date(2026, 8, 17)) == "17 Agustus 2026"
 
 
 def test_meeting_form_parsing():
     m = Meeting.from_form("not a date", "  Aula  ", None, "A\n \nB")
     assert m == Meeting(None, "Aula", "", ("A", "B"))
+    assert m.lokus_year is None
+
+
+def test_planning_year_defaults_to_the_year_after_the_meeting_and_can_be_set():
+    assert default_planning_year("2026-02-10") == 2027
+    assert default_planning_year(None, today=date(2026, 12, 3)) == 2027
+    assert default_planning_year("garbage", today=date(2025, 1, 2)) == 2026
+    assert default_planning_year(None) is None
+    assert Meeting.from_form("2026-02-10", "", "", "").lokus_year == 2027
+    assert Meeting.from_form("2026-02-10", "", "", "", "2026").lokus_year == 2026  # typed: kept
+    assert Meeting.from_form("2026-02-10", "", "", "", 2028.0).planning_year == 2028
+    assert Meeting.from_form(None, "", "", "", None, today=date(2026, 12, 3)).lokus_year == 2027
+    assert Meeting(date(2026, 3, 5)).lokus_year == 2027 and Meeting(planning_year=2030).lokus_year == 2030
+    with pytest.raises(InputError):
+        Meeting.from_form("2026-02-10", "", "", "", "1999")
+    with pytest.raises(InputError):
+        Meeting.from_form("2026-02-10", "", "", "", "dua ribu")
+
+
+def test_berita_acara_title_and_file_use_the_planning_year_and_show_the_data_year(sumedang):
+    dataset, result = sumedang
+    ctx = export_context(result, dataset, name="Lokus")
+    meeting = Meeting.from_form("2026-02-10", "Aula", "Sekda", "", "2028")
+    flat = " ".join(pdf_text(export_berita_acara(ctx, meeting)).split())
+    assert "Penetapan Desa Lokus Stunting Tahun 2028" in flat and "berdasarkan data tahun 2021" in flat
+    assert "lokus penurunan stunting tahun 2028" in flat and "10 Februari 2026" in flat
+    assert berita_acara_filename(ctx, meeting) == "berita_acara_rembuk_Sumedang_2028.pdf"
+    meta = pypdf.PdfReader(io.BytesIO(export_berita_acara(ctx, meeting))).metadata
+    assert "2028" in meta.subject
+    # no meeting date or year (a programmatic caller): the context's list year, as before
+    assert berita_acara_filename(ctx) == "berita_acara_rembuk_Sumedang_2021.pdf"
