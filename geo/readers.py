@@ -101,6 +101,10 @@ PROVINCE_BOUNDS: dict[str, tuple[float, float, float, float]] = {
 }
 #: Uncompressed size limit for an XLSX workbook (a zip too): guards against zip bombs.
 MAX_XLSX_UNZIPPED_BYTES = 500_000_000
+#: A village table has a row per village (and year) — Indonesia has 83,403 villages — and a few
+#: dozen columns; a grid beyond these is refused with a message rather than cleaned for minutes.
+MAX_TABLE_ROWS = 1_000_000
+MAX_TABLE_COLUMNS = 1_000
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -860,10 +864,16 @@ def _read_xlsx_rows(path: Path, file: str, sheet: str | int | None) -> pd.DataFr
         if sheet not in names:
             raise InputError(f"lembar '{sheet}' tidak ada.", file=file, rows=names)
         ws = book[sheet]
-        rows = [
-            [_cell_text(v) for v in row]
-            for row in ws.iter_rows(min_row=1, values_only=True)
-        ]
+        # Trust the cells, not the sheet's declared size: a size of A1:XFD… pads every row
+        # to 16,384 cells. Empty rows still come as [] (row numbers stay right).
+        ws.reset_dimensions()
+        rows = []
+        for row in ws.iter_rows(min_row=1, values_only=True):
+            values = list(row)
+            while values and values[-1] is None:
+                values.pop()
+            _check_table_size(len(rows) + 1, len(values), file)
+            rows.append([_cell_text(v) for v in values])
     except InputError:
         raise
     except Exception as exc:
@@ -874,8 +884,18 @@ def _read_xlsx_rows(path: Path, file: str, sheet: str | int | None) -> pd.DataFr
     return pd.DataFrame([r + [None] * (width - len(r)) for r in rows], dtype=object)
 
 
+def _check_table_size(rows: int, columns: int, file: str) -> None:
+    """Refuse a grid beyond :data:`MAX_TABLE_ROWS` × :data:`MAX_TABLE_COLUMNS` (before the
+    per-column cleaning, which would take minutes on such a grid)."""
+    if columns > MAX_TABLE_COLUMNS:
+        raise InputError.of("table.error.too_wide", file=file, n=columns, limit=MAX_TABLE_COLUMNS)
+    if rows > MAX_TABLE_ROWS:
+        raise InputError.of("table.error.too_long", file=file, limit=MAX_TABLE_ROWS)
+
+
 def _frame_from_rows(grid: pd.DataFrame, file: str) -> pd.DataFrame:
     """First non-empty row = header; ``_row`` = spreadsheet row number (1-based)."""
+    _check_table_size(len(grid), grid.shape[1], file)
     grid = grid.astype("string")
     grid = grid.apply(lambda s: s.str.strip()).replace("", pd.NA)
     grid.index = pd.RangeIndex(1, len(grid) + 1)

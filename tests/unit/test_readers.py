@@ -600,3 +600,45 @@ def test_module_has_no_dash() -> None:
     source = Path(geo.readers.__file__).read_text()
     assert "import dash" not in source and "plotly" not in source
     assert json.dumps(sorted(geo.readers.__all__))
+
+
+def test_table_beyond_the_column_limit_is_refused_by_name(tmp_path):
+    """A sheet thousands of columns wide (stray content far to the right, or a sheet sized
+    A1:XFD…) is refused with a message, never cleaned column by column for minutes."""
+    import openpyxl
+
+    from geo.readers import MAX_TABLE_COLUMNS
+
+    wide = ",".join(["kode", "tahun", "merah", *(f"c{i}" for i in range(MAX_TABLE_COLUMNS))])
+    csv = tmp_path / "lebar.csv"
+    csv.write_text(wide + "\n" + ",".join(["32.11.01.2001", "2020", "5"] + ["1"] * MAX_TABLE_COLUMNS) + "\n")
+    with pytest.raises(InputError) as err:
+        read_table(csv)
+    assert err.value.key == "table.error.too_wide" and err.value.file == "lebar.csv"
+    assert err.value.values == {"n": MAX_TABLE_COLUMNS + 3, "limit": MAX_TABLE_COLUMNS}
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["kode", "tahun", "merah"])
+    sheet.cell(row=2, column=MAX_TABLE_COLUMNS + 1, value="catatan")
+    book.save(tmp_path / "lebar.xlsx")
+    with pytest.raises(InputError) as err:
+        read_table(tmp_path / "lebar.xlsx")
+    assert err.value.key == "table.error.too_wide"
+
+
+def test_xlsx_row_numbers_survive_gaps_and_far_rows(tmp_path):
+    """Reading cells rather than the declared sheet size keeps spreadsheet row numbers: empty
+    rows in between and a row far down are numbered as the spreadsheet shows them."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["kode", "tahun", "merah"])
+    sheet.append(["32.11.01.2001", 2020, 5])
+    sheet["A6"], sheet["C6"] = "32.11.01.2002", 7
+    sheet["A5000"] = "32.11.01.2003"
+    book.save(tmp_path / "celah.xlsx")
+    table = read_table(tmp_path / "celah.xlsx")
+    assert table["_row"].tolist() == [2, 6, 5000]
+    assert table["merah"].tolist()[:2] == ["5", "7"]
