@@ -17,13 +17,13 @@ import flask
 from dash import Dash, html
 
 from callbacks import register_all
-from geo.dataset import default_state_dir, embedded_data_dir
-from geo.datasets import clean_staging, user_datasets_dir
-from geo.errors import InputError
-from geo.i18n import t
-from geo.registry import Registry
-from geo.store import Store
-from geo.viewstate import parse_query, pick_dataset, resolve_view, to_query
+from geo.core.errors import InputError
+from geo.core.i18n import t
+from geo.data.dataset import default_state_dir, embedded_data_dir
+from geo.data.library import clean_staging, user_datasets_dir
+from geo.store.repository import Store
+from geo.view.registry import Registry
+from geo.view.viewstate import parse_query, pick_dataset, resolve_view, to_query
 from layouts import decide, ids, map_page, scoring, upload
 from layouts.dataset_view import (
     map_figure,

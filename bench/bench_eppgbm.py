@@ -21,8 +21,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.eppgbm import aggregate, compute_haz, match_villages, read_eppgbm, synthetic_export  # noqa: E402
-from geo.readers import read_boundaries  # noqa: E402
+from geo.io.eppgbm import aggregate, compute_haz, match_villages, read_eppgbm, synthetic_export  # noqa: E402
+from geo.io.readers import read_boundaries  # noqa: E402
 
 SUMEDANG = ROOT / "data" / "sumedang"
 

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from callbacks.map_page import update_indicator  # noqa: E402
-from geo.registry import Registry  # noqa: E402
+from geo.view.registry import Registry  # noqa: E402
 from layouts.dataset_view import map_figure  # noqa: E402
 
 NATIONAL = ROOT.parent / "shared" / "data" / "scale-indonesia-desa" / "indonesia_desa_kel_2025_simpl001.gpkg"

@@ -22,8 +22,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.dataset import CoverageSpec, Dataset, load_dataset, load_folder  # noqa: E402
-from geo.scoring import ScoringConfig, preset_config, run_scoring  # noqa: E402
+from geo.data.dataset import CoverageSpec, Dataset, load_dataset, load_folder  # noqa: E402
+from geo.scoring.pipeline import ScoringConfig, preset_config, run_scoring  # noqa: E402
 
 
 def synthetic_district(folder: Path, n_rows: int = 15, n_cols: int = 20, seed: int = 7) -> Dataset:

@@ -13,13 +13,13 @@ duplicated rows, NaN/Inf/huge coordinates, a declared CRS that does not fit (wro
 zone, degrees declared as metres), features repeated under one code, degenerate
 features, nested or corrupt zips, unknown roles, deep nesting...
 
-Every input is read the way Lokus reads it (``geo.readers.read_boundaries``;
-``geo.dataset.load_dataset`` with the embedded Sumedang boundaries; ``load_coverage``;
+Every input is read the way Lokus reads it (``geo.io.readers.read_boundaries``;
+``geo.data.dataset.load_dataset`` with the embedded Sumedang boundaries; ``load_coverage``;
 ``read_eppgbm`` + name matching + aggregation + the safe CSV as ``lokus eppgbm`` does;
-``geo.continuity.read_previous_list``; ``load_mapping`` then the overrides applied;
+``geo.decide.continuity.read_previous_list``; ``load_mapping`` then the overrides applied;
 ``read_scenario_json`` then written back as strict JSON) in a pool of worker processes;
 an input running longer than ``--timeout`` seconds is killed and counted. The outcome
-of each input is a named :class:`geo.errors.InputError`, accepted, an **unhandled
+of each input is a named :class:`geo.core.errors.InputError`, accepted, an **unhandled
 exception** (the first few inputs and tracebacks are saved under ``--out``), or a
 timeout. Input ``i`` of an entry point depends only on ``(seed, entry, i)``, so any
 saved case can be regenerated.
@@ -61,7 +61,7 @@ import geopandas as gpd  # noqa: E402
 import openpyxl  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from geo.errors import InputError  # noqa: E402
+from geo.core.errors import InputError  # noqa: E402
 
 __all__ = ["ENTRY_POINTS", "EntryStats", "FuzzReport", "make_input", "run_fuzz", "run_one"]
 
@@ -155,11 +155,11 @@ def _xlsx_cell(value: Any) -> Any:
 
 def build_seeds(workdir: Path) -> Seeds:
     """Seed files from the embedded Sumedang data (a few per entry point)."""
-    from geo.dataset import load_dataset
-    from geo.eppgbm import synthetic_export
+    from geo.data.dataset import load_dataset
     from geo.export.scenario import export_json
-    from geo.readers import read_boundaries
-    from geo.scoring import preset_config
+    from geo.io.eppgbm import synthetic_export
+    from geo.io.readers import read_boundaries
+    from geo.scoring.pipeline import preset_config
 
     workdir.mkdir(parents=True, exist_ok=True)
     raw = gpd.read_file(BOUNDARIES, engine="pyogrio")
@@ -221,7 +221,7 @@ def build_seeds(workdir: Path) -> Seeds:
 
 
 def _presets() -> dict[str, Any]:
-    from geo.scoring import PRESETS
+    from geo.scoring.pipeline import PRESETS
 
     return PRESETS
 
@@ -570,7 +570,7 @@ def _mutate_once(entry: str, data: bytes, suffix: str, rng: random.Random,
                 return _dumps(doc), ".geojson" if entry == "boundaries_geojson" else suffix
             return _geojson_to_gpkg(_dumps(doc), seeds.workdir), ".gpkg"
         if entry in ("mapping", "scenario"):
-            from geo import schema
+            from geo.io import schema
 
             roles = [*schema.BOUNDARY_ROLES, *schema.TABLE_ROLES]
             return _dumps(_json_mutate(json.loads(data), rng, roles)), suffix
@@ -614,19 +614,19 @@ def _geojson_to_gpkg(data: bytes, tmp: Path) -> bytes:
 def _run(entry: str, path: Path, seeds: Seeds) -> None:
     """Read one input the way Lokus reads it (an InputError is the expected refusal)."""
     if entry.startswith("boundaries_"):
-        from geo.readers import read_boundaries
+        from geo.io.readers import read_boundaries
 
         read_boundaries(path, display_name=path.name)
     elif entry in ("table_csv", "table_xlsx"):
-        from geo.dataset import load_dataset
+        from geo.data.dataset import load_dataset
 
         load_dataset(seeds.table_boundaries, path, dataset_id="fuzz", title="fuzz", data_dir=ROOT / "data")
     elif entry == "coverage":
-        from geo.dataset import CoverageSpec, load_coverage
+        from geo.data.dataset import CoverageSpec, load_coverage
 
         load_coverage(seeds.gdf, CoverageSpec(path), boundary_file=BOUNDARIES.name)
     elif entry == "eppgbm":
-        from geo.eppgbm import aggregate, match_villages, read_eppgbm, write_safe_csv
+        from geo.io.eppgbm import aggregate, match_villages, read_eppgbm, write_safe_csv
 
         records = read_eppgbm(path, today=TODAY)
         match = match_villages(records, seeds.gdf)
@@ -634,20 +634,20 @@ def _run(entry: str, path: Path, seeds: Seeds) -> None:
         write_safe_csv(result.villages, path.with_suffix(".out.csv"))
         json.dumps({**result.report.to_dict(), "match": match.to_dict()}, ensure_ascii=False)
     elif entry == "previous_list":
-        from geo.continuity import read_previous_list
+        from geo.decide.continuity import read_previous_list
 
         read_previous_list(path, seeds.villages)
     elif entry == "mapping":
-        from geo import schema
-        from geo.dataset import load_mapping
-        from geo.readers import read_boundaries
+        from geo.data.dataset import load_mapping
+        from geo.io import schema
+        from geo.io.readers import read_boundaries
 
         mapping = load_mapping(path)
         read_boundaries(seeds.small_geojson, overrides=mapping.get("boundary_columns") or None)
         schema.detect_columns(seeds.table_columns, schema.TABLE_ROLES, mapping.get("table_columns"))
     elif entry == "scenario":
         from geo.export.scenario import export_json, read_scenario_json
-        from geo.scoring import ScoringConfig
+        from geo.scoring.pipeline import ScoringConfig
 
         doc = read_scenario_json(path)
         out = export_json(doc.config, doc.chosen, dataset_id=doc.dataset_id, name=doc.name,

@@ -7,9 +7,9 @@ from pathlib import Path
 from dash import Dash
 
 from callbacks import datasets, decide, map_page, present, scoring, upload, url
-from geo.datasets import user_datasets_dir
-from geo.registry import Registry
-from geo.store import Store
+from geo.data.library import user_datasets_dir
+from geo.store.repository import Store
+from geo.view.registry import Registry
 
 
 def register_all(app: Dash, registry: Registry, store: Store, *, state_dir: Path,

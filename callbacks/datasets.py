@@ -14,13 +14,13 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
-from geo.datasets import delete_dataset
-from geo.errors import InputError
+from geo.core.errors import InputError
+from geo.core.i18n import lang_of, t
+from geo.data.library import delete_dataset
 from geo.export import safe_filename
 from geo.export.quality import quality_report_bytes
-from geo.i18n import lang_of, t
-from geo.registry import Registry
-from geo.store import Store
+from geo.store.repository import Store
+from geo.view.registry import Registry
 from layouts import ids
 from layouts.dataset_view import (
     default_indicator,
@@ -128,9 +128,9 @@ def register(app: Dash, registry: Registry, store: Store, datasets_root: Path) -
         dataset_id = dataset_id or registry.default_id
         try:
             if registry.is_embedded(dataset_id):
-                raise InputError.of("dataset.error.builtin", lang, id=dataset_id)
+                raise InputError.of("dataset.error.builtin", id=dataset_id)
             if not (author or "").strip():
-                raise InputError.of("upload.error.need_author", lang)
+                raise InputError.of("upload.error.need_author")
             delete_dataset(datasets_root, dataset_id, protected=[registry.default_id])
             scenarios = store.delete_dataset_record(dataset_id, author=author)
         except InputError as exc:

@@ -11,15 +11,15 @@ import numpy as np
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
-from geo.continuity import continuity, read_previous_list
-from geo.errors import InputError
+from geo.core.errors import InputError
+from geo.core.i18n import format_number, lang_of, t
+from geo.decide.continuity import continuity, read_previous_list
+from geo.decide.plan import PlanItem, draft_plan
 from geo.export import export, safe_filename
-from geo.i18n import format_number, lang_of, t
-from geo.plan import PlanItem, draft_plan
-from geo.registry import Registry
-from geo.scoring import ScoringConfig, ScoringResult
-from geo.store import ACTIONS, ChosenVillage, Scenario, Store, chosen_from_result, compare_lists
-from geo.uploads import decode_upload
+from geo.io.uploads import decode_upload
+from geo.scoring.pipeline import ScoringConfig, ScoringResult
+from geo.store.repository import ACTIONS, ChosenVillage, Scenario, Store, chosen_from_result, compare_lists
+from geo.view.registry import Registry
 from layouts import ids
 from layouts.map_page import legend_box
 from layouts.mapfig import NO_DATA_COLOUR, VILLAGE_TRACE, stepped_colourscale
@@ -44,9 +44,9 @@ def require_active(active: dict | None, author: str | None, what: str, lang: str
     """The author's name, once there is an active scenario to save ``what`` (``targets`` or
     ``plan``) into."""
     if not active:
-        raise InputError.of(f"decide.error.no_scenario.{what}", lang)
+        raise InputError.of(f"decide.error.no_scenario.{what}")
     if not (author or "").strip():
-        raise InputError.of("decide.error.no_author", lang)
+        raise InputError.of("decide.error.no_author")
     return author.strip()
 
 
@@ -198,10 +198,10 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
             if trigger in (None, ids.STORE_DATASET):
                 out, msg = no_update, ""
             elif not author:
-                raise InputError.of("decide.error.no_author", lang)
+                raise InputError.of("decide.error.no_author")
             elif trigger == ids.SCN_SAVE_NEW:
                 if not config:
-                    raise InputError.of("decide.error.no_result_save", lang)
+                    raise InputError.of("decide.error.no_result_save")
                 result, chosen = current(dataset_id, config)
                 sc = store.save_new(name or "", dataset_id, result.config, chosen, author=author,
                                     notes=notes or "")
@@ -209,7 +209,7 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                                              n=count_text(len(chosen), lang))
             elif trigger == ids.SCN_UPDATE:
                 if not active:
-                    raise InputError.of("decide.error.no_active", lang)
+                    raise InputError.of("decide.error.no_active")
                 result, chosen = current(dataset_id, config)
                 sc = store.update_config(active["id"], result.config, chosen, author=author,
                                          reason=reason or "", expected_version=active["version"])
@@ -219,7 +219,7 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                                              version=sc.version)
             else:
                 if not picked:
-                    raise InputError.of("decide.error.pick", lang)
+                    raise InputError.of("decide.error.pick")
                 if trigger == ids.SCN_RENAME:
                     sc = store.rename(picked, name or "", author=author)
                     out = active_ref(sc) if active and active["id"] == sc.id else no_update
@@ -254,15 +254,15 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                 data, name = decode_upload(contents, filename, allowed=(".json",),
                                            max_bytes=2_000_000)
                 if not (author or "").strip():
-                    raise InputError.of("decide.error.no_author_import", lang, file=name)
+                    raise InputError.of("decide.error.no_author_import", file=name)
                 sc = store.import_json(data, author=author.strip())
                 if sc.dataset_id != dataset_id:
-                    raise InputError.of("decide.error.other_dataset", lang, file=name,
+                    raise InputError.of("decide.error.other_dataset", file=name,
                                         dataset=sc.dataset_id)
                 msg = t("decide.scenario.imported", lang, name=sc.name, file=name)
             else:
                 if not picked:
-                    raise InputError.of("decide.error.pick", lang)
+                    raise InputError.of("decide.error.pick")
                 sc = store.get(picked)
                 msg = t("decide.scenario.loaded", lang, name=sc.name, version=sc.version)
             registry.get(dataset_id).indicator(sc.config.indicators[0], sc.config.year)
@@ -392,7 +392,7 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                 path.write_bytes(data)
                 previous = read_previous_list(path, dataset.villages, display_name=name)
             if not config:
-                raise InputError.of("decide.error.no_result_compare", lang)
+                raise InputError.of("decide.error.no_result_compare")
             table = continuity(previous, registry.score(dataset_id, config), dataset)
             if active and (author or "").strip():
                 store.set_previous(active["id"], previous, author=author.strip())
@@ -428,7 +428,7 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                 chosen, plan, meta = None, list(draft_plan(dataset, result)), {"author": author or ""}
                 source = t("decide.export.source.current", lang)
             else:
-                raise InputError.of("decide.error.no_result", lang)
+                raise InputError.of("decide.error.no_result")
             if fmt == "json" and active:  # the stored scenario with its plan and last year's list
                 data, filename = store.export_json(sc.id).encode(), safe_filename(f"{sc.name}.json")
             else:

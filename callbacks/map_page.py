@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
-from geo.classify import classify
-from geo.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, t
-from geo.indicators import IndicatorValues
-from geo.indicators import catalogue as indicator_catalogue
-from geo.mapdata import fit_view
-from geo.rates import wilson_interval
-from geo.registry import Registry
+from geo.core.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, t
+from geo.core.indicators import IndicatorValues
+from geo.core.indicators import catalogue as indicator_catalogue
+from geo.core.rates import wilson_interval
+from geo.scoring.classify import classify
+from geo.view.mapdata import fit_view
+from geo.view.registry import Registry
 from layouts import ids
 from layouts.map_page import column_defs, legend, scheme_labels, summary, unit_label
 from layouts.mapfig import (

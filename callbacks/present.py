@@ -26,18 +26,9 @@ from dash import (
 from dash.exceptions import PreventUpdate
 
 from callbacks.decide import active_ref
-from geo.classify import classify
-from geo.errors import InputError
-from geo.export.berita_acara import (
-    Meeting,
-    berita_acara_filename,
-    default_planning_year,
-    export_berita_acara,
-)
-from geo.export.common import export_context
-from geo.i18n import format_number, format_percent, lang_of, plotly_separators, t
-from geo.registry import Registry
-from geo.rembuk import (
+from geo.core.errors import InputError
+from geo.core.i18n import format_number, format_percent, lang_of, plotly_separators, t
+from geo.decide.rembuk import (
     by_kecamatan,
     headline,
     indicator_label,
@@ -45,8 +36,17 @@ from geo.rembuk import (
     meeting_config,
     outcome_indicator,
 )
-from geo.scoring import ScoringResult, explain_village, localise, quadrant
-from geo.store import Scenario, Store, chosen_from_result
+from geo.export.berita_acara import (
+    Meeting,
+    berita_acara_filename,
+    default_planning_year,
+    export_berita_acara,
+)
+from geo.export.common import export_context
+from geo.scoring.classify import classify
+from geo.scoring.pipeline import ScoringResult, explain_village, localise, quadrant
+from geo.store.repository import Scenario, Store, chosen_from_result
+from geo.view.registry import Registry
 from layouts import ids
 from layouts import present as view
 from layouts.dataset_view import map_figure, village_choices

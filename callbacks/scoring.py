@@ -1,5 +1,5 @@
 """Scoring callbacks: controls → ScoringConfig (small JSON in the browser) → ranking on the
-server (memoised per worker by :meth:`geo.registry.Registry.score`). Texts follow the page
+server (memoised per worker by :meth:`geo.view.registry.Registry.score`). Texts follow the page
 language (``scoring.*`` catalogue); the result itself stays language-free (Indonesian data)."""
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ import numpy as np
 from dash import ALL, MATCH, Dash, Input, Output, Patch, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
-from geo.ahp import ahp_weights, matrix_from_judgements
-from geo.classify import classify
-from geo.errors import InputError
-from geo.i18n import format_number, lang_of, t
-from geo.registry import Registry
-from geo.scoring import (
+from geo.core.errors import InputError
+from geo.core.i18n import format_number, lang_of, t
+from geo.scoring.ahp import ahp_weights, matrix_from_judgements
+from geo.scoring.classify import classify
+from geo.scoring.pipeline import (
     HOTSPOT_ID,
     PRESETS,
     ScoringConfig,
@@ -26,6 +25,7 @@ from geo.scoring import (
     preset_config,
     quadrant,
 )
+from geo.view.registry import Registry
 from layouts import ids
 from layouts.map_page import legend_box
 from layouts.mapfig import NO_DATA_COLOUR, VILLAGE_TRACE, class_colours, stepped_colourscale

@@ -20,8 +20,10 @@ import pandas as pd
 from dash import ALL, Dash, Input, Output, State, html, no_update
 from flask import jsonify, request
 
-from geo.dataset import Dataset
-from geo.datasets import (
+from geo.core.errors import InputError
+from geo.core.i18n import lang_of, t
+from geo.data.dataset import Dataset
+from geo.data.library import (
     delete_dataset,
     district_crosswalk,
     name_review,
@@ -29,14 +31,12 @@ from geo.datasets import (
     save_decisions,
     validate_dataset,
 )
-from geo.errors import InputError
-from geo.i18n import lang_of, t
-from geo.matching import NameMatch, normalise_village_name
-from geo.readers import read_table
-from geo.registry import Registry
-from geo.schema import BOUNDARY_ROLES, TABLE_ROLES, detect_columns
-from geo.store import Store
-from geo.uploads import safe_upload_name, save_stream
+from geo.io.matching import NameMatch, normalise_village_name
+from geo.io.readers import read_table
+from geo.io.schema import BOUNDARY_ROLES, TABLE_ROLES, detect_columns
+from geo.io.uploads import safe_upload_name, save_stream
+from geo.store.repository import Store
+from geo.view.registry import Registry
 from layouts import ids
 from layouts.map_page import join_report_body, quality_body
 from layouts.upload import (
@@ -108,7 +108,7 @@ def adopt(state: dict | None, event: dict | None, lang: str = "id") -> dict:
     event = event or {}
     kind, uid = event.get("kind"), event.get("id")
     if kind not in ALLOWED or not (isinstance(uid, str) and _UPLOAD_ID.fullmatch(uid)):
-        raise InputError.of("upload.error.unknown", lang)
+        raise InputError.of("upload.error.unknown")
     state = dict(state) if (state or {}).get("id") == uid else {"id": uid}
     for k in [kind, *{"table": ["eppgbm"], "eppgbm": ["table"]}.get(kind, [])]:
         state.pop(k, None)
@@ -180,9 +180,9 @@ def _inputs(upload_dir: Path, state: dict | None, role_ids: list[dict], role_val
             crosswalk_dir: Path | None = None, lang: str = "id") -> dict:
     paths = upload_paths(upload_dir, state)
     if "boundaries" not in paths:
-        raise InputError.of("upload.error.need_boundaries", lang)
+        raise InputError.of("upload.error.need_boundaries")
     if "table" not in paths and "eppgbm" not in paths:
-        raise InputError.of("upload.error.need_table", lang)
+        raise InputError.of("upload.error.need_table")
     boundary_columns = overrides(role_ids, role_values, "boundaries")
     # decisions of earlier uploads of the same district (used when names must be matched)
     crosswalk = (district_crosswalk(crosswalk_dir, paths["boundaries"], boundary_columns=boundary_columns)
@@ -333,14 +333,14 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
     def _decide(_n, author, state, pick_ids, pick_values, role_ids, role_values, lang):
         def run():
             if not (author or "").strip():
-                raise InputError.of("upload.error.need_author", lang)
+                raise InputError.of("upload.error.need_author")
             decisions = decisions_frame(pick_ids, pick_values)
             if decisions.empty:
-                raise InputError.of("upload.error.no_picks", lang)
+                raise InputError.of("upload.error.no_picks")
             inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir, lang)
             found = name_review(**inputs, root=datasets_root, data_dir=registry.data_dir)
             if found is None or inputs["crosswalk"] is None:
-                raise InputError.of("upload.error.no_review", lang)
+                raise InputError.of("upload.error.no_review")
             path = save_decisions(found[0], decisions, inputs["crosswalk"],
                                   decided_by=author.strip())
             return alert(t("upload.decisions.saved", lang, n=len(decisions), file=path.name),
@@ -360,9 +360,9 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
     def _save(_n, name, author, state, role_ids, role_values, version, lang):
         def save():
             if not (name or "").strip():
-                raise InputError.of("upload.error.need_name", lang)
+                raise InputError.of("upload.error.need_name")
             if not (author or "").strip():
-                raise InputError.of("upload.error.need_author", lang)
+                raise InputError.of("upload.error.need_author")
             reserved = [i for i in registry.ids() if registry.is_embedded(i)]
             inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir, lang)
             dataset_id = save_dataset(datasets_root, name, data_dir=registry.data_dir,

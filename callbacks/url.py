@@ -21,11 +21,11 @@ from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.decide import active_ref, alert, config_outputs, controls_from_config
-from geo.errors import InputError
-from geo.i18n import DEFAULT_LANG, lang_of, t
-from geo.registry import Registry
-from geo.store import Store
-from geo.viewstate import ViewState, parse_query, resolve_view, scenario_of, to_query, with_lang
+from geo.core.errors import InputError
+from geo.core.i18n import DEFAULT_LANG, lang_of, t
+from geo.store.repository import Store
+from geo.view.registry import Registry
+from geo.view.viewstate import ViewState, parse_query, resolve_view, scenario_of, to_query, with_lang
 from layouts import ids
 from layouts.dataset_view import view_choices
 from layouts.shell import other_lang

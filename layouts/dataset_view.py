@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from geo.dataset import Dataset
-from geo.i18n import DEFAULT_LANG, t
-from geo.indicators import base_id
-from geo.mapdata import MapGeometry, fit_view
-from geo.scoring import PRESETS
-from geo.viewstate import ViewChoices
+from geo.core.i18n import DEFAULT_LANG, t
+from geo.core.indicators import base_id
+from geo.data.dataset import Dataset
+from geo.scoring.pipeline import PRESETS
+from geo.view.mapdata import MapGeometry, fit_view
+from geo.view.viewstate import ViewChoices
 from layouts.mapfig import base_figure
 
 PREFERRED_INDICATORS = ("rasio_merah", "prevalensi", "merah", "stunting")

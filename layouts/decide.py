@@ -7,7 +7,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from geo.i18n import t
+from geo.core.i18n import t
 from layouts import ids
 from layouts.components import dropdown
 

@@ -9,13 +9,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from geo.classify import Classes
-from geo.dataset import Dataset
-from geo.eppgbm import quality_rule_text
-from geo.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, t
-from geo.indicators import IndicatorValues
-from geo.join import JoinReport
-from geo.quality import QualityLog
+from geo.core.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, t
+from geo.core.indicators import IndicatorValues
+from geo.core.quality import QualityLog
+from geo.data.dataset import Dataset
+from geo.data.join import JoinReport
+from geo.io.eppgbm import quality_rule_text
+from geo.scoring.classify import Classes
 from layouts import ids
 from layouts.components import dropdown
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import plotly.colors
 import plotly.graph_objects as go
 
-from geo.i18n import DEFAULT_LANG, plotly_separators, t
-from geo.mapdata import MapGeometry, View
+from geo.core.i18n import DEFAULT_LANG, plotly_separators, t
+from geo.view.mapdata import MapGeometry, View
 
 NO_DATA_COLOUR = "#cfcfcf"
 OFFLINE_STYLE = "white-bg"  # MapLibre style with no tiles: works with no internet

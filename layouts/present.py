@@ -15,7 +15,7 @@ import plotly.colors
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from geo.i18n import plotly_separators, t
+from geo.core.i18n import plotly_separators, t
 from layouts import ids
 from layouts.components import dropdown
 from layouts.mapfig import NO_DATA_COLOUR

@@ -11,8 +11,8 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from geo.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, plotly_separators, t
-from geo.scoring import PRESETS
+from geo.core.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, plotly_separators, t
+from geo.scoring.pipeline import PRESETS
 from layouts import ids
 from layouts.components import dropdown
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from geo.i18n import DEFAULT_LANG, lang_of, t
-from geo.viewstate import with_lang
+from geo.core.i18n import DEFAULT_LANG, lang_of, t
+from geo.view.viewstate import with_lang
 from layouts import ids
 from layouts.components import dropdown
 

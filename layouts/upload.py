@@ -9,8 +9,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from geo.errors import InputError
-from geo.i18n import t
+from geo.core.errors import InputError
+from geo.core.i18n import t
 from layouts import ids
 from layouts.components import dropdown
 
@@ -34,7 +34,7 @@ def _upload(kind: str, input_id: str, accept: Sequence[str], max_bytes: int, lan
                         "data-choose": t("upload.choose", lang), "data-lang": lang,
                         # texts for the browser-side messages (placeholders filled there)
                         "data-msg-too-large": InputError.of(
-                            "upload.error.too_large", lang, file="%FILE%",
+                            "upload.error.too_large", file="%FILE%",
                             mb=max_bytes // (1024 * 1024)).render(lang),
                         "data-msg-failed": t("upload.error.failed", lang, status="%STATUS%"),
                         "data-msg-broken": t("upload.error.broken", lang)}),

@@ -1,9 +1,9 @@
 """Alembic environment of the Lokus scenario store.
 
-In the app and the tests, :meth:`geo.store.Store.upgrade` passes an open connection
+In the app and the tests, :meth:`geo.store.repository.Store.upgrade` passes an open connection
 (inside its transaction) in ``config.attributes["connection"]``. From the command line
 (developers), the URL is ``-x url=...`` or ``DATABASE_URL``; the engine gets the same
-SQLite settings as the store (:func:`geo.store.make_engine`).
+SQLite settings as the store (:func:`geo.store.repository.make_engine`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import os
 from alembic import context
 from sqlalchemy import Connection
 
-from geo.store import make_engine, metadata
+from geo.store.repository import make_engine, metadata
 
 config = context.config
 target_metadata = metadata

@@ -22,8 +22,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
-from geo.dataset import CoverageSpec, Dataset, load_dataset
-from geo.store import Store
+from geo.data.dataset import CoverageSpec, Dataset, load_dataset
+from geo.store.repository import Store
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 PG_SKIP = ("DATABASE_URL does not point to PostgreSQL (postgresql://...); "

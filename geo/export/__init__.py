@@ -1,8 +1,8 @@
 """Exports of a lokus decision: CSV, XLSX, GeoPackage, GeoJSON, zipped Shapefile, PDF, scenario JSON.
 
 Every export is one call returning bytes (the UI hands them to a download, the CLI
-writes them), built from plain inputs: a :class:`~geo.scoring.ScoringResult`, its
-:class:`~geo.dataset.Dataset`, the chosen codes with reasons, an optional Aksi 2 plan
+writes them), built from plain inputs: a :class:`~geo.scoring.pipeline.ScoringResult`, its
+:class:`~geo.data.dataset.Dataset`, the chosen codes with reasons, an optional Aksi 2 plan
 and scenario metadata. :func:`export` is the single dispatcher::
 
     data, filename, mimetype = export("xlsx", result, dataset, chosen=[{"kode": ..., "alasan": ...}])
@@ -35,8 +35,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from geo.dataset import Dataset
-from geo.errors import InputError
+from geo.core.errors import InputError
+from geo.core.i18n import lang_of, t
+from geo.data.dataset import Dataset
 from geo.export.common import (
     SYNTHETIC_NOTE,
     ChosenInput,
@@ -49,8 +50,7 @@ from geo.export.common import (
 from geo.export.gis import SHP_FIELDS, export_geojson, export_gpkg, export_shp
 from geo.export.scenario import ScenarioDocument, export_json, read_scenario_json
 from geo.export.tables import SHEETS, export_csv, export_xlsx, sheet_names
-from geo.i18n import lang_of, t
-from geo.scoring import ScoringResult
+from geo.scoring.pipeline import ScoringResult
 
 if TYPE_CHECKING:
     from geo.export.pdf import export_pdf

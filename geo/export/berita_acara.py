@@ -30,11 +30,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from geo.errors import InputError
+from geo.core.errors import InputError
+from geo.core.i18n import lang_of, t
+from geo.decide.rembuk import MeetingChange
 from geo.export.common import ExportContext, safe_filename
 from geo.export.pdf import _register_fonts, _styles, _table, build_a4
-from geo.i18n import lang_of, t
-from geo.rembuk import MeetingChange
 
 __all__ = ["Meeting", "berita_acara_filename", "default_planning_year", "export_berita_acara", "format_date"]
 
@@ -168,7 +168,7 @@ def export_berita_acara(ctx: ExportContext, meeting: Meeting, changes: Sequence[
         Date, place, chair, participants and planning year (the title's year; the data
         year, ``ctx.result.config.year``, is printed as the data basis).
     changes
-        Villages added or removed during the meeting (:func:`geo.rembuk.meeting_changes`).
+        Villages added or removed during the meeting (:func:`geo.decide.rembuk.meeting_changes`).
     lang
         ``"id"`` (default) or ``"en"``.
     """

@@ -1,7 +1,7 @@
 """What every export shares: the chosen list, the plan, names, the SINTETIS flag, file names.
 
-:func:`export_context` turns plain inputs (a :class:`~geo.scoring.ScoringResult`, the
-:class:`~geo.dataset.Dataset`, chosen codes with reasons, an optional Aksi 2 plan and
+:func:`export_context` turns plain inputs (a :class:`~geo.scoring.pipeline.ScoringResult`, the
+:class:`~geo.data.dataset.Dataset`, chosen codes with reasons, an optional Aksi 2 plan and
 free-text metadata) into one :class:`ExportContext` that each format module reads.
 Nothing here depends on the scenario store or the plan module: a scenario's chosen list
 and a plan table are passed in as plain values.
@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.dataset import Dataset, embedded_data_dir, region_names
-from geo.errors import InputError
-from geo.i18n import catalogue, format_number, lang_of, t
-from geo.mcda import Criterion
-from geo.scoring import ScoringResult
+from geo.core.errors import InputError
+from geo.core.i18n import catalogue, format_number, lang_of, t
+from geo.data.dataset import Dataset, embedded_data_dir, region_names
+from geo.scoring.mcda import Criterion
+from geo.scoring.pipeline import ScoringResult
 
 __all__ = [
     "PLAN_COLUMNS",
@@ -112,7 +112,7 @@ def direction_text(direction: str, lang: str = "id") -> str:
 
 
 def compact_number(value: Any, decimals: int = 1, lang: str = "id") -> str:
-    """:func:`geo.i18n.format_number` without trailing zero decimals: ``0,15`` / ``2`` / ``1,234.5``."""
+    """:func:`geo.core.i18n.format_number` without trailing zero decimals: ``0,15`` / ``2`` / ``1,234.5``."""
     text = format_number(value, decimals, lang)
     point = "," if lang_of(lang) == "id" else "."
     return text.rstrip("0").rstrip(point) if point in text else text

@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.ahp import CR_LIMIT
+from geo.core.i18n import t
+from geo.core.indicators import base_id, catalogue, is_delta
+from geo.core.quality import QualityLog
 from geo.export.common import (
     ExportContext,
     compact_number,
@@ -24,10 +26,8 @@ from geo.export.common import (
     software_version,
     term,
 )
-from geo.i18n import t
-from geo.indicators import base_id, catalogue, is_delta
-from geo.quality import QualityLog
-from geo.scoring import ScoringResult, methodology
+from geo.scoring.ahp import CR_LIMIT
+from geo.scoring.pipeline import ScoringResult, methodology
 
 __all__ = ["aksi2_matrix", "method_text", "methodology_rows", "quality_rows"]
 

@@ -6,7 +6,7 @@ the Shapefile uses :data:`SHP_FIELDS` (dBASE allows 10 characters) and criterion
 values as ``krit1``, ``krit2``... The zip holds ``.shp .shx .dbf .prj .cpg``
 (``.cpg`` = UTF-8) and ``lokus_kolom.txt``, the field-name key. Long text (``alasan``)
 is cut to 254 bytes in the Shapefile only (dBASE limit). Text values are passed
-through :func:`geo.cli_score.safe_cell` because a ``.dbf`` opens in spreadsheets.
+through :func:`geo.export.safe.safe_cell` because a ``.dbf`` opens in spreadsheets.
 
 Attribute and field names are a schema: the same in every language. With ``lang="en"``
 the values of ``stabilitas`` and ``catatan_data`` and the field key text are English.
@@ -26,9 +26,9 @@ import pyogrio
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.core.i18n import catalogue, lang_of, t
 from geo.export.common import ExportContext, criterion_label, term
 from geo.export.safe import safe_cell
-from geo.i18n import catalogue, lang_of, t
 
 __all__ = ["SHP_FIELDS", "export_geojson", "export_gpkg", "export_shp", "lokus_layer", "shp_field_names"]
 

@@ -47,6 +47,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from geo.core.i18n import format_number, format_percent, lang_of, t
 from geo.export.common import (
     ExportContext,
     compact_number,
@@ -57,7 +58,6 @@ from geo.export.common import (
 )
 from geo.export.content import aksi2_matrix, method_text, methodology_rows
 from geo.export.staticmap import render_lokus_map
-from geo.i18n import format_number, format_percent, lang_of, t
 
 __all__ = ["FONT", "export_pdf", "format_long_date", "lampiran_title", "report_title"]
 

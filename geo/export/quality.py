@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
+from geo.core.i18n import t
+from geo.core.quality import QualityLog
 from geo.export.safe import safe_frame
-from geo.i18n import t
-from geo.quality import QualityLog
 
 __all__ = ["quality_report_bytes", "write_quality_report"]
 

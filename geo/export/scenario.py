@@ -1,6 +1,6 @@
 """Scenario JSON: the document that reloads into the app and reproduces the ranking exactly.
 
-Shape (shared with ``geo.store.Scenario.to_json``; keys in this order)::
+Shape (shared with ``geo.store.repository.Scenario.to_json``; keys in this order)::
 
     {"format": "lokus-scenario", "version": 1, "dataset_id": "sumedang", "name": "...",
      "config": ScoringConfig.to_dict(), "chosen": [{"kode": "...", "alasan": "..."}],
@@ -22,9 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from geo.errors import InputError
+from geo.core.errors import InputError
 from geo.export.common import ChosenInput, normalise_chosen
-from geo.scoring import ScoringConfig
+from geo.scoring.pipeline import ScoringConfig
 
 __all__ = ["SCENARIO_FORMAT", "SCENARIO_VERSION", "ScenarioDocument", "export_json", "read_scenario_json"]
 
@@ -312,7 +312,7 @@ def read_scenario_json(source: bytes | str | Path | Mapping[str, Any]) -> Scenar
         try:
             doc = json.loads(source, parse_constant=_reject_constant)
         except InputError as exc:
-            raise InputError.of("input.scenario.not_finite", file=file, **exc.values) from None
+            raise InputError.of("input.scenario.not_finite", file=file, **exc.message.params) from None
         except (ValueError, UnicodeDecodeError, RecursionError):
             raise InputError.of("input.scenario.not_json", file=file) from None
     if not isinstance(doc, dict) or doc.get("format") != SCENARIO_FORMAT:

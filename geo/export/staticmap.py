@@ -26,8 +26,8 @@ from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from shapely.geometry.base import BaseGeometry
 
+from geo.core.i18n import lang_of, t
 from geo.export.common import ExportContext, software_version
-from geo.i18n import lang_of, t
 
 __all__ = ["COLORS", "nice_scale_length", "render_lokus_map"]
 
@@ -135,7 +135,7 @@ def render_lokus_map(
                                   facecolor=COLORS["lokus"], edgecolor=COLORS["edge"], linewidth=0.4))
 
     # kecamatan = union of its villages, closed by ±15 m (mitre: corners stay sharp) so that
-    # slivers between imperfectly aligned villages do not draw as specks (as geo.mapdata does)
+    # slivers between imperfectly aligned villages do not draw as specks (as geo.view.mapdata does)
     kec = gpd.GeoDataFrame({"kode_kec": villages["kode_kec"].to_numpy()}, geometry=geo.values, crs=utm)
     kec = (kec.dissolve("kode_kec").geometry.buffer(15, join_style="mitre")
            .buffer(-15, join_style="mitre").simplify(_SIMPLIFY_M, preserve_topology=True))

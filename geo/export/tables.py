@@ -23,7 +23,7 @@ Headers, sheet names, titles and the closed vocabularies of the result table (``
 ``inti``, ``Tinggi``…) follow ``lang`` (``"id"`` default, ``"en"``); CSV column names
 too (``kode`` → ``code``), except criterion columns, which keep the indicator id. Village
 names, reasons and data flags are data and stay as they are. Every text cell and header
-goes through :func:`geo.cli_score.safe_cell`.
+goes through :func:`geo.export.safe.safe_cell`.
 """
 
 from __future__ import annotations
@@ -39,11 +39,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from geo.errors import InputError
+from geo.core.errors import InputError
+from geo.core.i18n import catalogue, lang_of, t
 from geo.export.common import PLAN_COLUMNS, ExportContext, finite, term
 from geo.export.content import methodology_rows, quality_rows
 from geo.export.safe import safe_cell, safe_frame
-from geo.i18n import catalogue, lang_of, t
 
 __all__ = ["KIND_FORMATS", "SHEETS", "all_villages_frame", "column_kinds", "csv_decimals", "export_csv",
            "export_xlsx", "lokus_csv_frame", "sheet_names"]

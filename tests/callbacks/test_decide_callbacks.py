@@ -15,12 +15,12 @@ from callbacks.decide import (
     scenario_options,
     target_rows,
 )
-from geo.continuity import continuity, read_previous_list
-from geo.errors import InputError
-from geo.plan import draft_plan
-from geo.registry import Registry
-from geo.scoring import preset_config
-from geo.store import Store, chosen_from_result
+from geo.core.errors import InputError
+from geo.decide.continuity import continuity, read_previous_list
+from geo.decide.plan import draft_plan
+from geo.scoring.pipeline import preset_config
+from geo.store.repository import Store, chosen_from_result
+from geo.view.registry import Registry
 from layouts.decide import decide_panel
 
 

@@ -15,7 +15,7 @@ from callbacks.map_page import (
     update_indicator,
     zoom_kecamatan,
 )
-from geo.registry import Registry
+from geo.view.registry import Registry
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +126,7 @@ def test_hover_shows_wilson_interval_matching_scipy(registry):
 def test_villages_whose_measurements_need_checking_are_marked_in_hover_and_table(data_dir, tmp_path):
     """A table from the e-PPGBM panel (``mutu_pengukuran``): the flagged villages of that
     year carry a note in the hover text and the table; the others and other years do not."""
-    from geo.datasets import save_dataset
+    from geo.data.library import save_dataset
     from tests.upload_files import write_kecamatan
 
     geojson, _ = write_kecamatan(tmp_path / "in")

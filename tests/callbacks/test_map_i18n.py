@@ -15,10 +15,10 @@ from shapely.geometry import box
 
 from callbacks.datasets import switch_outputs
 from callbacks.map_page import hover_text, select_village, table_rows, update_indicator
-from geo.classify import classify
-from geo.join import join_table
-from geo.matching import match_names, name_matching_reason, translate_match_line
-from geo.registry import Registry
+from geo.data.join import join_table
+from geo.io.matching import match_names, name_matching_reason, translate_match_line
+from geo.scoring.classify import classify
+from geo.view.registry import Registry
 from layouts import map_page
 from layouts.dataset_view import preset_labels, source_line, village_choices
 from layouts.mapfig import NO_DATA_COLOUR, class_colours
@@ -215,7 +215,7 @@ def test_join_report_lines_in_english():
 
 
 def test_name_match_lines_in_english(data_dir):
-    from geo.readers import read_boundaries
+    from geo.io.readers import read_boundaries
 
     gdf = read_boundaries(data_dir / "sumedang" / "sumedang_desa_kel_2025.geojson").gdf
     table = pd.read_csv(data_dir / "sumedang" / "sumedang_stunting_posyandu_2019_2021.csv",

@@ -19,12 +19,12 @@ from callbacks.present import (
     planning_year_hint,
     step_body,
 )
-from geo.errors import InputError
+from geo.core.errors import InputError
+from geo.decide.rembuk import meeting_changes
 from geo.export.berita_acara import Meeting
-from geo.registry import Registry
-from geo.rembuk import meeting_changes
-from geo.scoring import preset_config
-from geo.store import StaleScenarioError, Store, chosen_from_result
+from geo.scoring.pipeline import preset_config
+from geo.store.repository import StaleScenarioError, Store, chosen_from_result
+from geo.view.registry import Registry
 from layouts import ids
 
 OUTSIDE = "32.11.01.2001"  # Cimungkal (Wado): not in the default top 20

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from callbacks.scoring import ahp_feedback, config_from_controls, layer_classes, map_patch, ranking_rows
-from geo.registry import Registry
-from geo.scoring import ScoringConfig, preset_config, run_scoring
+from geo.scoring.pipeline import ScoringConfig, preset_config, run_scoring
+from geo.view.registry import Registry
 
 
 @pytest.fixture(scope="module")

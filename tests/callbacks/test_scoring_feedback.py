@@ -10,8 +10,8 @@ import pytest
 from dash.exceptions import PreventUpdate
 
 from callbacks.scoring import HIDDEN, force_action, quadrant_view, sync_weight
-from geo.registry import Registry
-from geo.scoring import preset_config
+from geo.scoring.pipeline import preset_config
+from geo.view.registry import Registry
 from layouts import ids
 from layouts.scoring import weight_rows
 

@@ -15,9 +15,9 @@ from callbacks.scoring import (
     ranking_rows,
     summary_line,
 )
-from geo.mcda import explain, explain_sentence
-from geo.registry import Registry
-from geo.scoring import PRESETS, explain_village, localise, preset_config, quadrant
+from geo.scoring.mcda import explain, explain_sentence
+from geo.scoring.pipeline import PRESETS, explain_village, localise, preset_config, quadrant
+from geo.view.registry import Registry
 from layouts import scoring
 
 #: Props that hold code, not words.
@@ -137,7 +137,7 @@ def test_explanation_card_and_sentence_in_english(registry, result, config):
 
 
 def test_indonesian_sentence_is_unchanged(result):
-    """The catalogue sentence in Indonesian is byte-identical to geo.mcda.explain_sentence."""
+    """The catalogue sentence in Indonesian is byte-identical to geo.scoring.mcda.explain_sentence."""
     table = result.table.set_index("kode")
     ids = [c.id for c in result.criteria]
     contrib = table[[f"{c}__kontribusi" for c in ids]].set_axis(ids, axis=1)

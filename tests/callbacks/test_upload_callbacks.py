@@ -21,10 +21,10 @@ from callbacks.upload import (
     upload_folder,
     upload_paths,
 )
-from geo.datasets import save_dataset, validate_dataset
-from geo.eppgbm import synthetic_export
-from geo.errors import InputError
-from geo.registry import Registry
+from geo.core.errors import InputError
+from geo.data.library import save_dataset, validate_dataset
+from geo.io.eppgbm import synthetic_export
+from geo.view.registry import Registry
 from tests.upload_files import write_kecamatan
 
 MB = 1024 * 1024
@@ -140,7 +140,7 @@ def test_switch_outputs_follow_the_dataset(tmp_path: Path, files, data_dir: Path
 
 def test_match_review_rows_and_decisions(tmp_path: Path, files) -> None:
     from callbacks.upload import check_step, decisions_frame, review_rows
-    from geo.datasets import name_review, save_decisions
+    from geo.data.library import name_review, save_decisions
     from layouts.upload import NOT_ON_MAP
 
     geojson, csv = files

@@ -13,8 +13,8 @@ from dash import no_update
 from app import create_app
 from callbacks.map_page import empty_state, update_indicator
 from callbacks.url import controls_from_query, current_query, scenario_to_restore
-from geo.registry import Registry
-from geo.viewstate import parse_query
+from geo.view.registry import Registry
+from geo.view.viewstate import parse_query
 
 
 @pytest.fixture(scope="module")

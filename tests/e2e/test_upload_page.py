@@ -6,7 +6,7 @@ import pytest
 from dash.testing.wait import until
 
 from app import create_app
-from geo.store import Store
+from geo.store.repository import Store
 from tests.e2e.test_map_page import trace, wait_for_map
 from tests.e2e.test_scoring_page import grid_values, pick
 from tests.upload_files import write_kecamatan
@@ -117,7 +117,7 @@ def test_e2e303_eppgbm_upload_review_matches_and_save(uploading, tmp_path):
 
     import pandas as pd
 
-    from geo.eppgbm import synthetic_export
+    from geo.io.eppgbm import synthetic_export
 
     dash_duo = uploading
     geojson, csv = write_kecamatan(tmp_path / "in")

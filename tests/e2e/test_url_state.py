@@ -9,10 +9,10 @@ import pytest
 from dash.testing.wait import until
 
 from app import create_app
-from geo.dataset import embedded_data_dir
-from geo.registry import Registry
-from geo.scoring import PRESETS, preset_config
-from geo.store import Store, chosen_from_result
+from geo.data.dataset import embedded_data_dir
+from geo.scoring.pipeline import PRESETS, preset_config
+from geo.store.repository import Store, chosen_from_result
+from geo.view.registry import Registry
 from tests.e2e.test_map_page import trace, wait_for_map
 from tests.e2e.test_scoring_page import grid_values, pick
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geo.ahp import RANDOM_INDEX, ahp_weights, matrix_from_judgements
-from geo.errors import InputError
+from geo.core.errors import InputError
+from geo.scoring.ahp import RANDOM_INDEX, ahp_weights, matrix_from_judgements
 
 SAATY3 = np.array([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]])
 

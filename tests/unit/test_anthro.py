@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.anthro import (
+from geo.core.anthro import (
     ADJUSTMENT_CM,
     HEIGHT_FROM_DAY,
     MAX_AGE_DAYS,

@@ -2,8 +2,8 @@ import mapclassify
 import numpy as np
 import pytest
 
-from geo.classify import classify
-from geo.i18n import format_number
+from geo.core.i18n import format_number
+from geo.scoring.classify import classify
 
 
 def test_who_bands_are_half_open_at_the_published_thresholds():

@@ -8,7 +8,7 @@ import sys
 
 import pandas as pd
 
-from geo.cli import main
+from geo.cli.main import main
 from tests.conftest import DATA, ROOT
 
 TABLE = DATA / "sumedang" / "sumedang_stunting_posyandu_2019_2021.csv"
@@ -42,12 +42,12 @@ def test_table_alone_joins_to_the_embedded_boundaries(tmp_path, capsys):
 def test_unreadable_input_exits_2_with_one_line_and_no_traceback(tmp_path):
     bad = tmp_path / "rusak.csv"
     bad.write_bytes(b"\x00\x01\x02 not a table")
-    run = subprocess.run([sys.executable, "-m", "geo.cli", "check", "--table", str(bad)],
+    run = subprocess.run([sys.executable, "-m", "geo.cli.main", "check", "--table", str(bad)],
                          capture_output=True, text=True, cwd=ROOT, check=False)
     assert run.returncode == 2
     assert run.stderr.count("\n") == 1 and "rusak.csv" in run.stderr
     assert "Traceback" not in run.stderr
-    missing = subprocess.run([sys.executable, "-m", "geo.cli", "check", "--table", "tidak-ada.csv"],
+    missing = subprocess.run([sys.executable, "-m", "geo.cli.main", "check", "--table", "tidak-ada.csv"],
                              capture_output=True, text=True, cwd=ROOT, check=False)
     assert missing.returncode == 2 and "tidak-ada.csv" in missing.stderr
 

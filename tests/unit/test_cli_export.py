@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-import geo.cli_export as cli_export
-from geo.cli import main
-from geo.dataset import load_folder
+import geo.cli.export as cli_export
+from geo.cli.main import main
+from geo.data.dataset import load_folder
+from geo.decide.plan import PlanItem
 from geo.export import FORMATS, SHEETS
-from geo.plan import PlanItem
-from geo.scoring import preset_config, run_scoring
-from geo.store import Store
+from geo.scoring.pipeline import preset_config, run_scoring
+from geo.store.repository import Store
 
 _CACHE: dict[str, object] = {}
 
@@ -185,7 +185,7 @@ def test_saved_scenario_errors(saved, tmp_path, capsys, monkeypatch):
     assert main(["export", "--scenario", "Rembuk Final 2026", "--out", str(tmp_path / "x.csv")]) == 2
     assert "belum ada skenario tersimpan" in _one_line_error(capsys)
     assert not (tmp_path / "kosong.db").exists()  # reading never creates a database
-    monkeypatch.setitem(sys.modules, "geo.store", None)  # an install without the store
+    monkeypatch.setitem(sys.modules, "geo.store.repository", None)  # an install without the store
     assert main(["export", "--scenario", "Rembuk Final 2026", "--out", str(tmp_path / "x.csv")]) == 2
     assert "belum tersedia" in _one_line_error(capsys)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.cli import main
-from geo.datasets import list_datasets
-from geo.store import Store
+from geo.cli.main import main
+from geo.data.library import list_datasets
+from geo.store.repository import Store
 from tests.upload_files import write_kecamatan
 
 
@@ -58,7 +58,7 @@ def test_name_taken_exits_2(tmp_path: Path, capsys) -> None:
 def test_import_eppgbm_uses_saved_crosswalk(tmp_path: Path, capsys) -> None:
     from datetime import date
 
-    from geo.eppgbm import synthetic_export
+    from geo.io.eppgbm import synthetic_export
 
     geojson, csv = write_kecamatan(tmp_path / "in")
     villages = pd.read_csv(csv, dtype=str).drop_duplicates("nama_desa")[["nama_kec", "nama_desa"]]

@@ -8,8 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from geo.cli import main
-from geo.cli_score import write_ranking
+from geo.cli.main import main
+from geo.cli.score import write_ranking
 from geo.export.safe import safe_cell
 
 BASE = ["kode", "nama", "nama_kec", "tahun", "skor", "peringkat", "p_top_n", "flags", "rekomendasi", "alasan"]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.codes import (
+from geo.core.codes import (
     detect_code_system,
     kecamatan_code,
     kecamatan_codes,

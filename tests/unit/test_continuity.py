@@ -6,9 +6,9 @@ import numpy as np
 import openpyxl
 import pytest
 
-from geo.continuity import PreviousList, continuity, read_previous_list
-from geo.errors import InputError
-from geo.scoring import ScoringConfig, run_scoring
+from geo.core.errors import InputError
+from geo.decide.continuity import PreviousList, continuity, read_previous_list
+from geo.scoring.pipeline import ScoringConfig, run_scoring
 from tests.conftest_db import A, B, C, D, make_tiny_dataset
 
 

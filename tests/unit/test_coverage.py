@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from geo.dataset import CoverageSpec, load_dataset, load_folder
-from geo.errors import InputError
-from geo.indicators import catalogue, compute_delta
+from geo.core.errors import InputError
+from geo.core.indicators import catalogue, compute_delta
+from geo.data.dataset import CoverageSpec, load_dataset, load_folder
 from tests.unit.test_scoring import (
     CODES,
     COUNTS_2020,

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.datasets import (
+from geo.core.errors import InputError
+from geo.data.library import (
     EPPGBM_TABLE,
     check_id,
     delete_dataset,
@@ -20,9 +21,8 @@ from geo.datasets import (
     save_dataset,
     validate_dataset,
 )
-from geo.eppgbm import synthetic_export
-from geo.errors import InputError
-from geo.registry import Registry
+from geo.io.eppgbm import synthetic_export
+from geo.view.registry import Registry
 from tests.upload_files import write_kecamatan
 
 
@@ -176,7 +176,7 @@ def test_registry_sees_replaced_folder(tmp_path: Path, files, data_dir: Path) ->
 
 
 def test_match_review_decisions_are_reused(tmp_path: Path, files, data_dir: Path) -> None:
-    from geo.datasets import district_crosswalk, name_review, save_decisions
+    from geo.data.library import district_crosswalk, name_review, save_decisions
 
     geojson, csv = files
     villages = pd.read_csv(csv, dtype=str).drop_duplicates("nama_desa")[["nama_kec", "nama_desa"]]
@@ -209,7 +209,7 @@ def test_match_review_decisions_are_reused(tmp_path: Path, files, data_dir: Path
 
 def test_table_with_bps_codes_is_matched_by_name_and_reviewed(tmp_path: Path, files,
                                                               data_dir: Path) -> None:
-    from geo.datasets import CROSSWALK_FILE, district_crosswalk, name_review, save_decisions
+    from geo.data.library import CROSSWALK_FILE, district_crosswalk, name_review, save_decisions
 
     geojson, csv = files
     table = pd.read_csv(csv, dtype=str).drop(columns=["kode"])  # only BPS codes left
@@ -247,7 +247,7 @@ def test_table_with_bps_codes_is_matched_by_name_and_reviewed(tmp_path: Path, fi
 
 
 def test_table_with_codes_is_not_name_matched(tmp_path: Path, files, data_dir: Path) -> None:
-    from geo.datasets import name_review
+    from geo.data.library import name_review
 
     geojson, csv = files
     assert validate_dataset(tmp_path / "d", boundaries=geojson, table=csv,

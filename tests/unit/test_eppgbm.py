@@ -18,9 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.anthro import haz
-from geo.cli import main
-from geo.eppgbm import (
+from geo.cli.main import main
+from geo.core.anthro import haz
+from geo.core.errors import InputError
+from geo.io.eppgbm import (
     EppgbmRecords,
     aggregate,
     compute_haz,
@@ -29,8 +30,7 @@ from geo.eppgbm import (
     synthetic_export,
     write_safe_csv,
 )
-from geo.errors import InputError
-from geo.readers import read_boundaries
+from geo.io.readers import read_boundaries
 
 TODAY = date(2025, 6, 30)
 HEADER = ["NIK", "Nama", "JK", "Tgl Lahir", "Kec", "Desa/Kel", "Posyandu", "Tanggal Pengukuran",
@@ -174,7 +174,7 @@ def test_counts_latest_measurement_and_point_seven(tmp_path: Path) -> None:
 
 def test_classes_at_the_boundaries(tmp_path: Path) -> None:
     """pendek is −3 ≤ z < −2, sangat pendek z < −3 (Permenkes 2/2020)."""
-    from geo.anthro import lms_table
+    from geo.core.anthro import lms_table
 
     age = 365
     m, s = lms_table()[0, age, 1], lms_table()[0, age, 2]
@@ -322,7 +322,7 @@ def test_birth_date_value_is_not_quoted(tmp_path: Path) -> None:
 
 
 def test_file_level_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import geo.eppgbm as eppgbm
+    import geo.io.eppgbm as eppgbm
 
     wide = tmp_path / "wide.csv"
     wide.write_text(";".join(f"k{i}" for i in range(eppgbm.MAX_COLUMNS + 5)) + "\n1\n", encoding="utf-8")

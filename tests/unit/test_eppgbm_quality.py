@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.anthro import lms_table
-from geo.eppgbm import (
+from geo.core.anthro import lms_table
+from geo.io.eppgbm import (
     DIGIT_LIMIT_PCT,
     MIN_N_QUALITY,
     SD_HAZ_RANGE,

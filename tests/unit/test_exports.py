@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader
 
-from geo.dataset import Dataset, load_folder
-from geo.errors import InputError
+from geo.core.errors import InputError
+from geo.core.i18n import t
+from geo.data.dataset import Dataset, load_folder
 from geo.export import (
     EXTENSIONS,
     FORMATS,
@@ -44,8 +45,7 @@ from geo.export import (
 from geo.export.common import software_version
 from geo.export.content import aksi2_matrix
 from geo.export.gis import shp_field_names
-from geo.i18n import t
-from geo.scoring import ScoringConfig, ScoringResult, preset_config, run_scoring
+from geo.scoring.pipeline import ScoringConfig, ScoringResult, preset_config, run_scoring
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
 WHEN = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
@@ -515,7 +515,7 @@ def test_chosen_forms_and_errors(result, ds):
 
 def test_plan_forms(result, ds):
     @dataclasses.dataclass
-    class Item:  # stands in for geo.plan.PlanItem
+    class Item:  # stands in for geo.decide.plan.PlanItem
         kode: str
         nama: str
         kecamatan: str
@@ -540,7 +540,7 @@ def test_plan_forms(result, ds):
 def test_quality_sheet_lists_excluded_rows_and_conflicts_in_the_language(data_dir, tmp_path):
     """The decree's workbook carries what its numbers rest on: each excluded cell or row with
     file, row, column, value and reason, and conflicting duplicates as left out, not "used"."""
-    from geo.dataset import load_dataset
+    from geo.data.dataset import load_dataset
 
     table = pd.read_csv(data_dir / "sumedang" / "sumedang_stunting_posyandu_2019_2021.csv", dtype=str)
     table.loc[0, "anak_0_23_merah_terindikasi_stunting"] = "n/a"

@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from geo.dataset import Dataset, load_folder
+from geo.data.dataset import Dataset, load_folder
 from geo.export import SHEETS, export, export_context, export_csv, export_shp, export_xlsx, sheet_names
 from geo.export.pdf import export_pdf
-from geo.scoring import ScoringResult, preset_config, run_scoring
+from geo.scoring.pipeline import ScoringResult, preset_config, run_scoring
 
 WHEN = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
 #: One plan row with a volume that needs both separators: 1.234,5 / 1,234.5.

@@ -23,13 +23,13 @@ import shapely
 from pyproj import CRS
 
 from bench.fuzz_inputs import ENTRY_POINTS, FuzzReport, run_fuzz
-from geo import readers, schema
-from geo.dataset import load_dataset, load_mapping
-from geo.datasets import STAGING_MAX_AGE_S, clean_staging
-from geo.errors import InputError
+from geo.core.errors import InputError
+from geo.data.dataset import load_dataset, load_mapping
+from geo.data.library import STAGING_MAX_AGE_S, clean_staging
 from geo.export.scenario import export_json, read_scenario_json
-from geo.readers import read_boundaries
-from geo.scoring import PRESETS, ScoringConfig, preset_config, run_scoring
+from geo.io import readers, schema
+from geo.io.readers import read_boundaries
+from geo.scoring.pipeline import PRESETS, ScoringConfig, preset_config, run_scoring
 
 ROOT = Path(__file__).resolve().parents[2]
 SUMEDANG = ROOT / "data" / "sumedang" / "sumedang_desa_kel_2025.geojson"
@@ -329,7 +329,7 @@ def test_killed_save_leaves_staging_that_start_up_removes(tmp_path: Path) -> Non
     code = f"""
 import os, signal, sys
 sys.path.insert(0, {str(ROOT)!r})
-import geo.datasets as d
+import geo.data.library as d
 def killed(*a, **k):
     os.kill(os.getpid(), signal.SIGKILL)  # the process dies midway, as under a crash or OOM
 d.load_folder = killed

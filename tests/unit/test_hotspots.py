@@ -11,7 +11,7 @@ import pytest
 from libpysal.weights import Queen
 from shapely.geometry import box
 
-from geo.hotspots import local_moran
+from geo.scoring.hotspots import local_moran
 
 
 def _grid(extra_island: bool = False) -> gpd.GeoSeries:

@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from geo.i18n import LANGS, catalogue, format_number, format_percent, lang_of, plotly_separators, t
+from geo.core.i18n import LANGS, catalogue, format_number, format_percent, lang_of, plotly_separators, t
 
 
 def placeholders(text: str) -> set[str]:

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.indicators import available_indicators, catalogue, compute, derive_fields
+from geo.core.indicators import available_indicators, catalogue, compute, derive_fields
 
 
 def measures() -> pd.DataFrame:

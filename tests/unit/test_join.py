@@ -12,9 +12,9 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.codes import normalise_codes
-from geo.join import JoinReport, join_report, join_table
-from geo.readers import read_boundaries, read_table
+from geo.core.codes import normalise_codes
+from geo.data.join import JoinReport, join_report, join_table
+from geo.io.readers import read_boundaries, read_table
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from geo.mapdata import fit_view, prepare_map_geometry
+from geo.view.mapdata import fit_view, prepare_map_geometry
 
 
 @pytest.fixture(scope="module")

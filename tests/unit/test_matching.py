@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.errors import InputError
-from geo.matching import (
+from geo.core.errors import InputError
+from geo.io.matching import (
     NameMatch,
     build_crosswalk,
     crosswalk_path,
@@ -21,7 +21,7 @@ from geo.matching import (
     normalise_village_names,
     save_crosswalk,
 )
-from geo.readers import read_boundaries
+from geo.io.readers import read_boundaries
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pytest
 from pymcdm.methods import TOPSIS, WPM, WSM
 from pymcdm.normalizations import minmax_normalization, vector_normalization
 
-from geo.errors import InputError
-from geo.mcda import (
+from geo.core.errors import InputError
+from geo.scoring.mcda import (
     Criterion,
     explain,
     explain_sentence,

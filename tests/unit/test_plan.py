@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.errors import InputError
-from geo.indicators import catalogue
-from geo.plan import PlanItem, check_targets, draft_plan, effective_targets, plan_matrix
-from geo.scoring import ScoringConfig, run_scoring
+from geo.core.errors import InputError
+from geo.core.indicators import catalogue
+from geo.decide.plan import PlanItem, check_targets, draft_plan, effective_targets, plan_matrix
+from geo.scoring.pipeline import ScoringConfig, run_scoring
 from tests.conftest_db import A, B, C, make_tiny_dataset
 
 
@@ -126,7 +126,7 @@ def test_matrix_long_and_wide(ds, result):
 
 
 def test_no_coverage_dataset_gives_empty_plan_with_note(tmp_path):
-    from geo.dataset import load_dataset
+    from geo.data.dataset import load_dataset
 
     ds = make_tiny_dataset(tmp_path / "a")
     bare = load_dataset(tmp_path / "a" / "desa.geojson", tmp_path / "a" / "jumlah.csv", dataset_id="b",

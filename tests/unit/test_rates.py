@@ -7,7 +7,7 @@ import pytest
 from esda.smoothing import Empirical_Bayes
 from scipy.stats import binomtest
 
-from geo.rates import eb_smooth, small_n_flag, wilson_interval
+from geo.core.rates import eb_smooth, small_n_flag, wilson_interval
 
 
 def test_wilson_hand_values() -> None:

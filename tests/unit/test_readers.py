@@ -17,8 +17,8 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.errors import InputError
-from geo.readers import BoundaryFile, read_boundaries, read_table, to_number
+from geo.core.errors import InputError
+from geo.io.readers import BoundaryFile, read_boundaries, read_table, to_number
 
 CODE_RE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 SUMEDANG_BOUNDS = np.array([107.7, -7.1, 108.3, -6.6])  # loose box around the kabupaten
@@ -580,7 +580,7 @@ def test_to_number_rejects_text_with_rows(bad: str) -> None:
         to_number(series, file="t.csv", column="jumlah", rows=rows)
     err = info.value
     assert (err.file, err.column, err.rows) == ("t.csv", "jumlah", [3, 5])
-    assert bad in err.message
+    assert bad in err.message.render()
 
 
 def test_to_number_without_rows_lists_values() -> None:
@@ -595,11 +595,11 @@ def test_to_number_keeps_index() -> None:
 
 
 def test_module_has_no_dash() -> None:
-    import geo.readers
+    import geo.io.readers
 
-    source = Path(geo.readers.__file__).read_text()
+    source = Path(geo.io.readers.__file__).read_text()
     assert "import dash" not in source and "plotly" not in source
-    assert json.dumps(sorted(geo.readers.__all__))
+    assert json.dumps(sorted(geo.io.readers.__all__))
 
 
 def test_table_beyond_the_column_limit_is_refused_by_name(tmp_path):
@@ -607,7 +607,7 @@ def test_table_beyond_the_column_limit_is_refused_by_name(tmp_path):
     A1:XFD…) is refused with a message, never cleaned column by column for minutes."""
     import openpyxl
 
-    from geo.readers import MAX_TABLE_COLUMNS
+    from geo.io.readers import MAX_TABLE_COLUMNS
 
     wide = ",".join(["kode", "tahun", "merah", *(f"c{i}" for i in range(MAX_TABLE_COLUMNS))])
     csv = tmp_path / "lebar.csv"
@@ -615,7 +615,7 @@ def test_table_beyond_the_column_limit_is_refused_by_name(tmp_path):
     with pytest.raises(InputError) as err:
         read_table(csv)
     assert err.value.key == "table.error.too_wide" and err.value.file == "lebar.csv"
-    assert err.value.values == {"n": MAX_TABLE_COLUMNS + 3, "limit": MAX_TABLE_COLUMNS}
+    assert err.value.message.params == {"n": MAX_TABLE_COLUMNS + 3, "limit": MAX_TABLE_COLUMNS}
 
     book = openpyxl.Workbook()
     sheet = book.active

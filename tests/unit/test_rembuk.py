@@ -9,7 +9,15 @@ from types import SimpleNamespace
 import pypdf
 import pytest
 
-from geo.errors import InputError
+from geo.core.errors import InputError
+from geo.decide.rembuk import (
+    MeetingChange,
+    by_kecamatan,
+    headline,
+    meeting_changes,
+    meeting_config,
+    outcome_indicator,
+)
 from geo.export.berita_acara import (
     Meeting,
     berita_acara_filename,
@@ -18,16 +26,8 @@ from geo.export.berita_acara import (
     format_date,
 )
 from geo.export.common import export_context
-from geo.registry import Registry
-from geo.rembuk import (
-    MeetingChange,
-    by_kecamatan,
-    headline,
-    meeting_changes,
-    meeting_config,
-    outcome_indicator,
-)
-from geo.scoring import preset_config, run_scoring
+from geo.scoring.pipeline import preset_config, run_scoring
+from geo.view.registry import Registry
 from tests.conftest_db import A, B, C, D, make_tiny_dataset
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.errors import InputError
-from geo.schema import (
+from geo.core.errors import InputError
+from geo.io.schema import (
     BOUNDARY_ROLES,
     MEASURE_ROLES,
     TABLE_ROLES,
@@ -96,7 +96,7 @@ def test_override_to_missing_column_lists_available() -> None:
     err = info.value
     assert err.file == "peta.geojson"
     assert err.column == "KDEPUM"
-    assert "a, b" in err.message
+    assert "a, b" in err.message.render()
 
 
 def test_override_unknown_role_is_a_programming_error() -> None:

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.dataset import CoverageSpec, Dataset, load_dataset, load_folder
-from geo.errors import InputError
-from geo.scoring import (
+from geo.core.errors import InputError
+from geo.data.dataset import CoverageSpec, Dataset, load_dataset, load_folder
+from geo.scoring.pipeline import (
     HOTSPOT_ID,
     PRESETS,
     ScoringConfig,
@@ -98,7 +98,7 @@ def by_code(result) -> pd.DataFrame:
 
 
 def hand_saw() -> dict[str, float]:
-    """SAW, min-max, equal weights, raw rates: computed independently of geo.mcda."""
+    """SAW, min-max, equal weights, raw rates: computed independently of geo.scoring.mcda."""
     rate = {c: 100 * r / (r + g) for c, (r, g) in COUNTS_2021.items()}
     count = {c: float(r) for c, (r, _) in COUNTS_2021.items()}
 

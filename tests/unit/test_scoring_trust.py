@@ -23,14 +23,14 @@ from esda.smoothing import Empirical_Bayes
 from pymcdm.methods import TOPSIS
 from pymcdm.normalizations import vector_normalization
 
-from geo.cli import main
-from geo.dataset import CoverageSpec, Dataset, load_dataset, load_folder
-from geo.errors import InputError
+from geo.cli.main import main
+from geo.core.errors import InputError
+from geo.core.indicators import catalogue, compute, definition_gap, definition_gaps_by_year
+from geo.core.rates import eb_smooth
+from geo.data.dataset import CoverageSpec, Dataset, load_dataset, load_folder
 from geo.export.common import export_context
 from geo.export.content import methodology_rows
-from geo.indicators import catalogue, compute, definition_gap, definition_gaps_by_year
-from geo.rates import eb_smooth
-from geo.scoring import (
+from geo.scoring.pipeline import (
     PRESETS,
     ScoringConfig,
     localise,
@@ -38,7 +38,7 @@ from geo.scoring import (
     preset_config,
     run_scoring,
 )
-from geo.stability import rank_stability
+from geo.scoring.stability import rank_stability
 
 # --------------------------------------------------------------------------- a small kabupaten
 A, B, C, K = "32.11.01.2001", "32.11.01.2002", "32.11.01.2003", "32.11.01.1001"
@@ -255,8 +255,8 @@ def test_eb_kecamatan_per_kecamatan_and_empty_kecamatan_borrows_its_kabupaten():
 
 
 def test_stability_resamples_with_the_kabupaten_prior(two_kab):
-    from geo.mcda import Criterion
-    from geo.stability import RateSpec
+    from geo.scoring.mcda import Criterion
+    from geo.scoring.stability import RateSpec
 
     codes = pd.Index(list(TWO_KAB))
     k = pd.Series([r for r, _ in TWO_KAB.values()], index=codes, dtype=float)
@@ -506,7 +506,7 @@ def test_infinite_counts_give_no_rate():
 
 
 def test_stability_refuses_absurd_draws():
-    from geo.mcda import Criterion
+    from geo.scoring.mcda import Criterion
 
     X = pd.DataFrame({"x": [1.0, 2.0, 3.0]}, index=["a", "b", "c"])
     with pytest.raises(InputError):

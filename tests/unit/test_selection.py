@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.errors import InputError
-from geo.selection import select_top, selection_mask
+from geo.core.errors import InputError
+from geo.scoring.selection import select_top, selection_mask
 
 RANKED = pd.DataFrame({
     "code": list("abcdefgh"),

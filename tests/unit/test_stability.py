@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.errors import InputError
-from geo.mcda import Criterion, rank, score
-from geo.selection import select_top
-from geo.stability import RateSpec, dirichlet_concentration, rank_stability
+from geo.core.errors import InputError
+from geo.scoring.mcda import Criterion, rank, score
+from geo.scoring.selection import select_top
+from geo.scoring.stability import RateSpec, dirichlet_concentration, rank_stability
 
 
 def _problem(m: int = 60, seed: int = 0) -> tuple[pd.DataFrame, list[Criterion], pd.Series]:

@@ -16,12 +16,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select
 
-from geo.continuity import PreviousList
-from geo.errors import InputError
-from geo.plan import PlanItem
-from geo.registry import Registry
-from geo.scoring import ScoringConfig, preset_config, run_scoring
-from geo.store import (
+from geo.core.errors import InputError
+from geo.decide.continuity import PreviousList
+from geo.decide.plan import PlanItem
+from geo.scoring.pipeline import ScoringConfig, preset_config, run_scoring
+from geo.store.repository import (
     ChosenVillage,
     Scenario,
     ScenarioNotFoundError,
@@ -36,6 +35,7 @@ from geo.store import (
     read_export,
     scenario_table,
 )
+from geo.view.registry import Registry
 from tests import conftest_db
 
 # fixtures (SQLite always, PostgreSQL when DATABASE_URL points to one)
@@ -77,7 +77,7 @@ def test_upgrade_on_empty_database_creates_the_schema(empty_store):
 
 
 def test_migrations_match_the_models(store):
-    """Autogenerate finds nothing to do: the revisions create exactly what geo.store declares."""
+    """Autogenerate finds nothing to do: the revisions create exactly what geo.store.repository declares."""
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     assert diff == []

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.cli import main
-from geo.continuity import read_previous_list
-from geo.dataset import CoverageSpec, Dataset, load_dataset
-from geo.readers import read_boundaries
+from geo.cli.main import main
+from geo.data.dataset import CoverageSpec, Dataset, load_dataset
+from geo.decide.continuity import read_previous_list
+from geo.io.readers import read_boundaries
 
 SEED = 20240610
 KEC = {"32.11.01": "Alpha", "32.11.02": "Beta"}
@@ -234,7 +234,7 @@ def test_bad_cells_and_years_are_left_out_and_listed_never_fatal(tmp_path: Path)
 def test_year_range_is_next_year_at_most() -> None:
     from datetime import date
 
-    from geo.readers import clean_years
+    from geo.io.readers import clean_years
 
     years, keep, _ = clean_years(pd.Series(["1989", "1990", str(date.today().year + 1),
                                             str(date.today().year + 2), "inf", "1e308"]),

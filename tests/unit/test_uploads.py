@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from geo.errors import InputError
+from geo.core.errors import InputError
 
 
 def test_save_stream_writes_in_chunks_and_names_safely(tmp_path: Path) -> None:
-    from geo.uploads import save_stream
+    from geo.io.uploads import save_stream
 
     data = bytes(range(256)) * 5000  # 1.28 MB: several chunks
     path = save_stream(io.BytesIO(data), tmp_path / "up", "../../x/Batas Desa.geojson",
@@ -27,7 +27,7 @@ def test_save_stream_writes_in_chunks_and_names_safely(tmp_path: Path) -> None:
 ])
 def test_save_stream_rejects_and_leaves_nothing(tmp_path: Path, name: str, body: bytes, limit: int,
                                                 message: str) -> None:
-    from geo.uploads import save_stream
+    from geo.io.uploads import save_stream
 
     with pytest.raises(InputError, match=message) as err:
         save_stream(io.BytesIO(body), tmp_path / "up", name, allowed=(".csv",), max_bytes=limit,
@@ -40,7 +40,7 @@ def test_save_stream_rejects_and_leaves_nothing(tmp_path: Path, name: str, body:
 def test_decode_upload_small_files() -> None:
     import base64
 
-    from geo.uploads import decode_upload, safe_upload_name
+    from geo.io.uploads import decode_upload, safe_upload_name
 
     url = "data:text/csv;base64," + base64.b64encode(b"kode,x\n").decode()
     assert decode_upload(url, "..\\..\\daftar lalu.csv", allowed=(".csv",)) == (b"kode,x\n",

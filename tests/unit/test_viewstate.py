@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.viewstate import (
+from geo.view.viewstate import (
     ViewChoices,
     ViewState,
     parse_query,

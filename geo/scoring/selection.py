@@ -1,0 +1,246 @@
+"""Choose N lokus villages from a ranking under policy constraints.
+
+Rules, applied in this order (deterministic; ties cannot occur because ranks are
+unique, and equal ranks would be broken by code):
+
+1. ``force_out`` villages are removed (a code both forced in and out is an error).
+2. ``force_in`` villages are always chosen. They count toward N and toward the
+   kecamatan quota, but are never dropped: if there are more than N of them, all
+   are kept and N is exceeded (with a warning); a kecamatan may exceed its quota
+   only through forced villages.
+3. ``min_one_per_kecamatan``: every kecamatan not yet represented gets its
+   best-ranked remaining village (warning if this pushes the list past N).
+4. The remaining places are filled in rank order, skipping villages whose
+   kecamatan already has ``max_per_kecamatan`` chosen villages; those skipped
+   while places were still open are reported in ``skipped_by_quota``.
+
+:func:`selection_mask` is the vectorised core, applied to many rankings at once
+(one per Monte Carlo draw in :mod:`geo.scoring.stability`); :func:`select_top` wraps it
+for one ranking and adds the Indonesian reasons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo.core.errors import InputError
+
+__all__ = ["REASON_FORCED", "REASON_MIN_ONE", "REASON_RANK", "Selection", "select_top",
+           "selection_mask"]
+
+#: Reason codes returned by :func:`selection_mask`.
+REASON_FORCED, REASON_MIN_ONE, REASON_RANK = 1, 2, 3
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Result of :func:`select_top`.
+
+    Attributes
+    ----------
+    chosen
+        Chosen codes in rank order.
+    reasons
+        Code → Indonesian reason: ``"peringkat 5"``, ``"dipaksa masuk: <alasan>"``,
+        ``"minimal satu per kecamatan"``.
+    skipped_by_quota
+        Codes passed over (in rank order) because their kecamatan was full.
+    excluded
+        Code → reason for ``force_out`` villages (``"dikeluarkan: <alasan>"``).
+    warnings
+        Indonesian messages (N exceeded, fewer than N possible).
+    """
+
+    chosen: tuple[str, ...]
+    reasons: dict[str, str]
+    skipped_by_quota: tuple[str, ...]
+    excluded: dict[str, str]
+    warnings: tuple[str, ...]
+
+
+def _within_group_count(mask: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Inclusive running count of ``mask`` within each group, along axis 1 (rank order)."""
+    d, m = mask.shape
+    idx = np.argsort(groups, axis=1, kind="stable")
+    g = np.take_along_axis(groups, idx, axis=1)
+    mk = np.take_along_axis(mask, idx, axis=1).astype(np.int32)
+    cs = np.cumsum(mk, axis=1)
+    start = np.ones((d, m), dtype=bool)
+    start[:, 1:] = g[:, 1:] != g[:, :-1]
+    first = np.maximum.accumulate(np.where(start, np.arange(m), 0), axis=1)
+    within = cs - np.take_along_axis(cs - mk, first, axis=1)
+    out = np.empty_like(within)
+    np.put_along_axis(out, idx, within, axis=1)
+    return out
+
+
+def selection_mask(
+    ranks: np.ndarray,
+    groups: np.ndarray,
+    n: int,
+    *,
+    max_per_kecamatan: int | None = None,
+    min_one_per_kecamatan: bool = False,
+    force_in: np.ndarray | None = None,
+    force_out: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vectorised selection rules for D rankings of the same m villages.
+
+    Parameters
+    ----------
+    ranks
+        ``(D, m)`` or ``(m,)``; smaller = better, unique within a row.
+    groups
+        ``(m,)`` integer kecamatan codes 0..G-1.
+    n, max_per_kecamatan, min_one_per_kecamatan
+        As in :func:`select_top`.
+    force_in, force_out
+        ``(m,)`` boolean masks (disjoint).
+
+    Returns
+    -------
+    (chosen, reason, skipped)
+        ``(D, m)`` arrays: chosen mask, reason code (0 none, 1 forced, 2 min-one,
+        3 rank) and skipped-by-quota mask, in the original village order.
+    """
+    ranks2 = np.atleast_2d(np.asarray(ranks))
+    d, m = ranks2.shape
+    groups = np.asarray(groups, dtype=np.int64)
+    fin = np.zeros(m, bool) if force_in is None else np.asarray(force_in, bool)
+    fout = np.zeros(m, bool) if force_out is None else np.asarray(force_out, bool)
+    n_groups = int(groups.max()) + 1 if m else 0
+
+    order = np.argsort(ranks2, axis=1, kind="stable")
+    g_s = groups[order]
+    fin_s, fout_s = fin[order], fout[order]
+    avail = ~fin_s & ~fout_s
+    pre = fin_s.copy()
+    reason = np.where(fin_s, REASON_FORCED, 0)
+    if min_one_per_kecamatan:
+        has_forced = np.bincount(groups[fin], minlength=n_groups) > 0
+        first = avail & (_within_group_count(avail, g_s) == 1) & ~has_forced[g_s]
+        pre |= first
+        reason = np.where(first, REASON_MIN_ONE, reason)
+    rest = avail & ~pre
+    if max_per_kecamatan is None:
+        eligible = rest
+    else:
+        flat = (np.arange(d)[:, None] * n_groups + g_s)[pre]
+        pre_count = np.bincount(flat, minlength=d * n_groups).reshape(d, n_groups)
+        used = np.take_along_axis(pre_count, g_s, axis=1)
+        eligible = rest & (_within_group_count(rest, g_s) + used <= max_per_kecamatan)
+    slots = np.maximum(n - pre.sum(axis=1), 0)[:, None]
+    filled_before = np.cumsum(eligible, axis=1)
+    fill = eligible & (filled_before <= slots)
+    skipped = rest & ~eligible & (filled_before < slots)
+    reason = np.where(fill, REASON_RANK, reason)
+
+    def back(a: np.ndarray) -> np.ndarray:
+        out = np.empty_like(a)
+        np.put_along_axis(out, order, a, axis=1)
+        return out
+
+    return back(pre | fill), back(reason), back(skipped)
+
+
+def select_top(
+    ranked: pd.DataFrame,
+    n: int,
+    *,
+    max_per_kecamatan: int | None = None,
+    min_one_per_kecamatan: bool = False,
+    force_in: Mapping[Hashable, str] | None = None,
+    force_out: Mapping[Hashable, str] | None = None,
+) -> Selection:
+    """Choose ``n`` villages from a ranking; see the module docstring for the rules.
+
+    Parameters
+    ----------
+    ranked
+        Columns ``code``, ``kecamatan``, ``rank`` (1 = highest priority).
+    n
+        Number of lokus wanted (≥ 0).
+    max_per_kecamatan
+        Quota per kecamatan (≥ 1) or ``None`` for no quota.
+    min_one_per_kecamatan
+        Give every kecamatan at least its best-ranked village.
+    force_in, force_out
+        Code → reason recorded in the result.
+
+    Raises
+    ------
+    InputError
+        Bad n or quota, unknown codes, a code forced both in and out.
+    """
+    force_in = dict(force_in or {})
+    force_out = dict(force_out or {})
+    missing_cols = [c for c in ("code", "kecamatan", "rank") if c not in ranked.columns]
+    if missing_cols:
+        raise ValueError(f"ranked lacks columns {missing_cols}")
+    codes = ranked["code"].astype(str).to_numpy()
+    if len(set(codes)) != len(codes):
+        raise ValueError("codes in ranked must be unique")
+    if int(n) != n or n < 0:
+        raise InputError("Jumlah desa lokus harus bilangan bulat tidak negatif.", rows=[n])
+    if max_per_kecamatan is not None and (int(max_per_kecamatan) != max_per_kecamatan
+                                          or max_per_kecamatan < 1):
+        raise InputError("Kuota per kecamatan harus bilangan bulat ≥ 1.", rows=[max_per_kecamatan])
+    fin_codes = {str(c): r for c, r in force_in.items()}
+    fout_codes = {str(c): r for c, r in force_out.items()}
+    both = sorted(set(fin_codes) & set(fout_codes))
+    if both:
+        raise InputError("Desa tidak boleh sekaligus dipaksa masuk dan dikeluarkan.", rows=both)
+    unknown = sorted((set(fin_codes) | set(fout_codes)) - set(codes))
+    if unknown:
+        raise InputError("Kode desa tidak ditemukan dalam peringkat.", rows=unknown)
+
+    _, groups = np.unique(ranked["kecamatan"].astype(str).to_numpy(), return_inverse=True)
+    rank_arr = ranked["rank"].to_numpy(dtype=float)
+    key = np.lexsort((codes, rank_arr))  # rank, then code
+    tie_free = np.empty(len(codes), dtype=np.int64)
+    tie_free[key] = np.arange(len(codes))
+    chosen, reason, skipped = selection_mask(
+        tie_free, groups, int(n),
+        max_per_kecamatan=max_per_kecamatan,
+        min_one_per_kecamatan=min_one_per_kecamatan,
+        force_in=np.isin(codes, list(fin_codes)),
+        force_out=np.isin(codes, list(fout_codes)),
+    )
+    chosen, reason, skipped = chosen[0], reason[0], skipped[0]
+
+    reasons: dict[str, str] = {}
+    for i in key[chosen[key]]:
+        code = codes[i]
+        if reason[i] == REASON_FORCED:
+            reasons[code] = f"dipaksa masuk: {fin_codes[code]}"
+        elif reason[i] == REASON_MIN_ONE:
+            reasons[code] = "minimal satu per kecamatan"
+        else:
+            reasons[code] = f"peringkat {rank_arr[i]:g}"
+    warnings: list[str] = []
+    if len(fin_codes) > n:
+        warnings.append(
+            f"{len(fin_codes)} desa dipaksa masuk, melebihi jumlah lokus {n}; "
+            "semuanya dipertahankan."
+        )
+    elif chosen.sum() > n:
+        warnings.append(
+            f"Aturan minimal satu desa per kecamatan menghasilkan {int(chosen.sum())} desa, "
+            f"melebihi jumlah lokus {n}."
+        )
+    elif chosen.sum() < n:
+        warnings.append(
+            f"Hanya {int(chosen.sum())} desa dapat dipilih dengan batasan yang ada "
+            f"(diminta {n})."
+        )
+    return Selection(
+        chosen=tuple(codes[key[chosen[key]]]),
+        reasons=reasons,
+        skipped_by_quota=tuple(codes[key[skipped[key]]]),
+        excluded={c: f"dikeluarkan: {r}" for c, r in fout_codes.items()},
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,117 @@
+"""Datasets known to a running app, loaded once and then only read.
+
+Each worker process builds its own registry from the data directory, so several
+gunicorn workers see the same data without sharing memory or mutating globals.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from geo.core.errors import InputError
+from geo.data.dataset import DEFAULT_DATASET, MANIFEST, Dataset, load_folder, load_manifest
+from geo.scoring.pipeline import ScoringConfig, ScoringResult, run_scoring
+from geo.view.mapdata import MapGeometry, prepare_map_geometry
+
+__all__ = ["Registry"]
+
+
+class Registry:
+    """Dataset folders (one ``dataset.json`` each) under one or more roots, loaded lazily.
+
+    ``data_dir`` (the embedded data) comes first, then ``extra_roots`` (e.g. the folder of
+    datasets saved from the upload page); an id found in an earlier root wins. The roots
+    are re-read on every lookup, so a dataset saved or deleted by any worker process is
+    seen by all. A loaded dataset never changes: cache entries are keyed by id and the
+    manifest's modification time, so a folder replaced under the same id is reloaded.
+    """
+
+    def __init__(self, data_dir: Path, default_id: str = DEFAULT_DATASET, *,
+                 extra_roots: Sequence[Path] = ()) -> None:
+        self.data_dir = Path(data_dir)
+        self.roots = (self.data_dir, *(Path(r) for r in extra_roots))
+        self.default_id = default_id
+        self._datasets: dict[tuple[str, int], Dataset] = {}
+        self._geometry: dict[tuple[str, int], MapGeometry] = {}
+        self._lock = threading.Lock()
+        # Scoring is a pure function of (dataset, config): memoised per process, bounded.
+        self._scored = lru_cache(maxsize=32)(self._score)
+        self._score_locks: dict[tuple[str, int, str], threading.Lock] = {}
+
+    def _folders(self) -> dict[str, Path]:
+        """Id → folder over all roots (earlier roots win; staging folders skipped)."""
+        out: dict[str, Path] = {}
+        for root in self.roots:
+            for manifest in sorted(root.glob(f"*/{MANIFEST}")):
+                name = manifest.parent.name
+                if not name.startswith(".") and name not in out:
+                    out[name] = manifest.parent
+        return out
+
+    def ids(self) -> list[str]:
+        """Ids of the dataset folders present."""
+        return sorted(self._folders())
+
+    def is_embedded(self, dataset_id: str) -> bool:
+        """True for a dataset of the embedded data folder (never deletable)."""
+        return (self.data_dir / dataset_id / MANIFEST).is_file()
+
+    def title(self, dataset_id: str) -> str:
+        """Title from the manifest, without loading the dataset."""
+        folder = self._folders().get(dataset_id)
+        if folder is None:
+            raise InputError(f"dataset '{dataset_id}' tidak ditemukan")
+        return str(load_manifest(folder).get("title", dataset_id))
+
+    def _key(self, dataset_id: str | None) -> tuple[str, int]:
+        """(id, manifest mtime) of a present dataset."""
+        dataset_id = dataset_id or self.default_id
+        folder = self._folders().get(dataset_id)
+        try:
+            stamp = (folder / MANIFEST).stat().st_mtime_ns if folder else None
+        except OSError:
+            stamp = None
+        if stamp is None:
+            raise InputError(f"dataset '{dataset_id}' tidak ditemukan")
+        return dataset_id, stamp
+
+    def _load(self, key: tuple[str, int]) -> Dataset:
+        if key not in self._datasets:
+            with self._lock:
+                if key not in self._datasets:
+                    folder = self._folders()[key[0]]
+                    dataset = load_folder(folder, data_dir=self.data_dir)
+                    # drop older versions of this id (a folder replaced under the same id)
+                    for old in [k for k in self._datasets if k[0] == key[0]]:
+                        self._datasets.pop(old, None)
+                        self._geometry.pop(old, None)
+                    self._geometry[key] = prepare_map_geometry(dataset.villages)
+                    self._datasets[key] = dataset
+        return self._datasets[key]
+
+    def get(self, dataset_id: str | None) -> Dataset:
+        """The dataset with this id (the default when None)."""
+        return self._load(self._key(dataset_id))
+
+    def geometry(self, dataset_id: str | None) -> MapGeometry:
+        """Prepared map geometry of a dataset."""
+        key = self._key(dataset_id)
+        self._load(key)
+        return self._geometry[key]
+
+    def _score(self, dataset_id: str, stamp: int, config_json: str) -> ScoringResult:
+        dataset = self._load((dataset_id, stamp))
+        return run_scoring(dataset, ScoringConfig.from_dict(json.loads(config_json)))
+
+    def score(self, dataset_id: str | None, config: dict) -> ScoringResult:
+        """Scoring result of a config dict (:meth:`ScoringConfig.to_dict`), memoised; the
+        callbacks of one page load ask for the same result at once, so it is computed once."""
+        key = (*self._key(dataset_id), json.dumps(config, sort_keys=True))
+        with self._lock:
+            lock = self._score_locks.setdefault(key, threading.Lock())
+        with lock:
+            return self._scored(*key)
