@@ -1,15 +1,17 @@
 """Lokus — stunting priority-village (lokus) dashboard for Bappeda.
 
-``python app.py`` serves the dashboard on the embedded Kabupaten Sumedang data;
-``create_app()`` builds an app (used by tests and by gunicorn: ``app:server``).
+``python app.py`` (or ``lokus-app``) serves the dashboard on the embedded Kabupaten Sumedang
+data; ``create_app(settings)`` builds an app (used by tests and by gunicorn: ``app:server``,
+whose settings come from the environment: :meth:`geo.core.settings.Settings.from_env`).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
+from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dash_bootstrap_components as dbc
@@ -19,9 +21,9 @@ from dash import Dash, html
 from callbacks import register_all
 from geo.core.errors import InputError
 from geo.core.i18n import t
-from geo.data.dataset import default_state_dir, embedded_data_dir
+from geo.core.settings import Settings
 from geo.data.library import clean_staging, user_datasets_dir
-from geo.store.repository import Store
+from geo.store.scenarios import Store
 from geo.view.registry import Registry
 from geo.view.viewstate import parse_query, pick_dataset, resolve_view, to_query
 from layouts import decide, ids, map_page, scoring, upload
@@ -36,40 +38,38 @@ from layouts.dataset_view import (
 from layouts.present import present_mode
 from layouts.shell import shell
 
-ROOT = Path(__file__).resolve().parent
+#: Dash assets (CSS, Bootstrap, scripts) ship inside the ``layouts`` package.
+ASSETS = Path(str(resources.files("layouts").joinpath("assets")))
 
 
-def create_app(data_dir: str | Path | None = None, *, database_url: str | None = None,
-               state_dir: str | Path | None = None) -> Dash:
+def create_app(settings: Settings | None = None, **options: Any) -> Dash:
     """Build the Dash app.
 
     Parameters
     ----------
-    data_dir
-        Folder of dataset folders (default: the embedded data; ``LOKUS_DATA_DIR``).
-    database_url
-        SQLAlchemy URL of the scenario database (default: ``DATABASE_URL``, else SQLite
-        ``<state_dir>/lokus.db``).
-    state_dir
-        Folder for saved work (default: ``LOKUS_STATE_DIR`` or ``var/`` beside app.py).
+    settings
+        Data folder, state folder, database URL, upload limit (default: :class:`Settings`
+        defaults; the environment is read only by :func:`main` and ``app:server``).
+    options
+        Fields of :class:`Settings` to override (``database_url=...``, ``state_dir=...``).
     """
-    data_dir = Path(data_dir or embedded_data_dir())
-    state_dir = Path(state_dir or default_state_dir())
+    settings = (settings or Settings()).override(**options)
+    state_dir = settings.state_dir
     # user datasets (upload page, `lokus import`) live apart from the embedded data
-    registry = Registry(data_dir, extra_roots=[user_datasets_dir(state_dir)])
+    registry = Registry(settings.data_dir, extra_roots=[user_datasets_dir(state_dir)])
     clean_staging(user_datasets_dir(state_dir))  # half-saved datasets of a killed process
-    store = Store(database_url, data_dir=state_dir)
+    store = Store(settings.database_url, data_dir=state_dir)
     store.upgrade()  # idempotent: every worker may run it
     app = Dash(
         __name__,
         title="Lokus — analisis situasi stunting",
-        assets_folder=str(ROOT / "assets"),
+        assets_folder=str(ASSETS),
         serve_locally=True,
         update_title=None,
         external_stylesheets=[],  # Bootstrap is served from assets/: no CDN, works offline
     )
     registry.get(None)  # load and validate the default dataset now, not at the first visit
-    max_bytes = max_upload_bytes()
+    max_bytes = settings.max_upload_bytes
     figures: dict[tuple[str, str], tuple] = {}
 
     def figure_of(dataset, lang: str):
@@ -90,17 +90,18 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
         figure = figure_of(dataset, lang)
         source = source_line(dataset, lang)
         tabs = dbc.Tabs([
-            dbc.Tab(map_page.table_panel(lang), label=t("shell.tab.table", lang), tab_id="tabel"),
+            dbc.Tab(map_page.table_panel(lang), label=t("shell.tab.table", lang), tab_id=ids.TAB_TABLE),
             dbc.Tab(scoring.scoring_panel(dataset.years, preset_labels(lang),
                                           scoring_choices(dataset, lang), village_choices(dataset, lang),
                                           lang),
-                    label=t("shell.tab.scoring", lang), tab_id="skoring"),
-            dbc.Tab(scoring.quadrant_panel(lang), label=t("shell.tab.quadrant", lang), tab_id="kuadran"),
-            dbc.Tab(decide.decide_panel(lang), label=t("shell.tab.decide", lang), tab_id="keputusan"),
+                    label=t("shell.tab.scoring", lang), tab_id=ids.TAB_SCORING),
+            dbc.Tab(scoring.quadrant_panel(lang), label=t("shell.tab.quadrant", lang),
+                    tab_id=ids.TAB_QUADRANT),
+            dbc.Tab(decide.decide_panel(lang), label=t("shell.tab.decide", lang), tab_id=ids.TAB_DECIDE),
             dbc.Tab(map_page.report_panel(dataset, lang), label=t("shell.tab.data", lang),
-                    tab_id="data"),
+                    tab_id=ids.TAB_DATA),
             dbc.Tab(upload.upload_panel(max_bytes, lang), label=t("shell.tab.upload", lang),
-                    tab_id="unggah"),
+                    tab_id=ids.TAB_UPLOAD),
         ], id=ids.TABS, active_tab=view.page)
         page = shell(dataset.id, dataset.title, dataset.synthetic or dataset.coverage_synthetic, [
             present_mode(lang, view.step),
@@ -113,7 +114,8 @@ def create_app(data_dir: str | Path | None = None, *, database_url: str | None =
         return page
 
     app.layout = layout
-    register_all(app, registry, store, state_dir=state_dir, max_bytes=max_bytes)
+    register_all(app, registry, store, state_dir=state_dir, max_bytes=max_bytes,
+                 max_unzipped_mb=settings.max_unzipped_mb)
     return app
 
 
@@ -141,36 +143,33 @@ def page_dataset(registry: Registry, args: dict[str, str]):
         return registry.get(None)
 
 
-def max_upload_bytes() -> int:
-    """Upload size limit: ``LOKUS_MAX_UPLOAD_MB`` (default 200 MB)."""
-    try:
-        mb = float(os.environ.get("LOKUS_MAX_UPLOAD_MB") or 200)
-    except ValueError:
-        mb = 200
-    return int(max(mb, 1) * 1024 * 1024)
-
-
 def main(argv: list[str] | None = None) -> None:
-    """Serve the dashboard (development server; use gunicorn ``app:server`` in production)."""
+    """Serve the dashboard (development server; use gunicorn ``app:server`` in production).
+
+    Options override the environment (:meth:`Settings.from_env`)."""
+    settings = Settings.from_env()
     parser = argparse.ArgumentParser(description="Lokus dashboard")
-    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8050")))
+    parser.add_argument("--host", default=None, help=f"address to listen on (default {settings.host})")
+    parser.add_argument("--port", type=int, default=None, help=f"port (default {settings.port})")
     parser.add_argument("--data-dir", default=None, help="folder with dataset folders")
     parser.add_argument("--state-dir", default=None, help="folder for saved work (SQLite)")
+    parser.add_argument("--database-url", default=None, help="SQLAlchemy URL of the scenario database")
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
+    settings = settings.override(host=args.host, port=args.port, data_dir=args.data_dir,
+                                 state_dir=args.state_dir, database_url=args.database_url)
     logging.basicConfig(level=logging.INFO)
     try:
-        app = create_app(args.data_dir, state_dir=args.state_dir)
+        app = create_app(settings)
     except InputError as exc:  # bad data folder: one clear line, no traceback
-        raise SystemExit(f"lokus: {exc}") from None
-    app.run(host=args.host, port=args.port, debug=args.debug)
+        raise SystemExit(f"lokus: {exc.render(settings.lang)}") from None
+    app.run(host=settings.host, port=settings.port, debug=args.debug)
 
 
 def __getattr__(name: str):
     """Build ``server`` on first access (``gunicorn app:server``), not at import time."""
     if name == "server":
-        return create_app().server
+        return create_app(Settings.from_env()).server
     raise AttributeError(name)
 
 

@@ -21,8 +21,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.io.eppgbm import aggregate, compute_haz, match_villages, read_eppgbm, synthetic_export  # noqa: E402
-from geo.io.readers import read_boundaries  # noqa: E402
+from geo.io.boundaries import read_boundaries  # noqa: E402
+from geo.io.eppgbm import read_eppgbm  # noqa: E402
+from geo.io.eppgbm_aggregate import aggregate, compute_haz, match_villages  # noqa: E402
+from geo.io.eppgbm_synthetic import synthetic_export  # noqa: E402
 
 SUMEDANG = ROOT / "data" / "sumedang"
 

@@ -18,9 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.data.dataset import load_folder  # noqa: E402
+from geo.data.loading import load_folder  # noqa: E402
 from geo.export import FORMATS, export, export_context, render_lokus_map  # noqa: E402
-from geo.scoring.pipeline import preset_config, run_scoring  # noqa: E402
+from geo.scoring.pipeline import run_scoring  # noqa: E402
+from geo.scoring.presets import preset_config  # noqa: E402
 
 PLAN = [{"kode": "32.11.13.2001", "nama": "Cigendel", "kecamatan": "Pamulihan", "kegiatan": "Kelas ibu hamil",
          "opd": "Dinas Kesehatan", "volume": 4, "satuan": "kelas", "anggaran": 12_500_000}]

@@ -22,8 +22,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.data.dataset import CoverageSpec, Dataset, load_dataset, load_folder  # noqa: E402
-from geo.scoring.pipeline import ScoringConfig, preset_config, run_scoring  # noqa: E402
+from geo.data.loading import load_dataset, load_folder  # noqa: E402
+from geo.data.model import CoverageSpec, Dataset  # noqa: E402
+from geo.scoring.config import ScoringConfig  # noqa: E402
+from geo.scoring.pipeline import run_scoring  # noqa: E402
+from geo.scoring.presets import preset_config  # noqa: E402
 
 
 def synthetic_district(folder: Path, n_rows: int = 15, n_cols: int = 20, seed: int = 7) -> Dataset:

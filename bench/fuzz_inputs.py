@@ -13,8 +13,8 @@ duplicated rows, NaN/Inf/huge coordinates, a declared CRS that does not fit (wro
 zone, degrees declared as metres), features repeated under one code, degenerate
 features, nested or corrupt zips, unknown roles, deep nesting...
 
-Every input is read the way Lokus reads it (``geo.io.readers.read_boundaries``;
-``geo.data.dataset.load_dataset`` with the embedded Sumedang boundaries; ``load_coverage``;
+Every input is read the way Lokus reads it (``geo.io.boundaries.read_boundaries``;
+``geo.data.loading.load_dataset`` with the embedded Sumedang boundaries; ``load_coverage``;
 ``read_eppgbm`` + name matching + aggregation + the safe CSV as ``lokus eppgbm`` does;
 ``geo.decide.continuity.read_previous_list``; ``load_mapping`` then the overrides applied;
 ``read_scenario_json`` then written back as strict JSON) in a pool of worker processes;
@@ -155,11 +155,11 @@ def _xlsx_cell(value: Any) -> Any:
 
 def build_seeds(workdir: Path) -> Seeds:
     """Seed files from the embedded Sumedang data (a few per entry point)."""
-    from geo.data.dataset import load_dataset
+    from geo.data.loading import load_dataset
     from geo.export.scenario import export_json
-    from geo.io.eppgbm import synthetic_export
-    from geo.io.readers import read_boundaries
-    from geo.scoring.pipeline import preset_config
+    from geo.io.boundaries import read_boundaries
+    from geo.io.eppgbm_synthetic import synthetic_export
+    from geo.scoring.presets import preset_config
 
     workdir.mkdir(parents=True, exist_ok=True)
     raw = gpd.read_file(BOUNDARIES, engine="pyogrio")
@@ -221,7 +221,7 @@ def build_seeds(workdir: Path) -> Seeds:
 
 
 def _presets() -> dict[str, Any]:
-    from geo.scoring.pipeline import PRESETS
+    from geo.scoring.config import PRESETS
 
     return PRESETS
 
@@ -614,19 +614,22 @@ def _geojson_to_gpkg(data: bytes, tmp: Path) -> bytes:
 def _run(entry: str, path: Path, seeds: Seeds) -> None:
     """Read one input the way Lokus reads it (an InputError is the expected refusal)."""
     if entry.startswith("boundaries_"):
-        from geo.io.readers import read_boundaries
+        from geo.io.boundaries import read_boundaries
 
         read_boundaries(path, display_name=path.name)
     elif entry in ("table_csv", "table_xlsx"):
-        from geo.data.dataset import load_dataset
+        from geo.data.loading import load_dataset
 
         load_dataset(seeds.table_boundaries, path, dataset_id="fuzz", title="fuzz", data_dir=ROOT / "data")
     elif entry == "coverage":
-        from geo.data.dataset import CoverageSpec, load_coverage
+        from geo.data.model import CoverageSpec
+        from geo.data.tables import load_coverage
 
         load_coverage(seeds.gdf, CoverageSpec(path), boundary_file=BOUNDARIES.name)
     elif entry == "eppgbm":
-        from geo.io.eppgbm import aggregate, match_villages, read_eppgbm, write_safe_csv
+        from geo.io.eppgbm import read_eppgbm
+        from geo.io.eppgbm_aggregate import aggregate, match_villages
+        from geo.io.eppgbm_result import write_safe_csv
 
         records = read_eppgbm(path, today=TODAY)
         match = match_villages(records, seeds.gdf)
@@ -638,16 +641,16 @@ def _run(entry: str, path: Path, seeds: Seeds) -> None:
 
         read_previous_list(path, seeds.villages)
     elif entry == "mapping":
-        from geo.data.dataset import load_mapping
+        from geo.data.loading import load_mapping
         from geo.io import schema
-        from geo.io.readers import read_boundaries
+        from geo.io.boundaries import read_boundaries
 
         mapping = load_mapping(path)
         read_boundaries(seeds.small_geojson, overrides=mapping.get("boundary_columns") or None)
         schema.detect_columns(seeds.table_columns, schema.TABLE_ROLES, mapping.get("table_columns"))
     elif entry == "scenario":
         from geo.export.scenario import export_json, read_scenario_json
-        from geo.scoring.pipeline import ScoringConfig
+        from geo.scoring.config import ScoringConfig
 
         doc = read_scenario_json(path)
         out = export_json(doc.config, doc.chosen, dataset_id=doc.dataset_id, name=doc.name,

@@ -8,12 +8,12 @@ from dash import Dash
 
 from callbacks import datasets, decide, map_page, present, scoring, upload, url
 from geo.data.library import user_datasets_dir
-from geo.store.repository import Store
+from geo.store.scenarios import Store
 from geo.view.registry import Registry
 
 
 def register_all(app: Dash, registry: Registry, store: Store, *, state_dir: Path,
-                 max_bytes: int) -> None:
+                 max_bytes: int, max_unzipped_mb: float) -> None:
     """Register every callback of the app on ``app``; uploads and saved datasets live
     under ``state_dir``."""
     map_page.register(app, registry)
@@ -23,6 +23,6 @@ def register_all(app: Dash, registry: Registry, store: Store, *, state_dir: Path
     datasets.register(app, registry, store, datasets_root)
     upload.register(app, registry, store, upload_dir=Path(state_dir) / "uploads",
                     datasets_root=datasets_root, crosswalk_dir=Path(state_dir) / "crosswalks",
-                    max_bytes=max_bytes)
+                    max_bytes=max_bytes, max_unzipped_mb=max_unzipped_mb)
     present.register(app, registry, store)
     url.register(app, registry, store)  # last: it follows stores other features add

@@ -10,16 +10,16 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.errors import MESSAGE, alert, input_errors
 from geo.core.errors import InputError
 from geo.core.i18n import lang_of, t
 from geo.data.library import delete_dataset
 from geo.export import safe_filename
 from geo.export.quality import quality_report_bytes
-from geo.store.repository import Store
+from geo.store.scenarios import Store
 from geo.view.registry import Registry
 from layouts import ids
 from layouts.dataset_view import (
@@ -81,14 +81,12 @@ def register(app: Dash, registry: Registry, store: Store, datasets_root: Path) -
 
     @app.callback(Output(ids.STORE_DATASET, "data"), Output(ids.DATASET_STATUS, "children"),
                   Input(ids.DATASET_PICKER, "value"), State(ids.STORE_DATASET, "data"),
-                  prevent_initial_call=True)
-    def _pick(dataset_id, current):
+                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+    @input_errors(no_update, MESSAGE)
+    def _pick(dataset_id, current, lang):
         if not dataset_id or dataset_id == current:
             raise PreventUpdate
-        try:
-            registry.get(dataset_id)  # load (and validate) before anything switches
-        except InputError as exc:
-            return no_update, dbc.Alert(str(exc), color="danger", className="py-1")
+        registry.get(dataset_id)  # load (and validate) before anything switches
         return dataset_id, no_update  # keeps a "dihapus" message of the delete that led here
 
     @app.callback(
@@ -124,24 +122,20 @@ def register(app: Dash, registry: Registry, store: Store, datasets_root: Path) -
                   State(ids.UPLOAD_AUTHOR, "value"),
                   State(ids.STORE_DATASETS_VERSION, "data"), State(ids.STORE_LANG, "data"),
                   prevent_initial_call=True)
+    @input_errors(MESSAGE, no_update, no_update)
     def _delete(_n, dataset_id, author, version, lang):
         dataset_id = dataset_id or registry.default_id
-        try:
-            if registry.is_embedded(dataset_id):
-                raise InputError.of("dataset.error.builtin", id=dataset_id)
-            if not (author or "").strip():
-                raise InputError.of("upload.error.need_author")
-            delete_dataset(datasets_root, dataset_id, protected=[registry.default_id])
-            scenarios = store.delete_dataset_record(dataset_id, author=author)
-        except InputError as exc:
-            return (dbc.Alert(exc.render(lang_of(lang)), color="danger", className="py-1"),
-                    no_update, no_update)
+        if registry.is_embedded(dataset_id):
+            raise InputError.of("dataset.error.builtin", id=dataset_id)
+        if not (author or "").strip():
+            raise InputError.of("upload.error.need_author")
+        delete_dataset(datasets_root, dataset_id, protected=[registry.default_id])
+        scenarios = store.delete_dataset_record(dataset_id, author=author)
         log.info("dataset %s deleted", dataset_id)
         text = t("dataset.deleted", lang, id=dataset_id)
         if scenarios:
             text += " " + t("dataset.deleted_scenarios", lang, n=scenarios)
-        return (dbc.Alert(text, color="success", className="py-1"), (version or 0) + 1,
-                registry.default_id)
+        return alert(text, "success"), (version or 0) + 1, registry.default_id
 
     @app.callback(Output(ids.QUALITY_DOWNLOAD, "data"),
                   Input(ids.QUALITY_CSV, "n_clicks"), Input(ids.QUALITY_XLSX, "n_clicks"),

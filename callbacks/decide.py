@@ -11,14 +11,19 @@ import numpy as np
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.errors import MESSAGE, alert, input_errors
 from geo.core.errors import InputError
-from geo.core.i18n import format_number, lang_of, t
+from geo.core.i18n import format_date, format_number, lang_of, t
+from geo.core.messages import render_all
 from geo.decide.continuity import continuity, read_previous_list
 from geo.decide.plan import PlanItem, draft_plan
-from geo.export import export, safe_filename
+from geo.export import export, page_buttons, safe_filename
 from geo.io.uploads import decode_upload
-from geo.scoring.pipeline import ScoringConfig, ScoringResult
-from geo.store.repository import ACTIONS, ChosenVillage, Scenario, Store, chosen_from_result, compare_lists
+from geo.scoring.config import ScoringConfig
+from geo.scoring.result import ScoringResult
+from geo.store.audit import ACTIONS
+from geo.store.model import ChosenVillage, Scenario, chosen_from_result, compare_lists
+from geo.store.scenarios import Store
 from geo.view.registry import Registry
 from layouts import ids
 from layouts.map_page import legend_box
@@ -30,24 +35,40 @@ COMPARE_CLASSES = [("masuk", "#1a9850"), ("keluar", "#d73027"), ("tetap", "#4575
 PLAN_DISPLAY_KEYS = ("indikator",)
 
 
-def alert(text: str, colour: str = "success"):
-    """A small status alert."""
-    return dbc.Alert(text, color=colour, className="py-1 mb-0 small")
-
-
 def count_text(value: int, lang: str) -> str:
     """A count as text in the language's number style."""
     return format_number(value, 0, lang)
 
 
-def require_active(active: dict | None, author: str | None, what: str, lang: str = "id") -> str:
+def required_author(author: str | None) -> str:
+    """The author's name (every change is recorded under a name)."""
+    name = (author or "").strip()
+    if not name:
+        raise InputError.of("decide.error.no_author")
+    return name
+
+
+def required_pick(picked: int | None) -> int:
+    """The scenario picked in the list."""
+    if not picked:
+        raise InputError.of("decide.error.pick")
+    return picked
+
+
+def require_active(active: dict | None, author: str | None, what: str) -> str:
     """The author's name, once there is an active scenario to save ``what`` (``targets`` or
     ``plan``) into."""
     if not active:
         raise InputError.of(f"decide.error.no_scenario.{what}")
-    if not (author or "").strip():
-        raise InputError.of("decide.error.no_author")
-    return author.strip()
+    return required_author(author)
+
+
+def scenario_targets(rows) -> dict[str, float]:
+    """Indicator → target typed in the scenario column of the target grid (empty: none)."""
+    try:
+        return {r["id"]: float(r["skenario"]) for r in rows or [] if r.get("skenario") not in (None, "")}
+    except ValueError:
+        raise InputError.of("decide.error.target_number") from None
 
 
 def scenario_options(store: Store, dataset_id: str, lang: str = "id") -> list[dict]:
@@ -77,8 +98,9 @@ def action_label(action: str, lang: str = "id") -> str:
 
 
 def audit_rows(store: Store, scenario_id: int, names: dict[str, str], lang: str = "id") -> list[dict]:
-    """Audit log rows, newest first (names and reasons are data: not translated)."""
-    return [{"waktu": e.at.strftime("%Y-%m-%d %H:%M"), "oleh": e.who,
+    """Audit log rows, newest first (names and reasons are data: not translated); ``waktu`` is
+    shown, ``at`` sorts."""
+    return [{"waktu": f"{format_date(e.at, lang)} {e.at:%H:%M}", "at": e.at.isoformat(), "oleh": e.who,
              "aksi": action_label(e.action, lang),
              "desa": f"{names.get(e.code, e.code)} ({e.code})" if e.code else "",
              "alasan": e.reason} for e in reversed(store.audit(scenario_id))]
@@ -152,11 +174,32 @@ def previous_body(table, previous, dataset, lang: str = "id") -> list:
     return [html.Div(t("decide.previous.summary", lang,
                        **{s: count_text(int(counts.get(s, 0)), lang)
                           for s in ("baru", "lanjutan", "lulus")}), className="fw-semibold"),
-            *[html.Div(note, className="text-muted") for note in previous.notes],
+            *[html.Div(note, className="text-muted") for note in render_all(previous.notes, lang)],
             *([html.Div(t("decide.previous.unmatched", lang,
                           n=count_text(len(previous.unmatched), lang)), className="text-danger")]
               if len(previous.unmatched) else []),
             dbc.Table.from_dataframe(shown, size="sm", striped=True, className="small")]
+
+
+def write_outputs() -> list[Output]:
+    """What a scenario write sets: the active scenario, the message and both pickers."""
+    return [Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
+            Output(ids.SCN_STATUS, "children", allow_duplicate=True),
+            Output(ids.SCN_LIST, "options", allow_duplicate=True),
+            Output(ids.SCN_COMPARE, "options", allow_duplicate=True)]
+
+
+#: Outputs of a failed scenario write (the message only).
+WRITE_FAILED = (no_update, MESSAGE, no_update, no_update)
+
+
+def load_outputs() -> list[Output]:
+    """What loading or importing a scenario sets: the active scenario, the message, the list,
+    the scoring controls and the base configuration."""
+    return [Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
+            Output(ids.SCN_STATUS, "children", allow_duplicate=True),
+            Output(ids.SCN_LIST, "options", allow_duplicate=True), *config_outputs(),
+            Output(ids.STORE_CONFIG_BASE, "data", allow_duplicate=True)]
 
 
 def config_outputs() -> list[Output]:
@@ -172,6 +215,10 @@ def config_outputs() -> list[Output]:
     return [Output(i, prop, allow_duplicate=True) for i, prop in fields]
 
 
+#: Outputs of a failed load or import (the message only).
+LOAD_FAILED = (no_update, MESSAGE, *[no_update] * (len(load_outputs()) - 2))
+
+
 def register(app: Dash, registry: Registry, store: Store) -> None:
     """Wire the decide & deliver panel."""
 
@@ -179,97 +226,121 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         result = registry.score(dataset_id, config)
         return result, chosen_from_result(result)
 
-    @app.callback(
-        Output(ids.STORE_SCENARIO, "data"), Output(ids.SCN_STATUS, "children"),
-        Output(ids.SCN_LIST, "options"), Output(ids.SCN_COMPARE, "options"),
-        Input(ids.SCN_SAVE_NEW, "n_clicks"), Input(ids.SCN_RENAME, "n_clicks"),
-        Input(ids.SCN_DUPLICATE, "n_clicks"), Input(ids.SCN_DELETE, "n_clicks"),
-        Input(ids.SCN_UPDATE, "n_clicks"), Input(ids.STORE_DATASET, "data"),
-        State(ids.SCN_NAME, "value"), State(ids.SCN_AUTHOR, "value"), State(ids.SCN_LIST, "value"),
-        State(ids.SCN_REASON, "value"), State(ids.SCN_NOTES, "value"), State(ids.STORE_CONFIG, "data"),
-        State(ids.STORE_SCENARIO, "data"), State(ids.STORE_LANG, "data"),
-    )
-    def _write(_new, _rename, _dup, _delete, _update, dataset_id, name, author, picked, reason,
-               notes, config, active, lang):
-        dataset_id, lang = dataset_id or registry.default_id, lang_of(lang)
-        trigger = ctx.triggered_id
-        author = (author or "").strip()
-        try:
-            if trigger in (None, ids.STORE_DATASET):
-                out, msg = no_update, ""
-            elif not author:
-                raise InputError.of("decide.error.no_author")
-            elif trigger == ids.SCN_SAVE_NEW:
-                if not config:
-                    raise InputError.of("decide.error.no_result_save")
-                result, chosen = current(dataset_id, config)
-                sc = store.save_new(name or "", dataset_id, result.config, chosen, author=author,
-                                    notes=notes or "")
-                out, msg = active_ref(sc), t("decide.scenario.saved", lang, name=sc.name,
-                                             n=count_text(len(chosen), lang))
-            elif trigger == ids.SCN_UPDATE:
-                if not active:
-                    raise InputError.of("decide.error.no_active")
-                result, chosen = current(dataset_id, config)
-                sc = store.update_config(active["id"], result.config, chosen, author=author,
-                                         reason=reason or "", expected_version=active["version"])
-                if (notes or "") != sc.notes:
-                    sc = store.set_notes(sc.id, notes or "", author=author, expected_version=sc.version)
-                out, msg = active_ref(sc), t("decide.scenario.updated", lang, name=sc.name,
-                                             version=sc.version)
-            else:
-                if not picked:
-                    raise InputError.of("decide.error.pick")
-                if trigger == ids.SCN_RENAME:
-                    sc = store.rename(picked, name or "", author=author)
-                    out = active_ref(sc) if active and active["id"] == sc.id else no_update
-                    msg = t("decide.scenario.renamed", lang, name=sc.name)
-                elif trigger == ids.SCN_DUPLICATE:
-                    sc = store.duplicate(picked, name or "", author=author)
-                    out, msg = active_ref(sc), t("decide.scenario.duplicated", lang, name=sc.name)
-                else:
-                    store.delete(picked, author=author, reason=reason or "")
-                    out = None if active and active["id"] == picked else no_update
-                    msg = t("decide.scenario.deleted", lang)
-        except InputError as exc:
-            return no_update, alert(exc.render(lang), "danger"), no_update, no_update
+    def written(dataset_id: str, active, message: str, lang: str) -> tuple:
+        """Outputs of a scenario write: the active scenario, the message, fresh pickers."""
         options = scenario_options(store, dataset_id, lang)
-        return out, (alert(msg) if msg else ""), options, options
+        return active, alert(message, "success"), options, options
 
-    @app.callback(
-        Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
-        Output(ids.SCN_STATUS, "children", allow_duplicate=True),
-        Output(ids.SCN_LIST, "options", allow_duplicate=True),
-        *config_outputs(),
-        Output(ids.STORE_CONFIG_BASE, "data"),
-        Input(ids.SCN_LOAD, "n_clicks"), Input(ids.SCN_UPLOAD_JSON, "contents"),
-        State(ids.SCN_UPLOAD_JSON, "filename"), State(ids.SCN_LIST, "value"),
-        State(ids.SCN_AUTHOR, "value"), State(ids.STORE_DATASET, "data"),
-        State(ids.STORE_LANG, "data"), prevent_initial_call=True,
-    )
-    def _load(_n, contents, filename, picked, author, dataset_id, lang):
-        dataset_id, lang = dataset_id or registry.default_id, lang_of(lang)
-        try:
-            if ctx.triggered_id == ids.SCN_UPLOAD_JSON:
-                data, name = decode_upload(contents, filename, allowed=(".json",),
-                                           max_bytes=2_000_000)
-                if not (author or "").strip():
-                    raise InputError.of("decide.error.no_author_import", file=name)
-                sc = store.import_json(data, author=author.strip())
-                if sc.dataset_id != dataset_id:
-                    raise InputError.of("decide.error.other_dataset", file=name,
-                                        dataset=sc.dataset_id)
-                msg = t("decide.scenario.imported", lang, name=sc.name, file=name)
-            else:
-                if not picked:
-                    raise InputError.of("decide.error.pick")
-                sc = store.get(picked)
-                msg = t("decide.scenario.loaded", lang, name=sc.name, version=sc.version)
-            registry.get(dataset_id).indicator(sc.config.indicators[0], sc.config.year)
-        except InputError as exc:
-            return (no_update, alert(exc.render(lang), "danger")) + (no_update,) * 15
-        return (active_ref(sc), alert(msg), scenario_options(store, dataset_id, lang),
+    # The pickers of the dataset. It also names the active scenario as an output (never
+    # changed): on a freshly opened link the callbacks that follow STORE_SCENARIO then wait for
+    # this first call, and the link's scenario (callbacks/url.py) is restored after it.
+    @app.callback(Output(ids.STORE_SCENARIO, "data"), Output(ids.SCN_STATUS, "children"),
+                  Output(ids.SCN_LIST, "options"), Output(ids.SCN_COMPARE, "options"),
+                  Input(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"))
+    def _scenarios(dataset_id, lang):
+        options = scenario_options(store, dataset_id or registry.default_id, lang_of(lang))
+        return no_update, "", options, options
+
+    @app.callback(*write_outputs(), Input(ids.SCN_SAVE_NEW, "n_clicks"),
+                  State(ids.SCN_NAME, "value"), State(ids.SCN_AUTHOR, "value"),
+                  State(ids.SCN_NOTES, "value"), State(ids.STORE_CONFIG, "data"),
+                  State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
+                  prevent_initial_call=True)
+    @input_errors(*WRITE_FAILED)
+    def _save_scenario(_n, name, author, notes, config, dataset_id, lang):
+        dataset_id, lang, author = dataset_id or registry.default_id, lang_of(lang), required_author(author)
+        if not config:
+            raise InputError.of("decide.error.no_result_save")
+        result, chosen = current(dataset_id, config)
+        sc = store.save_new(name or "", dataset_id, result.config, chosen, author=author, notes=notes or "")
+        return written(dataset_id, active_ref(sc), t("decide.scenario.saved", lang, name=sc.name,
+                                                     n=count_text(len(chosen), lang)), lang)
+
+    @app.callback(*write_outputs(), Input(ids.SCN_UPDATE, "n_clicks"),
+                  State(ids.SCN_AUTHOR, "value"), State(ids.SCN_REASON, "value"),
+                  State(ids.SCN_NOTES, "value"), State(ids.STORE_CONFIG, "data"),
+                  State(ids.STORE_SCENARIO, "data"), State(ids.STORE_DATASET, "data"),
+                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+    @input_errors(*WRITE_FAILED)
+    def _update_scenario(_n, author, reason, notes, config, active, dataset_id, lang):
+        dataset_id, lang, author = dataset_id or registry.default_id, lang_of(lang), required_author(author)
+        if not active:
+            raise InputError.of("decide.error.no_active")
+        result, chosen = current(dataset_id, config)
+        sc = store.update_config(active["id"], result.config, chosen, author=author,
+                                 reason=reason or "", expected_version=active["version"])
+        if (notes or "") != sc.notes:
+            sc = store.set_notes(sc.id, notes or "", author=author, expected_version=sc.version)
+        return written(dataset_id, active_ref(sc), t("decide.scenario.updated", lang, name=sc.name,
+                                                     version=sc.version), lang)
+
+    @app.callback(*write_outputs(), Input(ids.SCN_RENAME, "n_clicks"),
+                  State(ids.SCN_NAME, "value"), State(ids.SCN_AUTHOR, "value"),
+                  State(ids.SCN_LIST, "value"), State(ids.STORE_SCENARIO, "data"),
+                  State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
+                  prevent_initial_call=True)
+    @input_errors(*WRITE_FAILED)
+    def _rename_scenario(_n, name, author, picked, active, dataset_id, lang):
+        lang, author = lang_of(lang), required_author(author)
+        sc = store.rename(required_pick(picked), name or "", author=author)
+        renamed_active = active_ref(sc) if active and active["id"] == sc.id else no_update
+        return written(dataset_id or registry.default_id, renamed_active,
+                       t("decide.scenario.renamed", lang, name=sc.name), lang)
+
+    @app.callback(*write_outputs(), Input(ids.SCN_DUPLICATE, "n_clicks"),
+                  State(ids.SCN_NAME, "value"), State(ids.SCN_AUTHOR, "value"),
+                  State(ids.SCN_LIST, "value"), State(ids.STORE_DATASET, "data"),
+                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+    @input_errors(*WRITE_FAILED)
+    def _duplicate_scenario(_n, name, author, picked, dataset_id, lang):
+        lang, author = lang_of(lang), required_author(author)
+        sc = store.duplicate(required_pick(picked), name or "", author=author)
+        return written(dataset_id or registry.default_id, active_ref(sc),
+                       t("decide.scenario.duplicated", lang, name=sc.name), lang)
+
+    @app.callback(*write_outputs(), Input(ids.SCN_DELETE, "n_clicks"),
+                  State(ids.SCN_AUTHOR, "value"), State(ids.SCN_LIST, "value"),
+                  State(ids.SCN_REASON, "value"), State(ids.STORE_SCENARIO, "data"),
+                  State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
+                  prevent_initial_call=True)
+    @input_errors(*WRITE_FAILED)
+    def _delete_scenario(_n, author, picked, reason, active, dataset_id, lang):
+        lang, author = lang_of(lang), required_author(author)
+        store.delete(required_pick(picked), author=author, reason=reason or "")
+        still_active = None if active and active["id"] == picked else no_update
+        return written(dataset_id or registry.default_id, still_active,
+                       t("decide.scenario.deleted", lang), lang)
+
+    def loaded(sc: Scenario, dataset_id: str, message: str, lang: str) -> tuple:
+        """Outputs of a loaded or imported scenario: its controls, once its data is here."""
+        registry.get(dataset_id).indicator(sc.config.indicators[0], sc.config.year)
+        return (active_ref(sc), alert(message, "success"), scenario_options(store, dataset_id, lang),
                 *controls_from_config(sc.config), sc.config.to_dict())
+
+    @app.callback(*load_outputs(), Input(ids.SCN_LOAD, "n_clicks"), State(ids.SCN_LIST, "value"),
+                  State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
+                  prevent_initial_call=True)
+    @input_errors(*LOAD_FAILED)
+    def _load_scenario(_n, picked, dataset_id, lang):
+        lang = lang_of(lang)
+        sc = store.get(required_pick(picked))
+        return loaded(sc, dataset_id or registry.default_id,
+                      t("decide.scenario.loaded", lang, name=sc.name, version=sc.version), lang)
+
+    @app.callback(*load_outputs(), Input(ids.SCN_UPLOAD_JSON, "contents"),
+                  State(ids.SCN_UPLOAD_JSON, "filename"), State(ids.SCN_AUTHOR, "value"),
+                  State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
+                  prevent_initial_call=True)
+    @input_errors(*LOAD_FAILED)
+    def _import_scenario(contents, filename, author, dataset_id, lang):
+        dataset_id, lang = dataset_id or registry.default_id, lang_of(lang)
+        data, name = decode_upload(contents, filename, allowed=(".json",), max_bytes=2_000_000)
+        if not (author or "").strip():
+            raise InputError.of("decide.error.no_author_import", file=name)
+        sc = store.import_json(data, author=author.strip())
+        if sc.dataset_id != dataset_id:
+            raise InputError.of("decide.error.other_dataset", file=name, dataset=sc.dataset_id)
+        return loaded(sc, dataset_id, t("decide.scenario.imported", lang, name=sc.name, file=name), lang)
 
     @app.callback(
         Output(ids.SCN_AUDIT, "rowData"), Output(ids.SCN_NOTES, "value"),
@@ -298,12 +369,12 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
             plan = draft_plan(dataset, registry.score(dataset_id, sc.config.to_dict()),
                               targets=sc.targets, chosen=sc.codes)
             return audit, sc.notes, plan_rows(plan, dataset, lang), \
-                " ".join((t("decide.plan.draft", lang), *plan.notes)), targets
+                " ".join((t("decide.plan.draft", lang), *render_all(plan.notes, lang))), targets
         if not config:
             return [], no_update, [], "", target_rows(dataset, {}, lang)
         plan = draft_plan(dataset, registry.score(dataset_id, config))
         return [], no_update, plan_rows(plan, dataset, lang), \
-            " ".join((t("decide.plan.draft_current", lang), *plan.notes)), \
+            " ".join((t("decide.plan.draft_current", lang), *render_all(plan.notes, lang))), \
             target_rows(dataset, {}, lang)
 
     @app.callback(Output(ids.PLAN_STATUS, "children", allow_duplicate=True),
@@ -311,19 +382,13 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                   Input(ids.TARGET_SAVE, "n_clicks"), State(ids.TARGET_GRID, "virtualRowData"),
                   State(ids.STORE_SCENARIO, "data"), State(ids.SCN_AUTHOR, "value"),
                   State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+    @input_errors(MESSAGE, no_update)
     def _targets_save(_n, rows, active, author, lang):
         lang = lang_of(lang)
-        try:
-            author = require_active(active, author, "targets", lang)
-            targets = {r["id"]: float(r["skenario"]) for r in rows or []
-                       if r.get("skenario") not in (None, "")}
-            sc = store.set_targets(active["id"], targets, author=author,
-                                   expected_version=active["version"])
-        except InputError as exc:
-            return alert(exc.render(lang), "danger"), no_update
-        except ValueError:  # a target that is not a number
-            return alert(t("decide.error.target_number", lang), "danger"), no_update
-        return alert(t("decide.target.saved", lang, n=count_text(len(targets), lang))), \
+        author = require_active(active, author, "targets")
+        targets = scenario_targets(rows)
+        sc = store.set_targets(active["id"], targets, author=author, expected_version=active["version"])
+        return alert(t("decide.target.saved", lang, n=count_text(len(targets), lang)), "success"), \
             active_ref(sc)
 
     @app.callback(Output(ids.PLAN_GRID, "rowTransaction"), Input(ids.PLAN_ADD, "n_clicks"),
@@ -341,15 +406,14 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                   Input(ids.PLAN_SAVE, "n_clicks"), State(ids.PLAN_GRID, "virtualRowData"),
                   State(ids.STORE_SCENARIO, "data"), State(ids.SCN_AUTHOR, "value"),
                   State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+    @input_errors(MESSAGE, no_update)
     def _plan_save(_n, rows, active, author, lang):
         lang = lang_of(lang)
-        try:
-            author = require_active(active, author, "plan", lang)
-            saved = store.save_plan(active["id"], plan_items(rows), author=author)
-        except InputError as exc:
-            return alert(exc.render(lang), "danger"), no_update
+        author = require_active(active, author, "plan")
+        saved = store.save_plan(active["id"], plan_items(rows), author=author)
         sc = store.get(active["id"])
-        return alert(t("decide.plan.saved", lang, n=count_text(len(saved), lang))), active_ref(sc)
+        return alert(t("decide.plan.saved", lang, n=count_text(len(saved), lang)), "success"), \
+            active_ref(sc)
 
     @app.callback(
         Output(ids.SCN_COMPARE_TABLE, "children"),
@@ -383,61 +447,57 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                   State(ids.STORE_SCENARIO, "data"), State(ids.SCN_AUTHOR, "value"),
                   State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
                   prevent_initial_call=True)
+    @input_errors()
     def _previous(contents, filename, config, active, author, dataset_id, lang):
         dataset, lang = registry.get(dataset_id), lang_of(lang)
-        try:
-            data, name = decode_upload(contents, filename, allowed=(".csv", ".xlsx"))
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / name
-                path.write_bytes(data)
-                previous = read_previous_list(path, dataset.villages, display_name=name)
-            if not config:
-                raise InputError.of("decide.error.no_result_compare")
-            table = continuity(previous, registry.score(dataset_id, config), dataset)
-            if active and (author or "").strip():
-                store.set_previous(active["id"], previous, author=author.strip())
-        except InputError as exc:
-            return alert(exc.render(lang), "danger")
+        data, name = decode_upload(contents, filename, allowed=(".csv", ".xlsx"))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / name
+            path.write_bytes(data)
+            previous = read_previous_list(path, dataset.villages, display_name=name)
+        if not config:
+            raise InputError.of("decide.error.no_result_compare")
+        table = continuity(previous, registry.score(dataset_id, config), dataset)
+        if active and (author or "").strip():
+            store.set_previous(active["id"], previous, author=author.strip())
         return previous_body(table, previous, dataset, lang)
 
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data"), Output(ids.EXPORT_STATUS, "children"),
-        Input({"type": "export", "format": ALL}, "n_clicks"),
+        Input(ids.export_button(ALL), "n_clicks"),
         State(ids.STORE_CONFIG, "data"), State(ids.STORE_SCENARIO, "data"),
         State(ids.SCN_AUTHOR, "value"), State(ids.EXPORT_PLACE, "value"),
         State(ids.EXPORT_DATE, "value"), State(ids.EXPORT_SIGNER, "value"),
         State(ids.EXPORT_NIP, "value"), State(ids.EXPORT_YEAR, "value"),
         State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"), prevent_initial_call=True,
     )
+    @input_errors(no_update, MESSAGE)
     def _export(clicks, config, active, author, place, date_text, signer, nip, lokus_year,
                 dataset_id, lang):
         if not ctx.triggered_id or not any(clicks):
             raise PreventUpdate
-        fmt = ctx.triggered_id["format"]
+        button = ctx.triggered_id["format"]
+        fmt, options = next((f, o) for b, f, o in page_buttons() if b == button)
         dataset, lang = registry.get(dataset_id), lang_of(lang)
-        try:
-            if active:
-                sc = store.get(active["id"])
-                result = registry.score(dataset_id, sc.config.to_dict())
-                chosen = [{"kode": v.kode, "alasan": v.alasan} for v in sc.chosen]
-                plan, meta = store.plan(sc.id), {"name": sc.name, "author": sc.author,
-                                                 "notes": sc.notes, "created_at": sc.created_at}
-                source = t("decide.export.source.scenario", lang, name=sc.name, version=sc.version)
-            elif config:
-                result = registry.score(dataset_id, config)
-                chosen, plan, meta = None, list(draft_plan(dataset, result)), {"author": author or ""}
-                source = t("decide.export.source.current", lang)
-            else:
-                raise InputError.of("decide.error.no_result")
-            if fmt == "json" and active:  # the stored scenario with its plan and last year's list
-                data, filename = store.export_json(sc.id).encode(), safe_filename(f"{sc.name}.json")
-            else:
-                data, filename, _mime = export(
-                    "csv" if fmt == "csv_semicolon" else fmt, result, dataset, chosen=chosen,
-                    plan=plan, sep=";" if fmt == "csv_semicolon" else ",", place=place or "",
-                    date_text=date_text or "", signer_name=signer or "", nip=nip or "",
-                    lokus_year=int(lokus_year) if lokus_year else None, lang=lang_of(lang), **meta)
-        except InputError as exc:
-            return no_update, alert(exc.render(lang), "danger")
+        if active:
+            sc = store.get(active["id"])
+            result = registry.score(dataset_id, sc.config.to_dict())
+            chosen = [{"kode": v.kode, "alasan": v.alasan} for v in sc.chosen]
+            plan, meta = store.plan(sc.id), {"name": sc.name, "author": sc.author,
+                                             "notes": sc.notes, "created_at": sc.created_at}
+            source = t("decide.export.source.scenario", lang, name=sc.name, version=sc.version)
+        elif config:
+            result = registry.score(dataset_id, config)
+            chosen, plan, meta = None, list(draft_plan(dataset, result)), {"author": author or ""}
+            source = t("decide.export.source.current", lang)
+        else:
+            raise InputError.of("decide.error.no_result")
+        if fmt == "json" and active:  # the stored scenario with its plan and last year's list
+            data, filename = store.export_json(sc.id).encode(), safe_filename(f"{sc.name}.json")
+        else:
+            data, filename, _mime = export(
+                fmt, result, dataset, chosen=chosen, plan=plan, place=place or "",
+                date_text=date_text or "", signer_name=signer or "", nip=nip or "",
+                lokus_year=int(lokus_year) if lokus_year else None, lang=lang, **options, **meta)
         return dcc.send_bytes(data, filename), \
-            alert(t("decide.export.done", lang, file=filename, source=source))
+            alert(t("decide.export.done", lang, file=filename, source=source), "success")

@@ -26,6 +26,7 @@ from dash import (
 from dash.exceptions import PreventUpdate
 
 from callbacks.decide import active_ref
+from callbacks.errors import MESSAGE, guarded, input_errors
 from geo.core.errors import InputError
 from geo.core.i18n import format_number, format_percent, lang_of, plotly_separators, t
 from geo.decide.rembuk import (
@@ -44,8 +45,11 @@ from geo.export.berita_acara import (
 )
 from geo.export.common import export_context
 from geo.scoring.classify import classify
-from geo.scoring.pipeline import ScoringResult, explain_village, localise, quadrant
-from geo.store.repository import Scenario, Store, chosen_from_result
+from geo.scoring.explain import explain_village
+from geo.scoring.quadrant import quadrant
+from geo.scoring.result import ScoringResult, saved_reason_text
+from geo.store.model import Scenario, chosen_from_result
+from geo.store.scenarios import Store
 from geo.view.registry import Registry
 from layouts import ids
 from layouts import present as view
@@ -54,6 +58,11 @@ from layouts.mapfig import VILLAGE_TRACE, stepped_colourscale
 from layouts.scoring import forced_list
 
 MAP_STEPS = (1, 3)
+
+
+def present_error(text: str) -> html.Div:
+    """A problem shown in the presenter overlay."""
+    return html.Div(text, className="present-error")
 
 
 # --------------------------------------------------------------------------- data
@@ -82,7 +91,7 @@ def list_rows(result: ScoringResult, chosen: list[tuple[str, str]], *, why: bool
     rows = []
     for i, (code, reason) in enumerate(chosen, start=1):
         row = {"no": i, "kode": code, "nama": table.at[code, "nama"], "kecamatan": table.at[code, "nama_kec"],
-               "alasan": localise(reason, lang)}
+               "alasan": saved_reason_text(result, code, reason, lang)}
         if why:
             row["why"] = explain_village(result, code, lang).sentence
         rows.append(row)
@@ -94,7 +103,7 @@ def change_rows(store: Store, scenario: Scenario | None, villages, since: dateti
     """The meeting's list changes as table rows."""
     if scenario is None:
         return []
-    return [{"waktu": c.at.astimezone().strftime("%H:%M"), "aksi": t(f"present.action.{c.action}", lang),
+    return [{"waktu": f"{c.at.astimezone():%H:%M}", "aksi": t(f"present.action.{c.action}", lang),
              "desa": f"{c.name} ({c.kecamatan})", "alasan": c.reason, "oleh": c.who, "kode": c.code}
             for c in meeting_changes(store.audit(scenario.id), villages, since)]
 
@@ -155,13 +164,13 @@ def candidates(registry: Registry, dataset_id: str, result: ScoringResult, chose
                 indicators=len(cfg.indicators), method=cfg.method.upper())
     try:
         quad = quadrant(result, registry.get(dataset_id))
-        if not (np.isfinite(quad.x_cut) and np.isfinite(quad.y_cut)):
-            raise InputError("no coverage gap")  # no coverage indicator scored: nothing to plot
+    except InputError:  # no quadrant without a coverage gap
+        quad = None
+    fig = None
+    if quad is not None and np.isfinite(quad.x_cut) and np.isfinite(quad.y_cut):  # else no coverage scored
         fig = view.quadrant_figure(quad.table["outcome"].tolist(), quad.table["gap"].tolist(),
                                    table["nama"].tolist(), table["kode"].isin(codes).tolist(),
                                    quad.x_cut, quad.y_cut, quad.x_title, quad.y_title, lang)
-    except InputError:  # no quadrant without a coverage gap
-        fig = None
     return view.candidates_body(summary, stability, fig, lang)
 
 
@@ -265,24 +274,24 @@ def apply_change(registry: Registry, store: Store, *, action: str, dataset_id: s
     """
     reason, author = " ".join((reason or "").split()), " ".join((author or "").split())
     if not code:
-        raise InputError(t("present.error.village", lang))
+        raise InputError.of("present.error.village")
     if not reason:
-        raise InputError(t("present.error.reason", lang))
+        raise InputError.of("present.error.reason")
     if not author:
-        raise InputError(t("present.error.author", lang))
+        raise InputError.of("present.error.author")
     name = registry.get(dataset_id).villages.set_index("kode")["nama"].get(code, code)
     result, _chosen, sc = decision(registry, store, dataset_id, active, config)
     if sc is None:
         if result is None:
-            raise InputError(t("present.no_config", lang))
+            raise InputError.of("present.no_config")
         if not (scenario_name or "").strip():
-            raise InputError(t("present.error.scenario_name", lang))
+            raise InputError.of("present.error.scenario_name")
         sc = store.save_new(scenario_name, dataset_id, result.config, chosen_from_result(result),
                             author=author)
     if action == "add" and code in sc.codes:
-        raise InputError(t("present.error.already_in", lang, name=name))
+        raise InputError.of("present.error.already_in", name=name)
     if action == "remove" and code not in sc.codes:
-        raise InputError(t("present.error.not_in", lang, name=name))
+        raise InputError.of("present.error.not_in", name=name)
     new = registry.score(dataset_id, meeting_config(sc.config.to_dict(), code, reason, action, sc.codes))
     sc = store.update_config(sc.id, new.config, chosen_from_result(new), author=author, reason=reason,
                              expected_version=sc.version if active is None else active["version"])
@@ -291,20 +300,20 @@ def apply_change(registry: Registry, store: Store, *, action: str, dataset_id: s
 
 
 def meeting_form(date_text: str | None, place: str | None, chair: str | None, participants: str | None,
-                 planning_year=None, *, today: date | None = None, lang: str = "id") -> Meeting:
+                 planning_year=None, *, today: date | None = None) -> Meeting:
     """The Berita Acara form as a :class:`Meeting`; an empty planning year is the meeting
     date's year + 1 (no date: ``today``'s, default the server's date, + 1).
 
     Raises
     ------
     InputError
-        The typed planning year is not a year between 2000 and 2100 (message in ``lang``).
+        The typed planning year is not a year between 2000 and 2100.
     """
     try:
         return Meeting.from_form(date_text, place, chair, participants, planning_year,
                                  today=today or date.today())
     except InputError:
-        raise InputError(t("present.error.planning_year", lang)) from None
+        raise InputError.of("present.error.planning_year") from None
 
 
 def planning_year_hint(date_text: str | None, today: date | None = None) -> str:
@@ -319,7 +328,7 @@ def berita_acara(registry: Registry, store: Store, *, dataset_id: str, active: d
     and file name carry the form's planning year, the data year is printed as the basis."""
     result, chosen, sc = decision(registry, store, dataset_id, active, config)
     if result is None:
-        raise InputError(t("present.no_config", lang))
+        raise InputError.of("present.no_config")
     dataset = registry.get(dataset_id)
     ctx_ = export_context(result, dataset, chosen=chosen, name=sc.name if sc else "",
                           author=sc.author if sc else "", lokus_year=form.lokus_year)
@@ -358,11 +367,8 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
             out_meeting = meeting
         else:
             out_meeting = no_update
-        try:
-            body = step_body(registry, store, int(step), dataset_id, active, config, indicator, year, meeting,
-                             lang)
-        except InputError as exc:
-            body = view.message(exc.render(lang))
+        body = guarded(lambda: step_body(registry, store, int(step), dataset_id, active, config, indicator,
+                                         year, meeting, lang), lang, show=view.message)
         return view.step_title(int(step), lang), body, out_meeting
 
     @app.callback(Output(ids.PRESENT_MAP, "figure"), Output(ids.PRESENT_LEGEND, "children"),
@@ -403,16 +409,13 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                   State(ids.STORE_SCENARIO, "data"), State(ids.STORE_CONFIG, "data"),
                   State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
                   prevent_initial_call=True)
+    @input_errors(no_update, MESSAGE, no_update, no_update, no_update, no_update, show=present_error)
     def _change(_add, _remove, code, reason, author, scenario_name, active, config, dataset_id, lang):
         lang, dataset_id = lang_of(lang), dataset_id or registry.default_id
         action = "add" if ctx.triggered_id == ids.PRESENT_ADD else "remove"
-        try:
-            sc, msg = apply_change(registry, store, action=action, dataset_id=dataset_id, code=code,
-                                   reason=reason, author=author, scenario_name=scenario_name,
-                                   active=active, config=config, lang=lang)
-        except InputError as exc:
-            return no_update, html.Div(exc.render(lang), className="present-error"), no_update, no_update, \
-                no_update, no_update
+        sc, msg = apply_change(registry, store, action=action, dataset_id=dataset_id, code=code,
+                               reason=reason, author=author, scenario_name=scenario_name,
+                               active=active, config=config, lang=lang)
         forced = {"in": dict(sc.config.force_in), "out": dict(sc.config.force_out)}
         names = registry.get(dataset_id).villages.set_index("kode")["nama"].to_dict()
         ref = active_ref(sc)
@@ -431,15 +434,13 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                   State(ids.STORE_SCENARIO, "data"), State(ids.STORE_CONFIG, "data"),
                   State(ids.STORE_DATASET, "data"), State(ids.PRESENT_MEETING, "data"),
                   State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+    @input_errors(no_update, MESSAGE, show=present_error)
     def _berita_acara(_n, date_text, planning_year, place, chair, participants, active, config, dataset_id,
                       meeting, lang):
         lang = lang_of(lang)
-        try:
-            form = meeting_form(date_text, place, chair, participants, planning_year, lang=lang)
-            data, filename = berita_acara(
-                registry, store, dataset_id=dataset_id or registry.default_id, active=active, config=config,
-                meeting=meeting, form=form, lang=lang)
-        except InputError as exc:
-            return no_update, html.Div(exc.render(lang), className="present-error")
+        form = meeting_form(date_text, place, chair, participants, planning_year)
+        data, filename = berita_acara(
+            registry, store, dataset_id=dataset_id or registry.default_id, active=active, config=config,
+            meeting=meeting, form=form, lang=lang)
         return dcc.send_bytes(data, filename), html.Div(t("present.ba.made", lang, file=filename),
                                                         className="present-ok")

@@ -11,20 +11,17 @@ import numpy as np
 from dash import ALL, MATCH, Dash, Input, Output, Patch, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.errors import MESSAGE, input_errors
 from geo.core.errors import InputError
 from geo.core.i18n import format_number, lang_of, t
+from geo.core.messages import render_all
 from geo.scoring.ahp import ahp_weights, matrix_from_judgements
 from geo.scoring.classify import classify
-from geo.scoring.pipeline import (
-    HOTSPOT_ID,
-    PRESETS,
-    ScoringConfig,
-    ScoringResult,
-    explain_village,
-    localise,
-    preset_config,
-    quadrant,
-)
+from geo.scoring.config import HOTSPOT_ID, PRESETS, ScoringConfig
+from geo.scoring.explain import explain_village
+from geo.scoring.presets import preset_config
+from geo.scoring.quadrant import quadrant
+from geo.scoring.result import ScoringResult, with_texts
 from geo.view.registry import Registry
 from layouts import ids
 from layouts.map_page import legend_box
@@ -138,12 +135,9 @@ def ranking_rows(result: ScoringResult, lang: str = "id") -> list[dict]:
     ``lang``); reasons and flags are written in ``lang``."""
     cols = ["kode", "nama", "nama_kec", "skor", "peringkat", "peringkat_kec", "kelas", "p_top_n",
             "stabilitas", "rekomendasi", "alasan", "flags"]
-    table = result.ranked()[cols].copy()
+    table = with_texts(result.ranked()[cols], lang)
     table["skor"] = table["skor"].round(4)
     table["kelas"] = table["kelas"].astype(str)
-    if lang_of(lang) != "id":
-        for col in ("alasan", "flags"):
-            table[col] = [localise(v, lang) for v in table[col]]
     return json.loads(table.to_json(orient="records"))
 
 
@@ -167,8 +161,7 @@ def register(app: Dash, registry: Registry) -> None:
 
     @app.callback(Output(ids.SCORE_WEIGHTS, "children"), Output(ids.AHP_BODY, "children"),
                   Input(ids.SCORE_INDICATORS, "value"), Input(ids.STORE_WEIGHTS_SET, "data"),
-                  State({"type": "weight-slider", "indicator": ALL}, "id"),
-                  State({"type": "weight-slider", "indicator": ALL}, "value"),
+                  State(ids.weight_slider(ALL), "id"), State(ids.weight_slider(ALL), "value"),
                   State(ids.SCORE_YEAR, "value"), State(ids.STORE_DATASET, "data"),
                   State(ids.STORE_LANG, "data"))
     def _weights(indicators, weights_set, slider_ids, slider_values, year, dataset_id, lang):
@@ -192,9 +185,9 @@ def register(app: Dash, registry: Registry) -> None:
 
     @app.callback(Output(ids.AHP_RESULT, "children"), Output(ids.STORE_WEIGHTS_SET, "data",
                                                                allow_duplicate=True),
-                  Input({"type": "ahp-pair", "a": ALL, "b": ALL}, "value"),
+                  Input(ids.ahp_pair(ALL, ALL), "value"),
                   Input(ids.AHP_APPLY, "n_clicks"),
-                  State({"type": "ahp-pair", "a": ALL, "b": ALL}, "id"),
+                  State(ids.ahp_pair(ALL, ALL), "id"),
                   State(ids.SCORE_INDICATORS, "value"), State(ids.AHP_CONFIRM, "value"),
                   State(ids.SCORE_YEAR, "value"), State(ids.STORE_DATASET, "data"),
                   State(ids.STORE_LANG, "data"), prevent_initial_call=True)
@@ -205,21 +198,19 @@ def register(app: Dash, registry: Registry) -> None:
         return ahp_feedback(values, pair_ids, labels, ctx.triggered_id == ids.AHP_APPLY, confirm,
                             lang)
 
-    @app.callback(Output({"type": "weight-slider", "indicator": MATCH}, "value"),
-                  Output({"type": "weight-input", "indicator": MATCH}, "value"),
-                  Input({"type": "weight-slider", "indicator": MATCH}, "value"),
-                  Input({"type": "weight-input", "indicator": MATCH}, "value"),
+    @app.callback(Output(ids.weight_slider(MATCH), "value"), Output(ids.weight_input(MATCH), "value"),
+                  Input(ids.weight_slider(MATCH), "value"), Input(ids.weight_input(MATCH), "value"),
                   prevent_initial_call=True)
     def _weight_sync(slider, typed):
         return sync_weight(isinstance(ctx.triggered_id, dict)
-                           and ctx.triggered_id.get("type") == "weight-input", slider, typed)
+                           and ctx.triggered_id.get("type") == ids.WEIGHT_INPUT, slider, typed)
 
     @app.callback(Output(ids.STORE_FORCED, "data"), Output(ids.SCORE_FORCE_REASON, "value"),
                   Output(ids.SCORE_FORCE_LIST, "children"),
                   Output(ids.SCORE_FORCE_MESSAGE, "children"),
                   Output(ids.SCORE_FORCE_REASON, "invalid"),
                   Input(ids.SCORE_FORCE_IN, "n_clicks"), Input(ids.SCORE_FORCE_OUT, "n_clicks"),
-                  Input({"type": "force-remove", "code": ALL}, "n_clicks"),
+                  Input(ids.force_remove(ALL), "n_clicks"),
                   State(ids.SCORE_FORCE_VILLAGE, "value"), State(ids.SCORE_FORCE_REASON, "value"),
                   State(ids.STORE_FORCED, "data"), State(ids.STORE_DATASET, "data"),
                   State(ids.STORE_LANG, "data"), prevent_initial_call=True)
@@ -232,13 +223,13 @@ def register(app: Dash, registry: Registry) -> None:
     @app.callback(
         Output(ids.STORE_CONFIG, "data"), Output(ids.SCORE_WEIGHT_SUM, "children"),
         Input(ids.SCORE_YEAR, "value"), Input(ids.SCORE_INDICATORS, "value"),
-        Input({"type": "weight-slider", "indicator": ALL}, "value"),
+        Input(ids.weight_slider(ALL), "value"),
         Input(ids.SCORE_METHOD, "value"), Input(ids.SCORE_NORMALISATION, "value"),
         Input(ids.SCORE_SMOOTHING, "value"), Input(ids.SCORE_MIN_N, "value"),
         Input(ids.SCORE_MISSING, "value"), Input(ids.SCORE_HOTSPOT, "value"),
         Input(ids.SCORE_TOP_N, "value"), Input(ids.SCORE_MAX_PER_KEC, "value"),
         Input(ids.SCORE_MIN_ONE, "value"), Input(ids.STORE_FORCED, "data"),
-        State({"type": "weight-slider", "indicator": ALL}, "id"), State(ids.STORE_DATASET, "data"),
+        State(ids.weight_slider(ALL), "id"), State(ids.STORE_DATASET, "data"),
         State(ids.STORE_CONFIG_BASE, "data"), State(ids.STORE_LANG, "data"),
         State(ids.SCORE_PRESET, "value"),
     )
@@ -264,16 +255,14 @@ def register(app: Dash, registry: Registry) -> None:
         Input(ids.STORE_CONFIG, "data"), Input(ids.MAP_LAYER, "value"),
         State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"), prevent_initial_call=True,
     )
+    @input_errors([], MESSAGE, "", no_update, no_update)
     def _score(config, layer, dataset_id, lang):
         lang = lang_of(lang)
         if not config:
             return [], None, "", no_update, no_update
-        try:
-            result = registry.score(dataset_id, config)
-        except InputError as exc:
-            return [], dbc.Alert(exc.render(lang), color="danger"), "", no_update, no_update
+        result = registry.score(dataset_id, config)
         alerts = [dbc.Alert(w, color="warning", className="py-1 small mb-1")
-                  for w in result.warning_texts(lang)]
+                  for w in render_all(result.warnings, lang)]
         fig, legend = (no_update, no_update)
         if layer in LAYERS:
             fig, legend = map_patch(result, layer, lang)
@@ -290,6 +279,7 @@ def register(app: Dash, registry: Registry) -> None:
                   Input(ids.STORE_CONFIG, "data"),
                   Input(ids.QUADRANT_X_CUT, "value"), Input(ids.QUADRANT_Y_CUT, "value"),
                   State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"))
+    @input_errors(no_update, MESSAGE, HIDDEN, show=quadrant_message)
     def _quadrant(config, x_cut, y_cut, dataset_id, lang):
         return quadrant_view(registry, dataset_id, config, x_cut, y_cut, lang_of(lang))
 
@@ -359,16 +349,13 @@ def coverage_presets(dataset, year, lang: str = "id") -> list[str]:
 
 def quadrant_view(registry: Registry, dataset_id, config, x_cut, y_cut, lang: str = "id") -> tuple:
     """(figure, message, chart style) of the Kuadran tab: the chart, or a plain message saying
-    why there is none (no indicator, no coverage indicator among those scored, a scoring
-    error) with the chart hidden, never an empty plot."""
+    why there is none (no indicator, no coverage indicator among those scored) with the chart
+    hidden, never an empty plot; a scoring error is raised (the callback shows it the same way)."""
     if not config:
         return no_update, quadrant_message(t("scoring.quadrant.need_indicator", lang)), HIDDEN
     dataset = registry.get(dataset_id)
-    try:
-        result = registry.score(dataset_id, config)
-        quad = quadrant(result, dataset, lang=lang)
-    except InputError as exc:
-        return no_update, quadrant_message(exc.render(lang)), HIDDEN
+    result = registry.score(dataset_id, config)
+    quad = quadrant(result, dataset, lang=lang)
     if not quad.coverage_ids:
         presets = coverage_presets(dataset, result.config.year, lang)
         text = (t("scoring.quadrant.need_coverage", lang,

@@ -15,14 +15,14 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO
 
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import ALL, Dash, Input, Output, State, html, no_update
 from flask import jsonify, request
 
+from callbacks.errors import MESSAGE, alert, guarded, input_errors
 from geo.core.errors import InputError
 from geo.core.i18n import lang_of, t
-from geo.data.dataset import Dataset
+from geo.core.messages import render_all
 from geo.data.library import (
     delete_dataset,
     district_crosswalk,
@@ -31,11 +31,14 @@ from geo.data.library import (
     save_decisions,
     validate_dataset,
 )
-from geo.io.matching import NameMatch, normalise_village_name
-from geo.io.readers import read_table
+from geo.data.model import Dataset
+from geo.io.archives import MAX_UNZIPPED_MB
+from geo.io.matching import NameMatch
+from geo.io.names import normalise_village_name
 from geo.io.schema import BOUNDARY_ROLES, TABLE_ROLES, detect_columns
+from geo.io.tables import read_table
 from geo.io.uploads import safe_upload_name, save_stream
-from geo.store.repository import Store
+from geo.store.scenarios import Store
 from geo.view.registry import Registry
 from layouts import ids
 from layouts.map_page import join_report_body, quality_body
@@ -57,10 +60,10 @@ ALLOWED = {"boundaries": BOUNDARY_EXT, "table": TABLE_EXT, "eppgbm": TABLE_EXT,
            "coverage": TABLE_EXT}
 _UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
 STALE_SECONDS = 24 * 3600
-
-
-def alert(text: str, colour: str = "danger") -> dbc.Alert:
-    return dbc.Alert(text, color=colour, className="py-1 small mb-1")
+#: Style of the name-matching review when there is nothing to review.
+HIDDEN = {"display": "none"}
+#: Shown when an uploaded file fails in a way no reader named (a broken or unknown format).
+UNPROCESSABLE = "upload.error.unprocessable"
 
 
 def upload_folder(upload_dir: Path, state: dict | None) -> Path | None:
@@ -103,7 +106,7 @@ def receive(upload_dir: Path, upload_id: str | None, kind: str, stream: BinaryIO
     return upload_id, path.name
 
 
-def adopt(state: dict | None, event: dict | None, lang: str = "id") -> dict:
+def adopt(state: dict | None, event: dict | None) -> dict:
     """Upload state after the browser reports a stored file (``id``, ``kind``, ``name``)."""
     event = event or {}
     kind, uid = event.get("kind"), event.get("id")
@@ -177,7 +180,7 @@ def overrides(role_ids: list[dict], role_values: list, file: str) -> dict[str, s
 
 
 def _inputs(upload_dir: Path, state: dict | None, role_ids: list[dict], role_values: list,
-            crosswalk_dir: Path | None = None, lang: str = "id") -> dict:
+            crosswalk_dir: Path | None = None, max_unzipped_mb: float = MAX_UNZIPPED_MB) -> dict:
     paths = upload_paths(upload_dir, state)
     if "boundaries" not in paths:
         raise InputError.of("upload.error.need_boundaries")
@@ -185,13 +188,15 @@ def _inputs(upload_dir: Path, state: dict | None, role_ids: list[dict], role_val
         raise InputError.of("upload.error.need_table")
     boundary_columns = overrides(role_ids, role_values, "boundaries")
     # decisions of earlier uploads of the same district (used when names must be matched)
-    crosswalk = (district_crosswalk(crosswalk_dir, paths["boundaries"], boundary_columns=boundary_columns)
+    crosswalk = (district_crosswalk(crosswalk_dir, paths["boundaries"], boundary_columns=boundary_columns,
+                                    max_unzipped_mb=max_unzipped_mb)
                  if crosswalk_dir else None)
     return {"boundaries": paths["boundaries"], "table": paths.get("table"),
             "eppgbm": paths.get("eppgbm"), "crosswalk": crosswalk,
             "coverage": [paths["coverage"]] if "coverage" in paths else [],
             "boundary_columns": boundary_columns,
-            "table_columns": overrides(role_ids, role_values, "table")}
+            "table_columns": overrides(role_ids, role_values, "table"),
+            "max_unzipped_mb": max_unzipped_mb}
 
 
 def review_rows(match: NameMatch, villages: pd.DataFrame, lang: str = "id") -> list[dict]:
@@ -237,7 +242,7 @@ def check_step(inputs: dict, lang: str = "id") -> tuple[list, list | None]:
     if found is not None:
         match, villages = found
         review = match_rows(match.summary_lines(lang), review_rows(match, villages, lang), lang)
-    outcome = guarded(lambda: report(validate_dataset(**inputs), lang), lang)
+    outcome = guarded(lambda: report(validate_dataset(**inputs), lang), lang, unexpected=UNPROCESSABLE)
     return outcome, review
 
 
@@ -246,26 +251,16 @@ def report(dataset: Dataset, lang: str = "id") -> list:
     head = t("upload.valid", lang, n=len(dataset.villages), years=", ".join(map(str, dataset.years)),
              indicators=", ".join(i.label_en if lang == "en" else i.label_id
                                   for i in dataset.indicators))
-    return [alert(head, "success"), *join_report_body(dataset.report, dataset.warnings(lang), lang),
+    return [alert(head, "success"),
+            *join_report_body(dataset.report, render_all(dataset.warnings, lang), lang),
             *quality_body(dataset.quality_log, lang)]
 
 
-def guarded(action, lang: str = "id"):
-    """Run ``action``; bad input becomes an alert, anything else a generic alert (logged)."""
-    try:
-        return action()
-    except InputError as exc:
-        return alert(exc.render(lang))
-    except Exception:  # the running app must keep working on any bad file
-        log.exception("upload step failed")
-        return alert(t("upload.error.unprocessable", lang))
-
-
 def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
-             datasets_root: Path, crosswalk_dir: Path, max_bytes: int) -> None:
+             datasets_root: Path, crosswalk_dir: Path, max_bytes: int,
+             max_unzipped_mb: float = MAX_UNZIPPED_MB) -> None:
     """Wire the upload wizard and the name-matching review."""
-    roles = {"type": "column-role", "file": ALL, "role": ALL}
-    picks = {"type": "match-pick", "kec": ALL, "desa": ALL}
+    roles, picks = ids.column_role(ALL, ALL), ids.match_pick(ALL, ALL)
 
     @app.server.route(UPLOAD_ROUTE, methods=["POST"])
     def _receive():
@@ -290,20 +285,15 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
         Input(ids.UPLOAD_EVENT, "data"), State(ids.STORE_UPLOAD, "data"),
         State(ids.STORE_LANG, "data"), prevent_initial_call=True,
     )
+    @input_errors(no_update, MESSAGE, no_update, no_update, "")
     def _uploaded(event, state, lang):
-        try:
-            state = adopt(state, event, lang)
-        except InputError as exc:
-            return no_update, alert(exc.render(lang)), no_update, no_update, ""
+        state = adopt(state, event)
         files = file_list({k: state.get(k) for k in ALLOWED}, lang)
-        try:
-            columns, preview = columns_step(upload_paths(upload_dir, state), lang)
-        except InputError as exc:
-            return state, [*files, alert(exc.render(lang))], [], [], ""
-        except Exception:  # see guarded()
-            log.exception("reading upload failed")
-            return state, [*files, alert(t("upload.error.unreadable", lang))], [], [], ""
-        return state, files, columns, preview, ""
+        step = guarded(lambda: columns_step(upload_paths(upload_dir, state), lang), lang,
+                       unexpected="upload.error.unreadable")
+        if not isinstance(step, tuple):  # the files are kept, with what is wrong under them
+            return state, [*files, step], [], [], ""
+        return state, files, *step, ""
 
     @app.callback(Output(ids.UPLOAD_REPORT, "children", allow_duplicate=True),
                   Output(ids.MATCH_ROWS, "children"), Output(ids.MATCH_BOX, "style"),
@@ -311,18 +301,11 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
                   Input(ids.UPLOAD_CHECK, "n_clicks"), State(ids.STORE_UPLOAD, "data"),
                   State(roles, "id"), State(roles, "value"), State(ids.STORE_LANG, "data"),
                   prevent_initial_call=True)
+    @input_errors(MESSAGE, [], HIDDEN, "", unexpected=UNPROCESSABLE)
     def _check(_n, state, role_ids, role_values, lang):
-        hidden = {"display": "none"}
-
-        def run():
-            inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir, lang)
-            return check_step({**inputs, "root": datasets_root, "data_dir": registry.data_dir}, lang)
-
-        result = guarded(run, lang)
-        if not isinstance(result, tuple):
-            return result, [], hidden, ""
-        outcome, review = result
-        return outcome, review or [], hidden if review is None else {}, ""
+        inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir, max_unzipped_mb)
+        outcome, review = check_step({**inputs, "root": datasets_root, "data_dir": registry.data_dir}, lang)
+        return outcome, review or [], HIDDEN if review is None else {}, ""
 
     @app.callback(Output(ids.MATCH_STATUS, "children", allow_duplicate=True),
                   Input(ids.MATCH_SAVE, "n_clicks"), State(ids.UPLOAD_AUTHOR, "value"),
@@ -330,23 +313,19 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
                   State(picks, "id"), State(picks, "value"),
                   State(roles, "id"), State(roles, "value"), State(ids.STORE_LANG, "data"),
                   prevent_initial_call=True)
+    @input_errors(unexpected=UNPROCESSABLE)
     def _decide(_n, author, state, pick_ids, pick_values, role_ids, role_values, lang):
-        def run():
-            if not (author or "").strip():
-                raise InputError.of("upload.error.need_author")
-            decisions = decisions_frame(pick_ids, pick_values)
-            if decisions.empty:
-                raise InputError.of("upload.error.no_picks")
-            inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir, lang)
-            found = name_review(**inputs, root=datasets_root, data_dir=registry.data_dir)
-            if found is None or inputs["crosswalk"] is None:
-                raise InputError.of("upload.error.no_review")
-            path = save_decisions(found[0], decisions, inputs["crosswalk"],
-                                  decided_by=author.strip())
-            return alert(t("upload.decisions.saved", lang, n=len(decisions), file=path.name),
-                         "success")
-
-        return guarded(run, lang)
+        if not (author or "").strip():
+            raise InputError.of("upload.error.need_author")
+        decisions = decisions_frame(pick_ids, pick_values)
+        if decisions.empty:
+            raise InputError.of("upload.error.no_picks")
+        inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir, max_unzipped_mb)
+        found = name_review(**inputs, root=datasets_root, data_dir=registry.data_dir)
+        if found is None or inputs["crosswalk"] is None:
+            raise InputError.of("upload.error.no_review")
+        path = save_decisions(found[0], decisions, inputs["crosswalk"], decided_by=author.strip())
+        return alert(t("upload.decisions.saved", lang, n=len(decisions), file=path.name), "success")
 
     @app.callback(Output(ids.UPLOAD_STATUS, "children"),
                   Output(ids.STORE_DATASETS_VERSION, "data"),
@@ -357,30 +336,25 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
                   State(ids.STORE_UPLOAD, "data"), State(roles, "id"), State(roles, "value"),
                   State(ids.STORE_DATASETS_VERSION, "data"), State(ids.STORE_LANG, "data"),
                   prevent_initial_call=True)
+    @input_errors(MESSAGE, no_update, no_update, no_update, unexpected=UNPROCESSABLE)
     def _save(_n, name, author, state, role_ids, role_values, version, lang):
-        def save():
-            if not (name or "").strip():
-                raise InputError.of("upload.error.need_name")
-            if not (author or "").strip():
-                raise InputError.of("upload.error.need_author")
-            reserved = [i for i in registry.ids() if registry.is_embedded(i)]
-            inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir, lang)
-            dataset_id = save_dataset(datasets_root, name, data_dir=registry.data_dir,
-                                      reserved=reserved, **inputs)
-            try:  # the folder and its database row come together, or neither
-                store.record_dataset(dataset_id, name.strip(), author=author, detail={
-                    "berkas": {k: v for k, v in (state or {}).items() if k in ALLOWED}})
-            except Exception:
-                delete_dataset(datasets_root, dataset_id)
-                raise
-            return dataset_id
-
-        result = guarded(save, lang)
-        if not isinstance(result, str):
-            return result, no_update, no_update, no_update
+        if not (name or "").strip():
+            raise InputError.of("upload.error.need_name")
+        if not (author or "").strip():
+            raise InputError.of("upload.error.need_author")
+        reserved = [i for i in registry.ids() if registry.is_embedded(i)]
+        inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir, max_unzipped_mb)
+        dataset_id = save_dataset(datasets_root, name, data_dir=registry.data_dir, reserved=reserved,
+                                  **inputs)
+        try:  # the folder and its database row come together, or neither
+            store.record_dataset(dataset_id, name.strip(), author=author, detail={
+                "berkas": {k: v for k, v in (state or {}).items() if k in ALLOWED}})
+        except Exception:
+            delete_dataset(datasets_root, dataset_id)
+            raise
         folder = upload_folder(upload_dir, state)
         if folder:
             shutil.rmtree(folder, ignore_errors=True)  # saved copies live in the dataset now
-        log.info("dataset %s saved", result)
-        return (alert(t("upload.saved", lang, id=result), "success"),
-                (version or 0) + 1, result, None)
+        log.info("dataset %s saved", dataset_id)
+        return (alert(t("upload.saved", lang, id=dataset_id), "success"),
+                (version or 0) + 1, dataset_id, None)

@@ -20,10 +20,11 @@ import logging
 from dash import Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.decide import active_ref, alert, config_outputs, controls_from_config
+from callbacks.decide import active_ref, config_outputs, controls_from_config
+from callbacks.errors import alert
 from geo.core.errors import InputError
 from geo.core.i18n import DEFAULT_LANG, lang_of, t
-from geo.store.repository import Store
+from geo.store.scenarios import Store
 from geo.view.registry import Registry
 from geo.view.viewstate import ViewState, parse_query, resolve_view, scenario_of, to_query, with_lang
 from layouts import ids
@@ -169,13 +170,15 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         dataset_id = dataset_id or registry.default_id
         try:
             sc = store.get(scenario_id)
-            if sc.dataset_id != dataset_id:  # a link to another dataset's scenario: ignore it
-                raise InputError(f"scenario {scenario_id} belongs to {sc.dataset_id}")
-            registry.get(dataset_id).indicator(sc.config.indicators[0], sc.config.year)
+            if sc.dataset_id == dataset_id:  # a link to another dataset's scenario is ignored
+                registry.get(dataset_id).indicator(sc.config.indicators[0], sc.config.year)
         except InputError as exc:
             log.info("scenario from the URL not loaded: %s", exc)
             return nothing
+        if sc.dataset_id != dataset_id:
+            log.info("scenario %s from the URL belongs to %s", scenario_id, sc.dataset_id)
+            return nothing
         message = t("shell.scenario_from_link", lang or DEFAULT_LANG, name=sc.name,
                     version=sc.version)
-        return (active_ref(sc), alert(message), sc.id, *controls_from_config(sc.config),
+        return (active_ref(sc), alert(message, "success"), sc.id, *controls_from_config(sc.config),
                 sc.config.to_dict(), HANDLED)

@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 
 from geo.core.i18n import DEFAULT_LANG, t
 from geo.core.indicators import base_id
-from geo.data.dataset import Dataset
-from geo.scoring.pipeline import PRESETS
+from geo.data.model import Dataset
+from geo.scoring.config import PRESETS
 from geo.view.mapdata import MapGeometry, fit_view
 from geo.view.viewstate import ViewChoices
 from layouts.mapfig import base_figure

@@ -8,11 +8,13 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from geo.core.i18n import t
+from geo.export import page_buttons
 from layouts import ids
 from layouts.components import dropdown
 
-#: Export formats, in button order (label: ``decide.export.format.<format>``).
-EXPORTS = ("xlsx", "csv", "csv_semicolon", "pdf", "gpkg", "geojson", "shp", "json")
+#: Export buttons, in page order (label: ``decide.export.format.<button>``), from the one
+#: table of export formats.
+EXPORTS = tuple(button for button, _fmt, _options in page_buttons())
 
 
 def _field(label: str, component, width: int = 6) -> dbc.Col:
@@ -76,7 +78,10 @@ def decide_panel(lang: str = "id") -> html.Div:
     history = dbc.Card(dbc.CardBody([
         html.H6(t("decide.audit.title", lang)),
         dag.AgGrid(id=ids.SCN_AUDIT, rowData=[], columnDefs=[
-            {"field": "waktu", "headerName": t("decide.audit.col.waktu", lang), "width": 150},
+            # shown as written by the server (the language's date), sorted by the ISO time
+            {"field": "waktu", "headerName": t("decide.audit.col.waktu", lang), "width": 170,
+             "valueGetter": {"function": "params.data.at"},
+             "valueFormatter": {"function": "params.data.waktu"}},
             {"field": "oleh", "headerName": t("decide.audit.col.oleh", lang), "width": 120},
             {"field": "aksi", "headerName": t("decide.audit.col.aksi", lang), "width": 110,
              "tooltipField": "aksi"},

@@ -1,6 +1,15 @@
-"""Every component id of the app, in one place (a typo here fails loudly at start-up)."""
+"""Every component id of the app, in one place (a typo here fails loudly at start-up).
+
+Pattern-matching ids are built by the functions below, in layouts with a value and in
+callbacks with a wildcard: ``ids.weight_slider("merah")`` / ``ids.weight_slider(ALL)``.
+"""
 
 from typing import Final
+
+from dash.dependencies import Wildcard
+
+#: One part of a pattern-matching id: a value, or a wildcard (``ALL``, ``MATCH``) in a callback.
+Part = str | Wildcard
 
 # stores (small per-user state)
 STORE_DATASET: Final = "store-dataset"
@@ -38,9 +47,15 @@ QUALITY_DOWNLOAD: Final = "quality-download"
 # map layer (what the map shows)
 MAP_LAYER: Final = "map-layer"
 
-# right-hand tabs
+# right-hand tabs (a tab's id is also the ``page`` of a shared link)
 TABS: Final = "tabs-main"
-TAB_IDS: Final = ("tabel", "skoring", "kuadran", "keputusan", "data", "unggah")  # first = default
+TAB_TABLE: Final = "tabel"
+TAB_SCORING: Final = "skoring"
+TAB_QUADRANT: Final = "kuadran"
+TAB_DECIDE: Final = "keputusan"
+TAB_DATA: Final = "data"
+TAB_UPLOAD: Final = "unggah"
+TAB_IDS: Final = (TAB_TABLE, TAB_SCORING, TAB_QUADRANT, TAB_DECIDE, TAB_DATA, TAB_UPLOAD)  # first = default
 
 # scoring page (Aksi 1)
 STORE_CONFIG: Final = "store-config"
@@ -83,24 +98,34 @@ QUADRANT_BODY: Final = "quadrant-body"
 QUADRANT_MESSAGE: Final = "quadrant-message"
 
 
-def weight_slider(indicator_id: str) -> dict:
+# pattern-matching id types (the "type" of the ids built by the functions)
+WEIGHT_SLIDER: Final = "weight-slider"
+WEIGHT_INPUT: Final = "weight-input"
+AHP_PAIR: Final = "ahp-pair"
+FORCE_REMOVE: Final = "force-remove"
+EXPORT_BUTTON: Final = "export"
+COLUMN_ROLE: Final = "column-role"
+MATCH_PICK: Final = "match-pick"
+
+
+def weight_slider(indicator_id: Part) -> dict:
     """Pattern-matching id of one indicator's weight slider."""
-    return {"type": "weight-slider", "indicator": indicator_id}
+    return {"type": WEIGHT_SLIDER, "indicator": indicator_id}
 
 
-def weight_input(indicator_id: str) -> dict:
+def weight_input(indicator_id: Part) -> dict:
     """Pattern-matching id of one indicator's typed weight (applied on Enter or blur)."""
-    return {"type": "weight-input", "indicator": indicator_id}
+    return {"type": WEIGHT_INPUT, "indicator": indicator_id}
 
 
-def ahp_pair(a: str, b: str) -> dict:
+def ahp_pair(a: Part, b: Part) -> dict:
     """Pattern-matching id of one AHP pairwise judgement (a compared with b)."""
-    return {"type": "ahp-pair", "a": a, "b": b}
+    return {"type": AHP_PAIR, "a": a, "b": b}
 
 
-def force_remove(code: str) -> dict:
+def force_remove(code: Part) -> dict:
     """Pattern-matching id of the button removing a forced village."""
-    return {"type": "force-remove", "code": code}
+    return {"type": FORCE_REMOVE, "code": code}
 
 # decide & deliver (scenarios, Aksi 2 plan, exports)
 STORE_SCENARIO: Final = "store-scenario"
@@ -142,9 +167,9 @@ EXPORT_SIGNER: Final = "export-signer"
 EXPORT_NIP: Final = "export-nip"
 
 
-def export_button(fmt: str) -> dict:
+def export_button(fmt: Part) -> dict:
     """Pattern-matching id of one export button."""
-    return {"type": "export", "format": fmt}
+    return {"type": EXPORT_BUTTON, "format": fmt}
 
 # datasets: picker and upload wizard ("Unggah data")
 DATASET_PICKER: Final = "dataset-picker"
@@ -169,9 +194,9 @@ UPLOAD_SAVE: Final = "upload-save"
 UPLOAD_STATUS: Final = "upload-status"
 
 
-def column_role(file: str, role: str) -> dict:
+def column_role(file: Part, role: Part) -> dict:
     """Pattern-matching id of one column-role override dropdown (file: boundaries/table)."""
-    return {"type": "column-role", "file": file, "role": role}
+    return {"type": COLUMN_ROLE, "file": file, "role": role}
 
 # name-matching review (e-PPGBM uploads)
 MATCH_BOX: Final = "match-box"
@@ -180,9 +205,9 @@ MATCH_SAVE: Final = "match-save"
 MATCH_STATUS: Final = "match-status"
 
 
-def match_pick(kecamatan: str, desa: str) -> dict:
+def match_pick(kecamatan: Part, desa: Part) -> dict:
     """Pattern-matching id of the village chosen for one (kecamatan, desa) pair as written."""
-    return {"type": "match-pick", "kec": kecamatan, "desa": desa}
+    return {"type": MATCH_PICK, "kec": kecamatan, "desa": desa}
 
 # language and URL state (issue 6)
 URL: Final = "url"

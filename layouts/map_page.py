@@ -11,10 +11,11 @@ from dash import dcc, html
 
 from geo.core.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, t
 from geo.core.indicators import IndicatorValues
+from geo.core.messages import render_all
 from geo.core.quality import QualityLog
-from geo.data.dataset import Dataset
 from geo.data.join import JoinReport
-from geo.io.eppgbm import quality_rule_text
+from geo.data.model import Dataset
+from geo.io.eppgbm_quality import quality_rule_text
 from geo.scoring.classify import Classes
 from layouts import ids
 from layouts.components import dropdown
@@ -248,7 +249,7 @@ def report_body(dataset: Dataset, lang: str = DEFAULT_LANG) -> list:
         html.Ul([html.Li(c) for c in dataset.caveats], className="small"),
         html.P(dataset.attribution, className="small text-muted"),
         html.H6(t("report.title.join", lang)),
-        *join_report_body(dataset.report, dataset.warnings(lang), lang),
+        *join_report_body(dataset.report, render_all(dataset.warnings, lang), lang),
         *coverage_body(dataset, lang),
         *quality_body(dataset.quality_log, lang),
         *measurement_body(dataset.measurement_panel, lang),
@@ -311,14 +312,14 @@ def coverage_body(dataset: Dataset, lang: str = DEFAULT_LANG) -> list:
     report = dataset.coverage_report
     return [html.H6(t("report.title.coverage", lang), className="mt-2"),
             html.Ul(items, className="small"),
-            html.Ul([html.Li(n) for n in dataset.coverage_notes], className="small"),
+            html.Ul([html.Li(n.render(lang)) for n in dataset.coverage_notes], className="small"),
             *(join_report_body(report, (), lang) if report else [])]
 
 
 def join_report_body(report: JoinReport, quality: tuple[str, ...] = (),
                      lang: str = DEFAULT_LANG) -> list:
     """Join report as lists and small tables (sentences in ``lang``)."""
-    body: list = [html.Ul([html.Li(line) for line in report.summary_lines(lang)],
+    body: list = [html.Ul([html.Li(line) for line in render_all(report.summary(), lang)],
                           className="small")]
     if quality:
         body += [html.H6(t("report.title.quality", lang), className="mt-2"),

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from geo.core.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, plotly_separators, t
-from geo.scoring.pipeline import PRESETS
+from geo.scoring.config import PRESETS
 from layouts import ids
 from layouts.components import dropdown
 

@@ -22,13 +22,15 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
-from geo.data.dataset import CoverageSpec, Dataset, load_dataset
-from geo.store.repository import Store
+from geo.data.loading import load_dataset
+from geo.data.model import CoverageSpec, Dataset
+from geo.store.scenarios import Store
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 PG_SKIP = ("DATABASE_URL does not point to PostgreSQL (postgresql://...); "
            "run scripts/with_postgres.sh (scripts/test.sh does as root) to test on PostgreSQL")
-BACKENDS = ("sqlite", "postgresql")
+#: The PostgreSQL run is marked ``pg`` (``-m "not pg"`` leaves it out).
+BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.pg))
 
 
 def is_postgresql(url: str) -> bool:

@@ -12,36 +12,34 @@ import argparse
 import json
 from pathlib import Path
 
-from geo.core.errors import InputError
+from geo.cli.common import common_options, existing_file
 from geo.core.i18n import t
-from geo.data.dataset import embedded_data_dir
-from geo.io.eppgbm import aggregate, match_villages, period_label, read_eppgbm, write_outputs
-from geo.io.matching import load_crosswalk
-from geo.io.readers import read_boundaries
+from geo.core.settings import Settings
+from geo.data.model import DEFAULT_DATASET
+from geo.export.eppgbm import write_outputs
+from geo.io.boundaries import read_boundaries
+from geo.io.crosswalk import load_crosswalk
+from geo.io.eppgbm import read_eppgbm
+from geo.io.eppgbm_aggregate import aggregate, match_villages
+from geo.io.eppgbm_result import period_label
 
 __all__ = ["JSON_ISSUE_LIMIT", "add_eppgbm", "cmd_eppgbm", "default_boundaries"]
 
 #: Issues listed row by row in ``--json`` (all of them are in the CSV report).
 JSON_ISSUE_LIMIT = 1000
 
+def default_boundaries(data_dir: Path) -> Path:
+    """The village boundaries of the embedded default dataset (Sumedang) under ``data_dir``."""
+    return data_dir / DEFAULT_DATASET / "sumedang_desa_kel_2025.geojson"
 
-def default_boundaries() -> Path:
-    """The embedded Sumedang village boundaries."""
-
-    return embedded_data_dir() / "sumedang" / "sumedang_desa_kel_2025.geojson"
-
-
-def cmd_eppgbm(args: argparse.Namespace) -> int:
+def cmd_eppgbm(args: argparse.Namespace, settings: Settings) -> int:
     """Read, compute, aggregate, write the table, quality report and panels; print the report."""
-    source = Path(args.file)
-    if not source.is_file():
-        raise InputError("berkas tidak ditemukan.", file=source.name)
-    boundaries = Path(args.boundaries) if args.boundaries else default_boundaries()
-    if not boundaries.is_file():
-        raise InputError("berkas tidak ditemukan.", file=boundaries.name)
+    lang = settings.lang
+    source = existing_file(args.file)
+    boundaries = existing_file(args.boundaries or default_boundaries(settings.data_dir))
     records = read_eppgbm(source)
     crosswalk = load_crosswalk(args.crosswalk) if args.crosswalk else None
-    gdf = read_boundaries(boundaries).gdf
+    gdf = read_boundaries(boundaries, max_unzipped_mb=settings.max_unzipped_mb).gdf
     match = match_villages(records, gdf, crosswalk=crosswalk)
     result = aggregate(records, period=args.period, match=match)
     paths = write_outputs(result, args.out)
@@ -51,28 +49,27 @@ def cmd_eppgbm(args: argparse.Namespace) -> int:
                "quality": result.quality.to_dict(limit=JSON_ISSUE_LIMIT)}
         print(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
-        print(t("eppgbm.cli.table", period=period_label(args.period), n=len(result.villages),
+        print(t("eppgbm.cli.table", lang, period=period_label(args.period, lang), n=len(result.villages),
                 file=paths["table"].name))
-        print(t("eppgbm.cli.files", quality=paths["kualitas"].name, villages=paths["mutu_desa"].name,
+        print(t("eppgbm.cli.files", lang, quality=paths["kualitas"].name, villages=paths["mutu_desa"].name,
                 posyandu=paths["mutu_posyandu"].name))
-        for line in result.report.summary_lines():
+        for line in result.report.summary_lines(lang):
             print(f"- {line}")
-        for line in match.summary_lines():
+        for line in match.summary_lines(lang):
             print(f"- {line}")
     return 0
 
-
-def add_eppgbm(sub: argparse._SubParsersAction) -> None:
+def add_eppgbm(sub: argparse._SubParsersAction, lang: str) -> None:
     """``lokus eppgbm FILE [--boundaries PATH] [--crosswalk PATH] [--period ...] --out CSV [--json]``."""
-    cmd = sub.add_parser("eppgbm", help="prevalensi stunting per desa dari ekspor e-PPGBM")
-    cmd.add_argument("file", metavar="FILE", help="ekspor e-PPGBM (.csv, .xlsx)")
-    cmd.add_argument("--boundaries", help="batas desa (.geojson, .gpkg, .zip); bawaan: Sumedang")
-    cmd.add_argument("--crosswalk", help="keputusan pencocokan nama tersimpan (.csv)")
-    cmd.add_argument("--period", choices=("year", "month", "all"), default="year",
-                     help="satu pengukuran terakhir per anak per tahun (bawaan), per bulan (angka bulanan: "
-                          "jangan dijumlahkan antar bulan), atau seluruh periode")
-    cmd.add_argument("--out", required=True,
-                     help="CSV keluaran, mis. village_prevalence.csv; di sampingnya ditulis "
-                          "*_kualitas.csv, *_mutu_pengukuran.csv, *_mutu_posyandu.csv")
-    cmd.add_argument("--json", action="store_true", help="cetak laporan sebagai JSON")
+    def h(key: str) -> str:
+        return t(f"cli.eppgbm.opt.{key}", lang)
+
+    cmd = sub.add_parser("eppgbm", help=t("cli.eppgbm.help", lang),
+                         description=t("cli.eppgbm.help", lang), parents=[common_options(lang)])
+    cmd.add_argument("file", metavar="FILE", help=h("file"))
+    cmd.add_argument("--boundaries", help=h("boundaries"))
+    cmd.add_argument("--crosswalk", help=h("crosswalk"))
+    cmd.add_argument("--period", choices=("year", "month", "all"), default="year", help=h("period"))
+    cmd.add_argument("--out", required=True, help=h("out"))
+    cmd.add_argument("--json", action="store_true", help=h("json"))
     cmd.set_defaults(func=cmd_eppgbm)

@@ -14,35 +14,45 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from geo.cli.common import common_options, say, warn
 from geo.core.errors import InputError
-from geo.core.i18n import t
-from geo.data.dataset import (
-    Dataset,
-    load_inputs,
-)
+from geo.core.i18n import format_number, t
+from geo.core.messages import render_all
+from geo.core.settings import Settings
+from geo.data.loading import load_inputs
+from geo.data.model import Dataset
 from geo.export.safe import safe_frame
-from geo.scoring.mcda import format_id
-from geo.scoring.pipeline import PRESETS, ScoringConfig, methodology, preset_config, run_scoring
+from geo.scoring.config import PRESETS, ScoringConfig
+from geo.scoring.pipeline import run_scoring
+from geo.scoring.presets import preset_config
+from geo.scoring.result import methodology, with_texts
 
 __all__ = ["add_score", "cmd_score", "write_ranking"]
 
+_SUFFIXES = (".csv", ".xlsx")
+#: Shape of a weights file, shown in the help and in the error.
+_WEIGHTS_EXAMPLE = '{"rasio_merah": 2, "sp_mpasi": 1}'
+
+
 def _weights(path: str) -> dict[str, float]:
+    name = Path(path).name
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise InputError(f"berkas bobot tidak dapat dibaca ({exc.__class__.__name__})",
-                         file=Path(path).name) from None
+        raise InputError.of("cli.score.error.weights_unreadable", file=name,
+                            error=exc.__class__.__name__) from None
     if isinstance(doc, dict) and isinstance(doc.get("weights"), dict):
         doc = doc["weights"]
     if not isinstance(doc, dict) or not doc:
-        raise InputError('berkas bobot harus objek JSON {"id_indikator": bobot, ...}', file=Path(path).name)
+        raise InputError.of("cli.score.error.weights_shape", file=name, example=_WEIGHTS_EXAMPLE)
     try:
         return {str(k): float(v) for k, v in doc.items()}
     except (TypeError, ValueError):
-        raise InputError("bobot harus angka", file=Path(path).name) from None
+        raise InputError.of("cli.score.error.weights_number", file=name) from None
 
 
 def _force(items: list[str] | None, flag: str) -> dict[str, str]:
@@ -50,7 +60,7 @@ def _force(items: list[str] | None, flag: str) -> dict[str, str]:
     for item in items or []:
         code, sep, reason = item.partition("=")
         if not sep or not code.strip() or not reason.strip():
-            raise InputError(f"{flag} harus berbentuk KODE=ALASAN", rows=[item])
+            raise InputError.of("cli.score.error.force", flag=flag, rows=[item])
         out[code.strip()] = reason.strip()
     return out
 
@@ -70,51 +80,59 @@ def _config(args: argparse.Namespace, dataset: Dataset) -> ScoringConfig:
     return preset_config(dataset, args.preset, year, **options)
 
 
-def write_ranking(frame: pd.DataFrame, out: Path, meta: dict | None = None) -> None:
+def _checked_out(out: Path) -> Path:
+    if out.suffix.lower() not in _SUFFIXES:
+        raise InputError.of("cli.score.error.suffix", file=out.name)
+    return out
+
+
+def write_ranking(frame: pd.DataFrame, out: Path, meta: dict[str, Any] | None = None) -> None:
     """Write the ranking as CSV (UTF-8 with BOM) or XLSX (+ sheet ``metodologi``), injection-safe."""
     safe = safe_frame(frame)
-    suffix = out.suffix.lower()
-    if suffix == ".csv":
+    if _checked_out(out).suffix.lower() == ".csv":
         safe.to_csv(out, index=False, encoding="utf-8-sig")
-    elif suffix == ".xlsx":
-        with pd.ExcelWriter(out, engine="openpyxl") as writer:
-            safe.to_excel(writer, sheet_name="peringkat", index=False)
-            if meta is not None:
-                rows = [(k, v if isinstance(v, str | int | float) or v is None
-                         else json.dumps(v, ensure_ascii=False)) for k, v in meta.items()]
-                safe_frame(pd.DataFrame(rows, columns=["kunci", "nilai"])).to_excel(
-                    writer, sheet_name="metodologi", index=False)
-    else:
-        raise InputError("--out harus berakhiran .csv atau .xlsx", file=out.name)
+        return
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        safe.to_excel(writer, sheet_name="peringkat", index=False)
+        if meta is not None:
+            rows = [(k, v if isinstance(v, str | int | float) or v is None
+                     else json.dumps(v, ensure_ascii=False)) for k, v in meta.items()]
+            safe_frame(pd.DataFrame(rows, columns=["kunci", "nilai"])).to_excel(
+                writer, sheet_name="metodologi", index=False)
 
 
-def cmd_score(args: argparse.Namespace) -> int:
+def _print_preset(result: Any, lang: str) -> None:
+    usage = result.preset
+    if usage is None or not usage.used:
+        return
+    weights = ", ".join(f"{k} {format_number(100 * v, 1, lang)}%" for k, v in usage.weights.items())
+    say("cli.score.preset", lang, err=True, label=usage.label(lang),
+        used=t("scoring.meth.preset_note", lang, used=len(usage.used), total=usage.total),
+        heading=t("scoring.meth.preset_weights", lang).lower(), weights=weights)
+    for entry in usage.missing:
+        say("cli.score.preset_missing", lang, err=True, ids=" / ".join(entry),
+            heading=t("scoring.meth.preset_missing", lang).lower())
+
+
+def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     """Score the villages and write the ranking; the methodology goes to stderr."""
-    out = Path(args.out)
-    if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise InputError("--out harus berakhiran .csv atau .xlsx", file=out.name)
-    dataset = load_inputs(args.boundaries, args.table, coverage=args.coverage, year=args.year)
+    lang = settings.lang
+    out = _checked_out(Path(args.out))
+    dataset = load_inputs(args.boundaries, args.table, coverage=args.coverage, year=args.year,
+                          data_dir=settings.data_dir, max_unzipped_mb=settings.max_unzipped_mb)
     config = _config(args, dataset)
     result = run_scoring(dataset, config)
-    frame = result.ranked().reset_index(drop=True)
+    frame = with_texts(result.ranked(), lang).reset_index(drop=True)
     if result.synthetic:
-        frame.insert(len(frame.columns), "catatan_data", "cakupan SINTETIS (untuk demonstrasi)")
+        frame.insert(len(frame.columns), "catatan_data", t("cli.score.synthetic", lang))
     meta = methodology(result, dataset)
     write_ranking(frame, out, meta)
-    chosen = int((frame["rekomendasi"] == "ya").sum())
-    print(f"lokus score: {out.name}: {len(frame)} desa, {chosen} direkomendasikan, tahun {config.year}",
-          file=sys.stderr)
-    usage = result.preset
-    if usage is not None and usage.used:
-        weights = ", ".join(f"{k} {format_id(100 * v, 1)}%" for k, v in usage.weights.items())
-        used = t("scoring.meth.preset_note", used=len(usage.used), total=usage.total)
-        print(f"Preset '{usage.label_id}': {used}; {t('scoring.meth.preset_weights').lower()}: {weights}",
-              file=sys.stderr)
-        for entry in usage.missing:
-            print(f"  - {t('scoring.meth.preset_missing').lower()}: {' / '.join(entry)}", file=sys.stderr)
-    for line in result.warnings:
-        print(f"! {line}", file=sys.stderr)
-    print("Metodologi:", file=sys.stderr)
+    say("cli.score.done", lang, err=True, file=out.name, n=len(frame),
+        chosen=int((frame["rekomendasi"] == "ya").sum()), year=str(config.year))
+    _print_preset(result, lang)
+    for line in render_all(result.warnings, lang):
+        warn(line)
+    say("cli.score.methodology", lang, err=True)
     print(json.dumps(meta, ensure_ascii=False, indent=2), file=sys.stderr)
     return 0
 
@@ -122,33 +140,35 @@ def cmd_score(args: argparse.Namespace) -> int:
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError("harus ≥ 1")
+        raise argparse.ArgumentTypeError("≥ 1")
     return value
 
 
-def add_score(sub: argparse._SubParsersAction) -> None:
+def add_score(sub: argparse._SubParsersAction, lang: str) -> None:
     """``lokus score``: ranking + recommendation to CSV/XLSX."""
-    p = sub.add_parser("score", help="peringkat dan rekomendasi desa lokus ke CSV/XLSX")
-    p.add_argument("--boundaries", help="batas desa (.zip shapefile, .geojson, .gpkg)")
-    p.add_argument("--table", help="tabel jumlah (.csv, .xlsx) dengan kode desa Kemendagri")
-    p.add_argument("--coverage", help="tabel cakupan intervensi (.csv, .xlsx), satu baris per desa")
-    p.add_argument("--year", type=int, default=None,
-                   help="tahun yang dinilai (bawaan: tahun terakhir); juga tahun tabel tanpa kolom tahun")
+    def h(key: str, **values: object) -> str:
+        return t(f"cli.score.opt.{key}", lang, **values)
+
+    p = sub.add_parser("score", help=t("cli.score.help", lang),
+                       description=t("cli.score.help", lang), parents=[common_options(lang)])
+    p.add_argument("--boundaries", help=t("cli.opt.boundaries", lang))
+    p.add_argument("--table", help=h("table"))
+    p.add_argument("--coverage", help=t("cli.opt.coverage", lang))
+    p.add_argument("--year", type=int, default=None, help=h("year"))
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--preset", default="prevalensi_kasus", choices=sorted(PRESETS),
-                       help="set indikator dan bobot bawaan (bawaan: prevalensi_kasus)")
-    group.add_argument("--weights", metavar="FILE.json", help='bobot {"id_indikator": bobot, ...}')
+    group.add_argument("--preset", default="prevalensi_kasus", choices=sorted(PRESETS), help=h("preset"))
+    group.add_argument("--weights", metavar="FILE.json", help=h("weights", example=_WEIGHTS_EXAMPLE))
     p.add_argument("--method", default="saw", choices=["saw", "geomean", "topsis"])
     p.add_argument("--normalisation", default="minmax", choices=["minmax", "zscore", "percentile"])
     p.add_argument("--smoothing", default="global", choices=["none", "global", "kecamatan"],
-                   help="penghalusan empirical Bayes laju (bawaan: global = rerata kabupaten)")
-    p.add_argument("--min-n", type=_positive, default=20, help="penyebut minimum sebelum ditandai n kecil")
+                   help=h("smoothing"))
+    p.add_argument("--min-n", type=_positive, default=20, help=h("min_n"))
     p.add_argument("--missing", default="exclude", choices=["exclude", "kecamatan_median", "worst"])
-    p.add_argument("--top", type=int, default=20, help="jumlah desa lokus N")
+    p.add_argument("--top", type=int, default=20, help=h("top"))
     p.add_argument("--max-per-kecamatan", type=_positive, default=None, metavar="K")
     p.add_argument("--min-one-per-kecamatan", action="store_true")
     p.add_argument("--force-in", action="append", metavar="KODE=ALASAN")
     p.add_argument("--force-out", action="append", metavar="KODE=ALASAN")
-    p.add_argument("--draws", type=_positive, default=1000, help="simulasi Monte Carlo stabilitas")
-    p.add_argument("--out", required=True, help="berkas keluaran .csv atau .xlsx")
+    p.add_argument("--draws", type=_positive, default=1000, help=h("draws"))
+    p.add_argument("--out", required=True, help=h("out"))
     p.set_defaults(func=cmd_score)

@@ -58,13 +58,9 @@ HEIGHT_FROM_DAY: Final = 731
 ADJUSTMENT_CM: Final = 0.7
 #: WHO flag for implausible length/height-for-age.
 PLAUSIBLE_LIMIT: Final = 6.0
-#: Codes of :func:`haz_invalid_reason` -> Bahasa Indonesia text.
-REASONS: Final[dict[str, str]] = {
-    "": "",
-    "jenis_kelamin": "jenis kelamin bukan L/P",
-    "umur": f"umur di luar 0–{MAX_AGE_DAYS} hari (0–60 bulan)",
-    "tinggi": "panjang/tinggi badan kosong, nol atau negatif",
-}
+#: Codes of :func:`haz_invalid_reason` (``""``: valid); their text is the catalogue's
+#: ``quality.anthro.<code>`` (with ``max_days`` = :data:`MAX_AGE_DAYS`).
+REASONS: Final = ("jenis_kelamin", "umur", "tinggi")
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -131,7 +127,7 @@ def haz_invalid_reason(
             ~((age >= 0) & (age <= MAX_AGE_DAYS)),
             ~(height > 0),
         ],
-        ["jenis_kelamin", "umur", "tinggi"],
+        list(REASONS),
         default="",
     ).astype(object)
 

@@ -25,14 +25,12 @@ class InputError(ValueError):
         Offending column, if any.
     rows
         First offending rows (1-based data row numbers as a user sees them in a
-        spreadsheet, or codes/values); at most five are shown.
+        spreadsheet, codes/values, or Messages such as "feature 4"); at most five are shown.
     """
 
-    def __init__(self, message: Message | str, *, file: str | None = None, column: str | None = None,
+    def __init__(self, message: Message, *, file: str | None = None, column: str | None = None,
                  rows: Sequence[object] = ()) -> None:
-        # TRANSITION (issue 14): a bare string is a message not yet in the catalogue
-        self.message = message if isinstance(message, Message) else Message("error.untranslated",
-                                                                             {"text": message})
+        self.message = message
         self.file = file
         self.column = column
         self.rows = list(rows)[:5]
@@ -59,7 +57,8 @@ class InputError(ValueError):
         text = self.message.render(lang)
         text = f"{', '.join(parts)}: {text}" if parts else text
         if self.rows:
-            text += " " + t("error.first", lang, rows=", ".join(str(r) for r in self.rows))
+            shown = (r.render(lang) if isinstance(r, Message) else str(r) for r in self.rows)
+            text += " " + t("error.first", lang, rows=", ".join(shown))
         return text
 
     def __str__(self) -> str:

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from geo.core.i18n import catalogue as texts
+from geo.core.i18n import t
 
 __all__ = [
     "DELTA_SUFFIX",
@@ -255,8 +256,8 @@ def delta_indicator(base: Indicator, previous_year: int) -> Indicator:
     return replace(
         base,
         id=base.id + DELTA_SUFFIX,
-        label_id=f"Perubahan {base.label_id} sejak {previous_year}",
-        label_en=f"Change in {base.label_en} since {previous_year}",
+        label_id=t("table.delta.label", "id", label=base.label_id, year=previous_year),
+        label_en=t("table.delta.label", "en", label=base.label_en, year=previous_year),
         unit=unit,
         kind="delta",
         target=None,

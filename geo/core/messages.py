@@ -7,9 +7,9 @@ Results keep messages (or their :meth:`Message.to_dict` form in JSON), so a scen
 Indonesian reads in English too, and no text is ever parsed back.
 
 Parameters are rendered by type: a nested :class:`Message` in the same language, a
-:class:`Num` with its decimals in the language's number style, ``int`` with thousands
-separators, ``float`` with one decimal; anything else as ``str`` (names, codes, free text a
-user typed).
+:class:`Name` in that language, a :class:`Num` with its decimals in the language's number
+style, ``int`` with thousands separators, ``float`` with one decimal; anything else as ``str``
+(names, codes, free text a user typed).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from geo.core.i18n import DEFAULT_LANG, format_number, t
+from geo.core.i18n import DEFAULT_LANG, format_number, lang_of, t
 
-__all__ = ["Message", "Num", "render_all"]
+__all__ = ["Message", "Name", "Num", "render_all"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,21 @@ class Num:
 
     def render(self, lang: str = DEFAULT_LANG) -> str:
         return format_number(self.value, self.decimals, lang, trim=self.trim)
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name that exists in each language (an indicator's label), rendered in the reader's.
+
+    >>> Name("Cakupan ASI eksklusif", "Exclusive breastfeeding coverage").render("en")
+    'Exclusive breastfeeding coverage'
+    """
+
+    id: str
+    en: str
+
+    def render(self, lang: str = DEFAULT_LANG) -> str:
+        return self.en if lang_of(lang) == "en" else self.id
 
 
 @dataclass(frozen=True)
@@ -75,7 +90,7 @@ def render_all(messages: Iterable[Message], lang: str = DEFAULT_LANG) -> list[st
 
 
 def _render(value: Any, lang: str) -> str:
-    if isinstance(value, Message | Num):
+    if isinstance(value, Message | Num | Name):
         return value.render(lang)
     if isinstance(value, bool):
         return str(value)
@@ -93,6 +108,8 @@ def _to_json(value: Any) -> Any:
         return {"$message": value.to_dict()}
     if isinstance(value, Num):
         return {"$num": [value.value, value.decimals, value.trim]}
+    if isinstance(value, Name):
+        return {"$name": [value.id, value.en]}
     if isinstance(value, list | tuple):
         return [_to_json(item) for item in value]
     return value
@@ -104,6 +121,8 @@ def _from_json(value: Any) -> Any:
     if isinstance(value, dict) and "$num" in value:
         number, decimals, trim = value["$num"]
         return Num(number, int(decimals), bool(trim))
+    if isinstance(value, dict) and "$name" in value:
+        return Name(*value["$name"])
     if isinstance(value, list):
         return tuple(_from_json(item) for item in value)
     return value

@@ -29,7 +29,8 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from geo.core.i18n import format_number, t
+from geo.core.i18n import t
+from geo.core.messages import Message, render_all
 
 __all__ = [
     "ISSUE_COLUMNS",
@@ -226,21 +227,22 @@ class QualityLog:
             hit &= self.issues["file"] == file
         return int(hit.sum())
 
-    def summary_lines(self, lang: str = "id") -> list[str]:
-        """One sentence per file (records used of read) and one per file and reason."""
-        def n(value: int) -> str:
-            return format_number(value, 0, lang)
-
-        lines = [t("quality.summary.file", lang, file=f.file, used=n(f.rows_used), read=n(f.rows_read),
-                   kind=t(f"quality.kind.{f.kind}", lang))
+    def summary(self) -> list[Message]:
+        """One message per file (records used of read) and one per file and reason."""
+        lines = [Message.of("quality.summary.file", file=f.file, used=f.rows_used, read=f.rows_read,
+                            kind=Message.of(f"quality.kind.{f.kind}"))
                  for f in self.files]
-        lines += [t("quality.summary.counted", lang, file=file, n=n(count),
-                    reason=t(f"quality.reason.{reason}", lang))
+        lines += [Message.of("quality.summary.counted", file=file, n=count,
+                             reason=Message.of(f"quality.reason.{reason}"))
                   for file, reason, count in self.counted]
-        for row in self.counts().itertuples(index=False):
-            lines.append(t(f"quality.summary.{row.scope}", lang, file=row.file, n=n(int(row.n)),
-                           reason=t(f"quality.reason.{row.reason}", lang)))
+        lines += [Message.of(f"quality.summary.{row.scope}", file=row.file, n=int(row.n),
+                             reason=Message.of(f"quality.reason.{row.reason}"))
+                  for row in self.counts().itertuples(index=False)]
         return lines
+
+    def summary_lines(self, lang: str = "id") -> list[str]:
+        """:meth:`summary` in ``lang``."""
+        return render_all(self.summary(), lang)
 
     def to_frame(self, lang: str = "id") -> pd.DataFrame:
         """The downloadable *laporan kualitas data*: one row per issue, headers and reasons

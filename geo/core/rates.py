@@ -110,6 +110,19 @@ def _onehot(labels: ArrayLike, m: int, what: str) -> np.ndarray:
     return (codes[:, None] == np.arange(codes.max() + 1)[None, :]).astype(float)
 
 
+def _moments(k: np.ndarray, n: np.ndarray, raw: np.ndarray, hot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per village: the prior :math:`B_g` and :math:`A_g` of its group (``hot``: one-hot groups)."""
+    sum_k = k @ hot
+    sum_n = n @ hot
+    m_g = (n > 0).astype(float) @ hot
+    b_g = sum_k / sum_n
+    b_i = b_g @ hot.T
+    dev = np.where(n > 0, n * (raw - b_i) ** 2, 0.0)
+    s2 = (dev @ hot) / sum_n
+    a_g = np.maximum(s2 - b_g / (sum_n / m_g), 0.0)
+    return b_i, a_g @ hot.T
+
+
 def eb_smooth(
     k: ArrayLike, n: ArrayLike, groups: ArrayLike | None = None, parents: ArrayLike | None = None
 ) -> EbResult:
@@ -167,26 +180,14 @@ def eb_smooth(
 
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(n_arr > 0, k_arr / n_arr, np.nan)
-
-        def _estimate(hot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            sum_k = k_arr @ hot
-            sum_n = n_arr @ hot
-            m_g = (n_arr > 0).astype(float) @ hot
-            b_g = sum_k / sum_n
-            b_i = b_g @ hot.T
-            dev = np.where(n_arr > 0, n_arr * (raw - b_i) ** 2, 0.0)
-            s2 = (dev @ hot) / sum_n
-            a_g = np.maximum(s2 - b_g / (sum_n / m_g), 0.0)
-            return b_i, a_g @ hot.T
-
-        prior, a_i = _estimate(onehot)
+        prior, a_i = _moments(k_arr, n_arr, raw, onehot)
         if groups is not None:
             # a group without data borrows its parent's estimate, then the global one
             for hot in ([_onehot(parents, m, "parents")] if parents is not None else []) + [everyone]:
                 fallback = np.isnan(prior)
                 if not fallback.any():
                     break
-                b_up, a_up = _estimate(hot)
+                b_up, a_up = _moments(k_arr, n_arr, raw, hot)
                 prior = np.where(fallback, b_up, prior)
                 a_i = np.where(fallback, a_up, a_i)
         denom = a_i + prior / n_arr

@@ -6,7 +6,7 @@ loads both the same way. ``root`` is separate from the embedded data (by default
 ``var/datasets``): the embedded Sumedang data is never written to.
 
 Nothing is half-saved: files are staged in ``<root>/.tmp-<uuid>/``, the whole dataset
-is loaded and validated from there with :func:`geo.data.dataset.load_dataset`, and only
+is loaded and validated from there with :func:`geo.data.loading.load_dataset`, and only
 then the folder is renamed into place (one atomic ``os.replace`` on the same file
 system). A failed validation removes the staging folder; a process killed midway leaves
 it behind, and :func:`clean_staging` (called when the app starts) removes such leftovers.
@@ -28,23 +28,16 @@ from pathlib import Path
 import pandas as pd
 
 from geo.core.errors import InputError
-from geo.data.dataset import (
-    DEFAULT_DATASET,
-    MANIFEST,
-    CoverageSpec,
-    Dataset,
-    default_state_dir,
-    load_folder,
-)
-from geo.io.eppgbm import aggregate, match_villages, output_paths, read_eppgbm, write_outputs
-from geo.io.matching import (
-    NameMatch,
-    build_crosswalk,
-    crosswalk_path,
-    load_crosswalk,
-    save_crosswalk,
-)
-from geo.io.readers import read_boundaries
+from geo.core.i18n import t
+from geo.data.loading import MANIFEST, load_folder
+from geo.data.model import DEFAULT_DATASET, CoverageSpec, Dataset
+from geo.io.archives import MAX_UNZIPPED_MB
+from geo.io.boundaries import read_boundaries
+from geo.io.crosswalk import build_crosswalk, crosswalk_path, load_crosswalk, save_crosswalk
+from geo.io.eppgbm import read_eppgbm
+from geo.io.eppgbm_aggregate import aggregate, match_villages
+from geo.io.eppgbm_result import output_paths, save_result
+from geo.io.matching import NameMatch
 from geo.io.uploads import safe_upload_name
 
 __all__ = [
@@ -100,14 +93,14 @@ def safe_id(name: str) -> str:
 def check_id(dataset_id: str | None) -> str:
     """The id itself when it is a plain folder name; otherwise InputError (no ``..``, ``/``)."""
     if not isinstance(dataset_id, str) or not _ID.fullmatch(dataset_id):
-        raise InputError(f"id dataset tidak sah: {str(dataset_id)[:40]!r}")
+        raise InputError.of("data.error.bad_id", id=repr(str(dataset_id)[:40]))
     return dataset_id
 
 
 def _copy(src: Path, folder: Path) -> str:
     """Copy a file into the staging folder under a safe, unique name; return the name."""
     if not Path(src).is_file():
-        raise InputError("berkas tidak ditemukan", file=Path(src).name)
+        raise InputError.of("data.error.file_missing", file=Path(src).name)
     name = safe_upload_name(Path(src).name)
     while (folder / name).exists():
         name = f"{uuid.uuid4().hex[:6]}_{name}"
@@ -117,17 +110,18 @@ def _copy(src: Path, folder: Path) -> str:
 
 def eppgbm_table(export: Path, boundaries: Path, out: Path, *,
                  boundary_columns: dict[str, str] | None = None,
-                 crosswalk: Path | None = None) -> NameMatch:
+                 crosswalk: Path | None = None,
+                 max_unzipped_mb: float = MAX_UNZIPPED_MB) -> NameMatch:
     """Per-village, per-year stunting counts from an e-PPGBM export, matched by name to
     the boundaries, written to ``out``. Only codes and counts are written: the child-level
     file (names, NIK) is never kept.
 
     Rows with problems and records of villages not on the map are left out and listed in
-    the *laporan kualitas data* written beside ``out`` (``<stem>_kualitas.csv``), with the
-    measurement-quality panel per village and per posyandu (``<stem>_mutu_pengukuran.csv``,
-    ``<stem>_mutu_posyandu.csv``; :func:`geo.io.eppgbm.output_paths`), so a saved dataset
-    keeps them. The table has :data:`_EPPGBM_COLUMNS` (``mutu_pengukuran``: ``baik`` /
-    ``perlu_dicek`` / empty).
+    the quality log written beside ``out`` with its reason codes (``<stem>_kualitas.json``,
+    shown again in any language), with the measurement-quality panel per village and per
+    posyandu (``<stem>_mutu_pengukuran.csv``, ``<stem>_mutu_posyandu.csv``;
+    :func:`geo.io.eppgbm_result.save_result`), so a saved dataset keeps them. The table has
+    :data:`_EPPGBM_COLUMNS` (``mutu_pengukuran``: ``baik`` / ``perlu_dicek`` / empty).
 
     Raises
     ------
@@ -135,7 +129,7 @@ def eppgbm_table(export: Path, boundaries: Path, out: Path, *,
         The export is unusable as a whole, no row is usable, or no village matches.
     """
     records = read_eppgbm(export)
-    gdf = read_boundaries(boundaries, overrides=boundary_columns).gdf
+    gdf = read_boundaries(boundaries, overrides=boundary_columns, max_unzipped_mb=max_unzipped_mb).gdf
     known = load_crosswalk(crosswalk) if crosswalk and Path(crosswalk).is_file() else None
     match = match_villages(records, gdf, crosswalk=known)
     result = aggregate(records, period="year", match=match, drop_unmatched=True)
@@ -144,7 +138,7 @@ def eppgbm_table(export: Path, boundaries: Path, out: Path, *,
     if table.empty:
         raise result.report.nothing_usable() or InputError.of(
             "eppgbm.error.no_match", file=export.name, column="Desa/Kel")
-    write_outputs(result, out, table=table)
+    save_result(result, out, table=table)
     return match
 
 
@@ -152,10 +146,11 @@ def eppgbm_table(export: Path, boundaries: Path, out: Path, *,
 def _staged(root: Path, *, boundaries: Path, table: Path | None, eppgbm: Path | None,
             boundary_columns: dict[str, str] | None, table_columns: dict[str, str] | None,
             coverage: Sequence[CoverageSpec | Path], meta: dict,
-            crosswalk: Path | None = None) -> Iterator[Path]:
+            crosswalk: Path | None = None,
+            max_unzipped_mb: float = MAX_UNZIPPED_MB) -> Iterator[Path]:
     """A staging folder with the dataset's files and manifest; removed on exit unless moved."""
     if (table is None) == (eppgbm is None):
-        raise InputError("pilih tepat satu: tabel desa atau ekspor e-PPGBM")
+        raise InputError.of("data.error.table_or_eppgbm")
     root.mkdir(parents=True, exist_ok=True)
     folder = root / f".tmp-{uuid.uuid4().hex}"
     folder.mkdir()
@@ -165,16 +160,17 @@ def _staged(root: Path, *, boundaries: Path, table: Path | None, eppgbm: Path | 
             manifest["boundary_columns"] = dict(boundary_columns)
         if eppgbm is not None:
             eppgbm_table(Path(eppgbm), folder / manifest["boundaries"], folder / EPPGBM_TABLE,
-                         boundary_columns=boundary_columns, crosswalk=crosswalk)
+                         boundary_columns=boundary_columns, crosswalk=crosswalk,
+                         max_unzipped_mb=max_unzipped_mb)
             manifest["table"] = EPPGBM_TABLE
             outputs = output_paths(EPPGBM_TABLE)
             manifest["quality_log"] = outputs["log"].name
             manifest["measurement_panel"] = outputs["mutu_desa"].name
-            manifest["caveats"] = [*manifest.get("caveats", ()),
-                                   "Prevalensi stunting dihitung dari data anak e-PPGBM (TB/U < −2 SD, "
-                                   "satu pengukuran terakhir per anak per tahun)."]
+            # the manifest's caveats are the dataset's own text, in its language (Indonesian)
+            manifest["caveats"] = [*manifest.get("caveats", ()), t("data.caveat.eppgbm")]
         else:
-            manifest["table"] = _copy(Path(table), folder)
+            assert table is not None  # exactly one of table and eppgbm (checked above)
+            manifest["table"] = _copy(table, folder)
             if table_columns:
                 manifest["table_columns"] = dict(table_columns)
             if crosswalk is not None and Path(crosswalk).is_file():
@@ -196,7 +192,8 @@ def validate_dataset(root: Path, *, boundaries: Path, table: Path | None = None,
                      eppgbm: Path | None = None, boundary_columns: dict[str, str] | None = None,
                      table_columns: dict[str, str] | None = None,
                      coverage: Sequence[CoverageSpec | Path] = (), title: str = "",
-                     data_dir: Path | None = None, crosswalk: Path | None = None) -> Dataset:
+                     data_dir: Path | None = None, crosswalk: Path | None = None,
+                     max_unzipped_mb: float = MAX_UNZIPPED_MB) -> Dataset:
     """Load the candidate dataset exactly as :func:`save_dataset` would, and keep nothing.
 
     Raises
@@ -206,9 +203,9 @@ def validate_dataset(root: Path, *, boundaries: Path, table: Path | None = None,
     """
     with _staged(Path(root), boundaries=boundaries, table=table, eppgbm=eppgbm,
                  boundary_columns=boundary_columns, table_columns=table_columns,
-                 coverage=coverage, meta={"title": title or "pratinjau"},
-                 crosswalk=crosswalk) as folder:
-        return load_folder(folder, data_dir=data_dir)
+                 coverage=coverage, meta={"title": title or t("data.preview_title")},
+                 crosswalk=crosswalk, max_unzipped_mb=max_unzipped_mb) as folder:
+        return load_folder(folder, data_dir=data_dir, max_unzipped_mb=max_unzipped_mb)
 
 
 def save_dataset(root: Path, name: str, *, boundaries: Path, table: Path | None = None,
@@ -217,7 +214,7 @@ def save_dataset(root: Path, name: str, *, boundaries: Path, table: Path | None 
                  coverage: Sequence[CoverageSpec | Path] = (), title: str = "",
                  attribution: str = "", caveats: Sequence[str] = (), synthetic: bool = False,
                  data_dir: Path | None = None, reserved: Sequence[str] = (DEFAULT_DATASET,),
-                 crosswalk: Path | None = None) -> str:
+                 crosswalk: Path | None = None, max_unzipped_mb: float = MAX_UNZIPPED_MB) -> str:
     """Validate and save a dataset under ``root``; returns its id (from ``name``).
 
     Parameters
@@ -245,17 +242,19 @@ def save_dataset(root: Path, name: str, *, boundaries: Path, table: Path | None 
     root = Path(root)
     dataset_id = safe_id(name)
     if dataset_id in reserved or (root / dataset_id).exists():
-        raise InputError(f"nama dataset '{dataset_id}' sudah dipakai; pilih nama lain")
+        raise InputError.of("data.error.name_taken", id=dataset_id)
     meta = {"title": title or name.strip() or dataset_id, "attribution": attribution,
             "caveats": list(caveats), "synthetic": bool(synthetic)}
     with _staged(root, boundaries=boundaries, table=table, eppgbm=eppgbm,
                  boundary_columns=boundary_columns, table_columns=table_columns,
-                 coverage=coverage, meta=meta, crosswalk=crosswalk) as folder:
-        load_folder(folder, data_dir=data_dir)  # raises before anything is in place
+                 coverage=coverage, meta=meta, crosswalk=crosswalk,
+                 max_unzipped_mb=max_unzipped_mb) as folder:
+        # raises before anything is in place
+        load_folder(folder, data_dir=data_dir, max_unzipped_mb=max_unzipped_mb)
         try:
             os.rename(folder, root / dataset_id)  # atomic; fails if the name appeared meanwhile
         except OSError:
-            raise InputError(f"nama dataset '{dataset_id}' sudah dipakai; pilih nama lain") from None
+            raise InputError.of("data.error.name_taken", id=dataset_id) from None
     return dataset_id
 
 
@@ -320,28 +319,30 @@ def delete_dataset(root: Path, dataset_id: str, *,
     never see half a dataset."""
     check_id(dataset_id)
     if dataset_id in protected:
-        raise InputError(f"dataset bawaan '{dataset_id}' tidak dapat dihapus")
+        raise InputError.of("data.error.embedded", id=dataset_id)
     root = Path(root).resolve()
     folder = root / dataset_id
     if folder.parent != root or not (folder / MANIFEST).is_file():
-        raise InputError(f"dataset '{dataset_id}' tidak ditemukan")
+        raise InputError.of("data.error.not_found", id=dataset_id)
     trash = root / f".del-{uuid.uuid4().hex}"
     os.rename(folder, trash)
     shutil.rmtree(trash, ignore_errors=True)
 
 
-def user_datasets_dir(state_dir: str | Path | None = None) -> Path:
-    """Folder of saved user datasets: ``<state_dir>/datasets`` (``LOKUS_STATE_DIR``, else
-    ``var/`` beside app.py), apart from the embedded data."""
-    return Path(state_dir or default_state_dir()) / "datasets"
+def user_datasets_dir(state_dir: str | Path) -> Path:
+    """Folder of saved user datasets: ``<state_dir>/datasets`` (the settings' state folder,
+    :attr:`geo.core.settings.Settings.state_dir`), apart from the embedded data."""
+    return Path(state_dir) / "datasets"
 
 
 def district_crosswalk(crosswalk_dir: Path, boundaries: Path, *,
-                       boundary_columns: dict[str, str] | None = None) -> Path | None:
+                       boundary_columns: dict[str, str] | None = None,
+                       max_unzipped_mb: float = MAX_UNZIPPED_MB) -> Path | None:
     """Where the name-matching decisions of the boundaries' district are kept
     (``crosswalk_<PP.KK>.csv``; reused by every later upload of that district); None when
     the boundaries carry no Kemendagri codes."""
-    codes = read_boundaries(boundaries, overrides=boundary_columns).gdf["kode"].astype(str)
+    codes = read_boundaries(boundaries, overrides=boundary_columns,
+                            max_unzipped_mb=max_unzipped_mb).gdf["kode"].astype(str)
     kab = codes.str.slice(0, 5)
     kab = kab[kab.str.fullmatch(r"\d{2}\.\d{2}")]
     return crosswalk_path(crosswalk_dir, kab.mode().iloc[0]) if len(kab) else None
@@ -350,19 +351,20 @@ def district_crosswalk(crosswalk_dir: Path, boundaries: Path, *,
 def name_review(root: Path, *, boundaries: Path, table: Path | None = None,
                 eppgbm: Path | None = None, boundary_columns: dict[str, str] | None = None,
                 table_columns: dict[str, str] | None = None, crosswalk: Path | None = None,
-                data_dir: Path | None = None, **_: object) -> tuple[NameMatch, pd.DataFrame] | None:
+                data_dir: Path | None = None, max_unzipped_mb: float = MAX_UNZIPPED_MB,
+                **_: object) -> tuple[NameMatch, pd.DataFrame] | None:
     """Name match of the upload (earlier decisions applied) and the boundary villages
     (``kode``, ``nama``, ``nama_kec``) to pick corrections from; None when the table's
     Kemendagri codes are joined directly. Takes the same arguments as :func:`validate_dataset`.
     """
     known = load_crosswalk(crosswalk) if crosswalk and Path(crosswalk).is_file() else None
     if eppgbm is not None:
-        gdf = read_boundaries(boundaries, overrides=boundary_columns).gdf
+        gdf = read_boundaries(boundaries, overrides=boundary_columns, max_unzipped_mb=max_unzipped_mb).gdf
         match = match_villages(read_eppgbm(eppgbm), gdf, crosswalk=known)
         return match, pd.DataFrame(gdf[["kode", "nama", "nama_kec"]])
     dataset = validate_dataset(root, boundaries=boundaries, table=table,
                                boundary_columns=boundary_columns, table_columns=table_columns,
-                               data_dir=data_dir, crosswalk=crosswalk)
+                               data_dir=data_dir, crosswalk=crosswalk, max_unzipped_mb=max_unzipped_mb)
     if dataset.name_match is None:
         return None
     return dataset.name_match, pd.DataFrame(dataset.villages[["kode", "nama", "nama_kec"]])

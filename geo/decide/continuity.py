@@ -2,7 +2,7 @@
 
 :func:`read_previous_list` reads a list (CSV or XLSX) of last year's lokus, by
 Kemendagri code or by kecamatan + desa name, through the one joining path of every table
-(:func:`geo.data.join.locate_rows`): a Kemendagri code on the map is used, a BPS code column is
+(:func:`geo.data.locate.locate_rows`): a Kemendagri code on the map is used, a BPS code column is
 detected and routed to name matching, a row without a usable code is matched by name.
 Only certain matches are applied (saved decision, exact, normalised spelling); a fuzzy
 match is **not** applied unless the caller accepts fuzzy matches: it is reported with its
@@ -29,24 +29,21 @@ import pandas as pd
 from geo.core.codes import normalise_codes
 from geo.core.errors import InputError
 from geo.core.indicators import base_id
+from geo.core.messages import Message
 from geo.core.quality import FileCount, QualityLog, issues_where
-from geo.data.join import locate_rows
-from geo.io.matching import REASONS
-from geo.io.readers import clean_years, read_table
+from geo.data.locate import Located, locate_rows
+from geo.io.matching import reason_message
 from geo.io.schema import ID_ROLES, TABLE_ROLES, detect_columns
+from geo.io.tables import clean_years, read_table
 
 if TYPE_CHECKING:
-    from geo.data.dataset import Dataset
-    from geo.scoring.pipeline import ScoringResult
+    from geo.data.model import Dataset
+    from geo.scoring.result import ScoringResult
 
-__all__ = ["STATUS_LABELS", "PreviousList", "continuity", "read_previous_list"]
+__all__ = ["STATUSES", "PreviousList", "continuity", "read_previous_list"]
 
-#: Status → Indonesian description (for legends and exports).
-STATUS_LABELS = {
-    "lanjutan": "lokus tahun lalu dan tahun ini",
-    "baru": "lokus baru tahun ini",
-    "lulus": "lokus tahun lalu, tidak lagi tahun ini",
-}
+#: Status of a village between the two lists (described by ``continuity.status.<status>``).
+STATUSES = ("lanjutan", "baru", "lulus")
 _ROLES = {k: TABLE_ROLES[k] for k in ID_ROLES}
 _UNMATCHED_COLS = ["baris", "kode", "kecamatan", "desa", "alasan", "kandidat"]
 
@@ -67,10 +64,10 @@ class PreviousList:
         Base name of the file read ("" when built in code).
     unmatched
         Rows not placed on a village: ``baris`` (spreadsheet row), ``kode``,
-        ``kecamatan``, ``desa`` (as written), ``alasan`` (Indonesian), ``kandidat``
-        (up to three ``"nama (kode)"`` suggestions, "; "-joined).
+        ``kecamatan``, ``desa`` (as written), ``alasan`` (a :class:`~geo.core.messages.Message`),
+        ``kandidat`` (up to three ``"nama (kode)"`` suggestions, "; "-joined).
     notes
-        Indonesian sentences: how rows were matched, duplicates, fuzzy matches.
+        Messages: how rows were matched, duplicates, fuzzy matches.
     quality_log
         Rows left out (year invalid, no village found, repeated) with the file's totals.
     """
@@ -80,7 +77,7 @@ class PreviousList:
     year: int | None = None
     file: str = ""
     unmatched: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_UNMATCHED_COLS))
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
     quality_log: QualityLog = field(default_factory=QualityLog)
 
     @classmethod
@@ -97,9 +94,33 @@ class PreviousList:
         known = dict(zip(villages["kode"], villages["nama"], strict=True))
         bad = [c for c, n in zip(codes, clean, strict=True) if pd.isna(n) or n not in known]
         if bad:
-            raise InputError("Kode desa daftar lokus sebelumnya tidak ada di peta.", rows=bad)
+            raise InputError.of("continuity.error.not_on_map", rows=bad)
         unique = tuple(dict.fromkeys(str(c) for c in clean))
         return cls(codes=unique, names={c: str(known[c]) for c in unique}, year=year, file=file)
+
+
+def _changes(out: pd.DataFrame, bases: list[str], dataset: Dataset, year: int, wanted: int | None,
+             notes: list[Message]) -> dict[str, int | None]:
+    """Add ``{id}__sebelum``, ``{id}__sekarang`` and ``{id}__perubahan`` to ``out`` (one row per
+    village code); returns the year compared per indicator."""
+    position = {c: i for i, c in enumerate(dataset.codes)}
+    rows = [position[c] for c in out["kode"]]
+    compared: dict[str, int | None] = {}
+    for iid in bases:
+        years = dataset.indicator_years(iid)
+        prev = wanted if wanted is not None else dataset.previous_year(iid, year)
+        if prev is not None and prev not in years:
+            notes.append(Message.of("continuity.note.no_year_data", indicator=iid, year=str(prev)))
+            prev = None
+        compared[iid] = prev
+        current = dataset.values(iid, year).value[rows] if year in years else np.full(len(rows), np.nan)
+        earlier = dataset.values(iid, prev).value[rows] if prev is not None else np.full(len(rows), np.nan)
+        out[f"{iid}__sebelum"] = earlier
+        out[f"{iid}__sekarang"] = current
+        out[f"{iid}__perubahan"] = current - earlier
+    if bases and all(v is None for v in compared.values()):
+        notes.append(Message.of("continuity.note.no_previous_year"))
+    return compared
 
 
 def _candidates(cands: object) -> str:
@@ -149,69 +170,26 @@ def read_previous_list(
     table = read_table(path, display_name=display_name)
     file = Path(display_name or Path(path).name).name
     n_read = len(table)
-    columns = [c for c in table.columns if c != "_row"]
-    ids = detect_columns(columns, _ROLES, file=file)
+    ids = detect_columns([c for c in table.columns if c != "_row"], _ROLES, file=file)
     if "kode" not in ids and "nama_desa" not in ids and "kode_bps" not in ids:
-        raise InputError("tidak ada kolom kode desa maupun nama desa (mis. 'kode', 'desa', 'kecamatan')",
-                         file=file)
-    notes: list[str] = []
+        raise InputError.of("continuity.error.no_columns", file=file)
     issues: list[pd.DataFrame] = []
     if "tahun" in ids:
-        # inf / 1e308 / 2099 are left out as bad years, never turned into an int
-        years, keep, bad = clean_years(table[ids["tahun"]], file=file, column=ids["tahun"],
-                                       rows=table["_row"])
-        issues += bad
-        present = sorted({int(y) for y in years[keep].unique()})
-        if year is None and len(present) > 1:
-            raise InputError("daftar berisi beberapa tahun; pilih tahunnya", file=file,
-                             column=ids["tahun"], rows=present)
-        if year is None and present:
-            year = present[0]
-        if year is not None:
-            keep &= (years == year).fillna(False)
-            if not keep.any():
-                raise InputError(f"tidak ada baris untuk tahun {year}", file=file, column=ids["tahun"])
-        table = table.loc[keep.to_numpy()].reset_index(drop=True)
+        table, year = _of_year(table, ids["tahun"], year, file, issues)
     names = dict(zip(villages["kode"].astype(str), villages["nama"].astype(str), strict=True))
-    n = len(table)
-    raw_code = (table[ids["kode"]] if "kode" in ids
-                else table[ids["kode_bps"]] if "kode_bps" in ids
-                else pd.Series(pd.NA, index=table.index, dtype="string"))
     located = locate_rows(table, ids, villages, file=file, crosswalk=crosswalk,
                           accept_fuzzy=accept_fuzzy)
     issues.append(located.issues)
     placed = located.kode.where(located.kode.isin(set(names)), pd.NA)
-    why = pd.Series("", index=table.index, dtype=object)
-    cands = pd.Series("", index=table.index, dtype=object)
-    why[located.kode.notna() & placed.isna()] = "kode tidak dikenal atau tidak ada di peta"
-    no_name = located.reason == "code_invalid"
-    why[no_name & raw_code.notna()] = "kode bukan kode Kemendagri di peta dan tidak ada nama desa"
-    why[no_name & raw_code.isna()] = "kode kosong dan tidak ada nama desa"
-    match = located.name_match
-    if match is not None:
-        if located.code_system == "bps" or (located.via == "nama").sum() < n:
-            notes.append(match.reason or "")
-        status = match.status.to_numpy()
-        pairs = match.pairs
-        for i, pos in zip(located.name_rows, match.row_pair, strict=True):
-            if pd.notna(placed[i]):
-                continue
-            pair = pairs.iloc[pos]
-            if pair["status"] == "fuzzy":
-                why[i] = f"nama mirip '{pair['nama']}' ({pair['kode']}); perlu dikonfirmasi"
-            else:
-                prefix = f"{why[i]}; " if why[i] else ""
-                why[i] = prefix + (REASONS.get(str(pair["reason"]), "") or "tidak cocok")
-            cands[i] = _candidates(pair["candidates"])
-        if accept_fuzzy and (status == "fuzzy").any():
-            notes.append(f"{int((status == 'fuzzy').sum())} baris dicocokkan dengan nama yang mirip "
-                         "(bukan sama persis); periksa kembali.")
-        notes.extend(match.notes)
+    raw_code = (table[ids["kode"]] if "kode" in ids
+                else table[ids["kode_bps"]] if "kode_bps" in ids
+                else pd.Series(pd.NA, index=table.index, dtype="string"))
+    why, cands, notes = _why_unplaced(located, placed, raw_code, accept_fuzzy)
     got = placed.dropna().astype(str)
     dup = got.duplicated()
     if dup.any():
-        notes.append(f"{got[dup].nunique()} desa tercantum lebih dari sekali; dihitung satu kali "
-                     f"({', '.join(got[dup].unique()[:5])}).")
+        notes.append(Message.of("continuity.note.repeated", n=int(got[dup].nunique()),
+                                codes=list(got[dup].unique()[:5])))
         issues.append(issues_where(dup.reindex(table.index, fill_value=False), file=file,
                                    rows=table["_row"], reason="duplicate_identical",
                                    values=placed))
@@ -222,19 +200,81 @@ def read_previous_list(
     for reason in ("code_invalid", "name_unmatched"):
         issues.append(issues_where(miss & (located.reason == reason), file=file, rows=table["_row"],
                                    reason=reason))
-    unmatched = pd.DataFrame({
+    unmatched = _unmatched(table, ids, miss, raw_code, why, cands)
+    notes.insert(0, Message.of("continuity.note.recognised_unmatched" if len(unmatched)
+                               else "continuity.note.recognised",
+                               n=len(codes), rows=len(table), unmatched=len(unmatched)))
+    log = QualityLog.of(issues, [FileCount(file, "lokus_lalu", n_read, len(codes))])
+    return PreviousList(codes=codes, names={c: names[c] for c in codes}, year=year, file=file,
+                        unmatched=unmatched, notes=tuple(notes), quality_log=log)
+
+
+def _unmatched(table: pd.DataFrame, ids: dict[str, str], miss: pd.Series, raw_code: pd.Series,
+               why: pd.Series, cands: pd.Series) -> pd.DataFrame:
+    """The rows not placed, as :attr:`PreviousList.unmatched` lists them."""
+    return pd.DataFrame({
         "baris": table.loc[miss, "_row"].astype("int64"),
         "kode": raw_code[miss].astype(object) if ("kode" in ids or "kode_bps" in ids) else pd.NA,
         "kecamatan": table.loc[miss, ids["nama_kec"]].astype(object) if "nama_kec" in ids else pd.NA,
         "desa": table.loc[miss, ids["nama_desa"]].astype(object) if "nama_desa" in ids else pd.NA,
-        "alasan": why[miss].replace("", "tidak cocok"),
+        "alasan": [w or Message.of("continuity.why.no_match") for w in why[miss]],
         "kandidat": cands[miss],
     }, columns=_UNMATCHED_COLS).reset_index(drop=True)
-    notes.insert(0, f"{len(codes)} desa dari {n} baris dikenali"
-                 + (f"; {len(unmatched)} baris tidak cocok dan perlu diperiksa." if len(unmatched) else "."))
-    log = QualityLog.of(issues, [FileCount(file, "lokus_lalu", n_read, len(codes))])
-    return PreviousList(codes=codes, names={c: names[c] for c in codes}, year=year, file=file,
-                        unmatched=unmatched, notes=tuple(x for x in notes if x), quality_log=log)
+
+
+def _of_year(table: pd.DataFrame, column: str, year: int | None, file: str,
+             issues: list[pd.DataFrame]) -> tuple[pd.DataFrame, int | None]:
+    """The rows of ``year`` (the list's only year when not given); bad years left out."""
+    # inf / 1e308 / 2099 are left out as bad years, never turned into an int
+    years, keep, bad = clean_years(table[column], file=file, column=column, rows=table["_row"])
+    issues += bad
+    present = sorted({int(y) for y in years[keep].unique()})
+    if year is None and len(present) > 1:
+        raise InputError.of("continuity.error.several_years", file=file, column=column, rows=present)
+    if year is None and present:
+        year = present[0]
+    if year is not None:
+        keep &= (years == year).fillna(False)
+        if not keep.any():
+            raise InputError.of("continuity.error.no_rows_year", file=file, column=column,
+                                year=str(year))
+    return table.loc[keep.to_numpy()].reset_index(drop=True), year
+
+
+def _why_unplaced(located: Located, placed: pd.Series, raw_code: pd.Series,
+                  accept_fuzzy: bool) -> tuple[pd.Series, pd.Series, list[Message]]:
+    """Per row not placed: why (a message, None when unknown) and the candidates offered;
+    notes on how the names were matched."""
+    index = placed.index
+    why = pd.Series(None, index=index, dtype=object)
+    cands = pd.Series("", index=index, dtype=object)
+    notes: list[Message] = []
+    why[located.kode.notna() & placed.isna()] = Message.of("continuity.why.unknown_code")
+    no_name = located.reason == "code_invalid"
+    why[no_name & raw_code.notna()] = Message.of("continuity.why.no_name_bad_code")
+    why[no_name & raw_code.isna()] = Message.of("continuity.why.no_name_no_code")
+    match = located.name_match
+    if match is None:
+        return why, cands, notes
+    by_name_only = located.code_system == "bps" or (located.via == "nama").sum() < len(index)
+    if match.reason is not None and by_name_only:
+        notes.append(match.reason)
+    status = match.status.to_numpy()
+    pairs = match.pairs
+    for i, pos in zip(located.name_rows, match.row_pair, strict=True):
+        if pd.notna(placed[i]):
+            continue
+        pair = pairs.iloc[pos]
+        if pair["status"] == "fuzzy":
+            why[i] = Message.of("continuity.why.fuzzy", nama=str(pair["nama"]), kode=str(pair["kode"]))
+        else:
+            reason = reason_message(str(pair["reason"])) or Message.of("continuity.why.no_match")
+            why[i] = Message.of("continuity.why.both", first=why[i], second=reason) if why[i] else reason
+        cands[i] = _candidates(pair["candidates"])
+    if accept_fuzzy and (status == "fuzzy").any():
+        notes.append(Message.of("continuity.note.fuzzy", n=int((status == "fuzzy").sum())))
+    notes.extend(match.notes)
+    return why, cands, notes
 
 
 def continuity(
@@ -265,24 +305,25 @@ def continuity(
     -------
     pandas.DataFrame
         One row per village in either list: ``kode, nama, nama_kec, status``
-        (``lanjutan``/``baru``/``lulus``), ``keterangan`` (:data:`STATUS_LABELS`),
+        (``lanjutan``/``baru``/``lulus``), ``keterangan`` (its description, a message),
         ``peringkat``, ``skor``, then per scored indicator (``__delta`` criteria use
         their base; the hotspot criterion is left out) ``{id}__sebelum``,
         ``{id}__sekarang`` and ``{id}__perubahan`` (now − before; NaN when a year has
         no value). Rows: lanjutan, baru, lulus, each by rank. ``attrs["tahun"]`` is
         the year scored, ``attrs["tahun_sebelum"]`` maps each indicator to the year
-        compared (None when there is none), ``attrs["catatan"]`` notes.
+        compared (None when there is none), ``attrs["catatan"]`` notes (messages).
     """
     year = int(result.config.year)
     now = list(chosen) if chosen is not None else list(result.selection.chosen)
     before = list(previous.codes)
     table = result.table.set_index("kode")
-    notes: list[str] = []
+    notes: list[Message] = []
     outside = [c for c in [*now, *before] if c not in table.index]
     if outside:
-        raise InputError("Kode desa tidak ada di data yang dinilai.", rows=outside)
+        raise InputError.of("continuity.error.not_scored", rows=outside)
     if previous.year is not None and previous.year >= year:
-        notes.append(f"Daftar sebelumnya bertahun {previous.year}, tidak sebelum tahun dinilai {year}.")
+        notes.append(Message.of("continuity.note.year_not_before", previous=str(previous.year),
+                                year=str(year)))
     status = {c: "lanjutan" if c in set(before) else "baru" for c in now}
     status.update({c: "lulus" for c in before if c not in status})
     codes = list(status)
@@ -293,30 +334,14 @@ def continuity(
         "nama": [table.loc[c, "nama"] for c in codes],
         "nama_kec": [table.loc[c, "nama_kec"] for c in codes],
         "status": [status[c] for c in codes],
-        "keterangan": [STATUS_LABELS[status[c]] for c in codes],
+        "keterangan": [Message.of(f"continuity.status.{status[c]}") for c in codes],
         "peringkat": [int(table.loc[c, "peringkat"]) for c in codes],
         "skor": [float(table.loc[c, "skor"]) for c in codes],
     })
     bases = list(dict.fromkeys(base_id(c.id) for c in result.criteria if c.id in result.indicators))
-    position = {c: i for i, c in enumerate(dataset.codes)}
-    rows = [position[c] for c in codes]
-    compared: dict[str, int | None] = {}
     wanted = previous_year if previous_year is not None else (
         previous.year if previous.year is not None and previous.year < year else None)
-    for iid in bases:
-        years = dataset.indicator_years(iid)
-        prev = wanted if wanted is not None else dataset.previous_year(iid, year)
-        if prev is not None and prev not in years:
-            notes.append(f"'{iid}' tidak punya data tahun {prev}; perubahan tidak dihitung.")
-            prev = None
-        compared[iid] = prev
-        current = dataset.values(iid, year).value[rows] if year in years else np.full(len(rows), np.nan)
-        earlier = dataset.values(iid, prev).value[rows] if prev is not None else np.full(len(rows), np.nan)
-        out[f"{iid}__sebelum"] = earlier
-        out[f"{iid}__sekarang"] = current
-        out[f"{iid}__perubahan"] = current - earlier
-    if bases and all(v is None for v in compared.values()):
-        notes.append("Tidak ada tahun sebelumnya untuk dibandingkan.")
+    compared = _changes(out, bases, dataset, year, wanted, notes)
     out.attrs["tahun"] = year
     out.attrs["tahun_sebelum"] = compared
     out.attrs["catatan"] = notes

@@ -18,7 +18,7 @@ can add manual items or set a target for the scenario.
 
 Each gap gives one :class:`PlanItem` with the catalogue's intervention as
 ``kegiatan`` and its usual OPD (a practice, not a regulation: editable). Editing is
-done in the UI on a list of items that :meth:`geo.store.repository.Store.save_plan` saves.
+done in the UI on a list of items that :meth:`geo.store.scenarios.Store.save_plan` saves.
 :func:`plan_matrix` lays the items out as kegiatan × desa × OPD.
 """
 
@@ -34,11 +34,14 @@ import pandas as pd
 
 from geo.core.codes import normalise_code
 from geo.core.errors import InputError
+from geo.core.i18n import t
 from geo.core.indicators import Indicator, catalogue
+from geo.core.messages import Message, Name
+from geo.data.model import label_message
 
 if TYPE_CHECKING:
-    from geo.data.dataset import Dataset
-    from geo.scoring.pipeline import ScoringResult
+    from geo.data.model import Dataset
+    from geo.scoring.result import ScoringResult
 
 __all__ = [
     "SOURCES",
@@ -60,13 +63,13 @@ def _text(value: object, what: str, *, required: bool = False) -> str:
     """Trimmed text; control characters (except newline/tab in notes) are refused."""
     text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
     if required and not text:
-        raise InputError(f"Isian '{what}' rencana kegiatan wajib diisi.")
+        raise InputError.of("plan.error.required", field=what)
     limit = _TEXT_MAX.get(what, 300)
     if len(text) > limit:
-        raise InputError(f"Isian '{what}' rencana kegiatan terlalu panjang (maks. {limit} karakter).")
+        raise InputError.of("plan.error.too_long", field=what, limit=limit)
     allowed = {"\n", "\t"} if what == "catatan" else set()
     if any((ord(ch) < 32 and ch not in allowed) or ord(ch) == 127 for ch in text):
-        raise InputError(f"Isian '{what}' rencana kegiatan berisi karakter kendali.")
+        raise InputError.of("plan.error.control", field=what)
     return text
 
 
@@ -75,15 +78,15 @@ def _number(value: object, what: str) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise InputError(f"Isian '{what}' rencana kegiatan harus angka.", rows=[value])
+        raise InputError.of("plan.error.number", rows=[value], field=what)
     try:
         number = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise InputError(f"Isian '{what}' rencana kegiatan harus angka.", rows=[value]) from None
+        raise InputError.of("plan.error.number", rows=[value], field=what) from None
     if math.isnan(number):
         return None
     if not math.isfinite(number) or number < 0:
-        raise InputError(f"Isian '{what}' rencana kegiatan harus angka ≥ 0.", rows=[value])
+        raise InputError.of("plan.error.non_negative", rows=[value], field=what)
     return number
 
 
@@ -141,7 +144,7 @@ class PlanItem:
 
         code = normalise_code(self.kode)
         if code is None:
-            raise InputError("Kode desa rencana kegiatan bukan kode Kemendagri yang sah.", rows=[self.kode])
+            raise InputError.of("plan.error.code", rows=[self.kode])
         put("kode", code)
         put("kegiatan", _text(self.kegiatan, "kegiatan", required=True))
         for name in ("opd", "nama", "kecamatan", "indicator", "satuan", "catatan"):
@@ -149,7 +152,7 @@ class PlanItem:
         if self.indicator_id is not None:
             iid = str(self.indicator_id).strip()
             if iid and iid not in catalogue():
-                raise InputError("Indikator rencana kegiatan tidak ada di katalog.", rows=[iid])
+                raise InputError.of("plan.error.indicator", rows=[iid])
             put("indicator_id", iid or None)
         for name in ("value", "target", "gap"):
             value = getattr(self, name)
@@ -161,11 +164,10 @@ class PlanItem:
         put("volume", _number(self.volume, "volume"))
         budget = _number(self.anggaran, "anggaran")
         if budget is not None and budget != int(budget):
-            raise InputError("Anggaran ditulis dalam rupiah bulat.", rows=[self.anggaran])
+            raise InputError.of("plan.error.budget", rows=[self.anggaran])
         put("anggaran", None if budget is None else int(budget))
         if self.source not in SOURCES:
-            raise InputError(f"Sumber rencana kegiatan harus salah satu dari: {', '.join(SOURCES)}.",
-                             rows=[self.source])
+            raise InputError.of("plan.error.source", rows=[self.source], allowed=list(SOURCES))
         if self.id is not None:
             put("id", int(self.id))
 
@@ -179,9 +181,9 @@ class PlanItem:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise InputError("Kolom rencana kegiatan tidak dikenal.", rows=unknown)
+            raise InputError.of("plan.error.unknown_columns", rows=unknown)
         if "kode" not in data or "kegiatan" not in data:
-            raise InputError("Rencana kegiatan memerlukan kode desa dan kegiatan.")
+            raise InputError.of("plan.error.code_and_activity")
         return cls(**dict(data))
 
 
@@ -194,7 +196,7 @@ class DraftPlan:
     """
 
     items: tuple[PlanItem, ...]
-    notes: tuple[str, ...] = ()
+    notes: tuple[Message, ...] = ()
     year: int | None = None
     targets: Mapping[str, float] = field(default_factory=dict)
 
@@ -221,12 +223,12 @@ def check_targets(targets: Mapping[str, object]) -> dict[str, float]:
     for key, value in dict(targets).items():
         iid = str(key)
         if iid not in cat:
-            raise InputError("Target untuk indikator yang tidak ada di katalog.", rows=[iid])
+            raise InputError.of("plan.error.target_unknown", rows=[iid])
         if cat[iid].kind != "coverage":
-            raise InputError("Target hanya dapat diubah untuk indikator cakupan.", rows=[iid])
+            raise InputError.of("plan.error.target_not_coverage", rows=[iid])
         number = _number(value, f"target {iid}")
         if number is None or number > 100:
-            raise InputError(f"Target '{iid}' harus persen antara 0 dan 100.", rows=[value])
+            raise InputError.of("plan.error.target_percent", rows=[value], indicator=iid)
         out[iid] = number
     return out
 
@@ -278,30 +280,12 @@ def draft_plan(
     in_force = effective_targets(targets)
     codes = list(chosen) if chosen is not None else list(result.selection.chosen)
     villages = dataset.villages.set_index("kode")
-    notes: list[str] = []
+    notes: list[Message] = []
     unknown = [c for c in codes if c not in villages.index]
     if unknown:
-        notes.append(f"{len(unknown)} desa dalam daftar tidak ada di data ini dan dilewati.")
+        notes.append(Message.of("plan.note.unknown_villages", n=len(unknown)))
     codes = [c for c in codes if c in villages.index]
-    coverage = [i for i in dataset.indicators if i.kind == "coverage"]
-    if not coverage:
-        notes.append("Data ini tidak memiliki indikator cakupan intervensi: rencana otomatis kosong; "
-                     "tambahkan kegiatan secara manual.")
-    usable: list[Indicator] = []
-    no_target: list[str] = []
-    no_year: list[str] = []
-    for ind in coverage:
-        if in_force.get(ind.id) is None:
-            no_target.append(ind.label_id)
-        elif year not in dataset.indicator_years(ind.id):
-            no_year.append(ind.label_id)
-        else:
-            usable.append(ind)
-    if no_target:
-        notes.append("Indikator tanpa target (tidak dibuat kegiatan otomatis; tetapkan target skenario "
-                     "atau tambahkan kegiatan manual): " + "; ".join(no_target) + ".")
-    if no_year:
-        notes.append(f"Indikator tanpa data tahun {year} (dilewati): " + "; ".join(no_year) + ".")
+    usable = _usable(dataset, in_force, year, notes)
     position = {c: i for i, c in enumerate(dataset.codes)}
     values = {ind.id: dataset.values(ind.id, year).value for ind in usable}
     items: list[PlanItem] = []
@@ -321,18 +305,41 @@ def draft_plan(
                 found.append(PlanItem(
                     kode=code, nama=str(row["nama"]), kecamatan=str(row["nama_kec"]),
                     indicator_id=ind.id, indicator=ind.label_id, value=value, target=target,
-                    gap=round(gap, 10), kegiatan=ind.intervention_id or f"Peningkatan {ind.label_id}",
-                    opd=ind.opd, source="otomatis"))
+                    gap=round(gap, 10), opd=ind.opd, source="otomatis",
+                    # plan items are the document's text, in its language (Indonesian)
+                    kegiatan=ind.intervention_id or t("plan.activity.improve", indicator=ind.label_id)))
         if usable and not has_any:
             empty.append(code)
         items.extend(sorted(found, key=lambda it: -(it.gap or 0.0)))
     if empty:
-        notes.append(f"{len(empty)} desa terpilih tanpa nilai cakupan tahun {year}: tidak ada kegiatan "
-                     f"otomatis (pertama: {', '.join(empty[:5])}).")
+        notes.append(Message.of("plan.note.no_values", n=len(empty), year=str(year), codes=empty[:5]))
     if getattr(dataset, "coverage_synthetic", False) and usable:
-        notes.append("Nilai cakupan berasal dari data SINTETIS (untuk demonstrasi), bukan data nyata.")
+        notes.append(Message.of("plan.note.synthetic"))
     used = {ind.id: float(in_force[ind.id]) for ind in usable}  # type: ignore[arg-type]
     return DraftPlan(items=tuple(items), notes=tuple(notes), year=year, targets=used)
+
+
+def _usable(dataset: Dataset, in_force: Mapping[str, float | None], year: int,
+            notes: list[Message]) -> list[Indicator]:
+    """Coverage indicators with a target and data for ``year``; the others are noted."""
+    coverage = [i for i in dataset.indicators if i.kind == "coverage"]
+    if not coverage:
+        notes.append(Message.of("plan.note.no_coverage"))
+    usable: list[Indicator] = []
+    no_target: list[Name] = []
+    no_year: list[Name] = []
+    for ind in coverage:
+        if in_force.get(ind.id) is None:
+            no_target.append(label_message(ind))
+        elif year not in dataset.indicator_years(ind.id):
+            no_year.append(label_message(ind))
+        else:
+            usable.append(ind)
+    if no_target:
+        notes.append(Message.of("plan.note.no_target", indicators=no_target))
+    if no_year:
+        notes.append(Message.of("plan.note.no_year", year=str(year), indicators=no_year))
+    return usable
 
 
 def _join(values: pd.Series) -> str:

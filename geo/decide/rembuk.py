@@ -24,7 +24,7 @@ import pandas as pd
 
 from geo.core.errors import InputError
 from geo.core.indicators import IndicatorValues, base_id, catalogue
-from geo.data.dataset import Dataset
+from geo.data.model import Dataset
 
 __all__ = ["CHANGE_ACTIONS", "Headline", "MeetingChange", "by_kecamatan", "headline",
            "indicator_label", "meeting_changes", "meeting_config", "outcome_indicator"]
@@ -87,7 +87,7 @@ def outcome_indicator(dataset: Dataset, indicator_id: str | None = None) -> str:
     for rid in (*_PREFERRED_RATES, *rates):
         if rid in rates:
             return rid
-    raise InputError("dataset ini tidak punya indikator rasio (pembilang / penyebut)")
+    raise InputError.of("rembuk.error.no_rate")
 
 
 def _valid(values: IndicatorValues) -> np.ndarray:
@@ -153,14 +153,14 @@ def meeting_config(config: Mapping[str, Any], code: str, reason: str, action: st
     """
     why = " ".join(str(reason or "").split())
     if not why:
-        raise InputError("alasan wajib diisi: setiap perubahan dicatat")
+        raise InputError.of("rembuk.error.reason_required")
     if action not in CHANGE_ACTIONS:
-        raise InputError(f"perubahan '{action}' tidak dikenal")
+        raise InputError.of("rembuk.error.unknown_action", action=action)
     on_list = code in set(chosen)
     if action == "add" and on_list:
-        raise InputError("desa sudah ada dalam daftar", rows=[code])
+        raise InputError.of("rembuk.error.already_listed", rows=[code])
     if action == "remove" and not on_list:
-        raise InputError("desa tidak ada dalam daftar", rows=[code])
+        raise InputError.of("rembuk.error.not_listed", rows=[code])
     out = dict(config)
     force_in, force_out = dict(config.get("force_in") or {}), dict(config.get("force_out") or {})
     if action == "add":
@@ -180,7 +180,7 @@ def meeting_changes(entries: Sequence[Any], villages: pd.DataFrame,
     """List changes (add/remove audit rows) at or after ``since``, oldest first; the rows
     listing a scenario's villages when it was created are not changes.
 
-    ``entries`` are :class:`geo.store.repository.AuditEntry` rows (anything with ``at, who,
+    ``entries`` are :class:`geo.store.model.AuditEntry` rows (anything with ``at, who,
     action, code, reason``); ``villages`` gives names (columns ``kode, nama, nama_kec``).
     """
     names = villages.set_index("kode")[["nama", "nama_kec"]]

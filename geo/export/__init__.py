@@ -2,7 +2,7 @@
 
 Every export is one call returning bytes (the UI hands them to a download, the CLI
 writes them), built from plain inputs: a :class:`~geo.scoring.pipeline.ScoringResult`, its
-:class:`~geo.data.dataset.Dataset`, the chosen codes with reasons, an optional Aksi 2 plan
+:class:`~geo.data.model.Dataset`, the chosen codes with reasons, an optional Aksi 2 plan
 and scenario metadata. :func:`export` is the single dispatcher::
 
     data, filename, mimetype = export("xlsx", result, dataset, chosen=[{"kode": ..., "alasan": ...}])
@@ -25,9 +25,11 @@ sentence, methodology text and file-name stem comes from the ``export.*`` catalo
 (``1.234,5`` / ``1,234.5``); criterion labels come from the indicator catalogue. GIS
 attribute names and the scenario JSON keys are a schema and never change.
 
-Modules: :mod:`.common` (context, file names), :mod:`.tables` (CSV, XLSX), :mod:`.gis`,
-:mod:`.staticmap`, :mod:`.pdf`, :mod:`.scenario` (JSON), :mod:`.content` (rows shared
-by XLSX and PDF).
+Modules: :mod:`.formats` (the one table of formats: id → writer, suffix, MIME type),
+:mod:`.common` (context, file names), :mod:`.delimited` (CSV), :mod:`.workbook` (XLSX),
+:mod:`.tables` (column kinds shared by both), :mod:`.gis`
+(GeoPackage, GeoJSON, Shapefile: one layer, three drivers), :mod:`.staticmap`, :mod:`.pdf`,
+:mod:`.scenario` (JSON), :mod:`.content` (rows shared by XLSX and PDF).
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from geo.core.errors import InputError
-from geo.core.i18n import lang_of, t
-from geo.data.dataset import Dataset
+from geo.core.i18n import lang_of
+from geo.data.model import Dataset
 from geo.export.common import (
     SYNTHETIC_NOTE,
     ChosenInput,
@@ -47,23 +49,25 @@ from geo.export.common import (
     kabupaten_name,
     safe_filename,
 )
+from geo.export.delimited import export_csv
+from geo.export.formats import FORMATS, ExportFormat, ExportOptions, format_for_suffix, page_buttons
 from geo.export.gis import SHP_FIELDS, export_geojson, export_gpkg, export_shp
 from geo.export.scenario import ScenarioDocument, export_json, read_scenario_json
-from geo.export.tables import SHEETS, export_csv, export_xlsx, sheet_names
-from geo.scoring.pipeline import ScoringResult
+from geo.export.workbook import SHEETS, export_xlsx, sheet_names
+from geo.scoring.result import ScoringResult
 
 if TYPE_CHECKING:
     from geo.export.pdf import export_pdf
     from geo.export.staticmap import render_lokus_map
 
 __all__ = [
-    "EXTENSIONS",
     "FORMATS",
-    "MIMETYPES",
     "SHEETS",
     "SHP_FIELDS",
     "SYNTHETIC_NOTE",
     "ExportContext",
+    "ExportFormat",
+    "ExportOptions",
     "ScenarioDocument",
     "export",
     "export_context",
@@ -74,18 +78,15 @@ __all__ = [
     "export_pdf",
     "export_shp",
     "export_xlsx",
+    "format_for_suffix",
     "kabupaten_name",
+    "page_buttons",
     "read_scenario_json",
     "render_lokus_map",
     "safe_filename",
     "sheet_names",
 ]
 
-#: Export formats, in the order the UI offers them.
-FORMATS = ("csv", "xlsx", "gpkg", "geojson", "shp", "pdf", "json")
-#: File extension of each format (the Shapefile is zipped).
-EXTENSIONS = {"csv": "csv", "xlsx": "xlsx", "gpkg": "gpkg", "geojson": "geojson", "shp": "zip",
-              "pdf": "pdf", "json": "json"}
 _LAZY = {"export_pdf": "geo.export.pdf", "render_lokus_map": "geo.export.staticmap"}
 
 
@@ -96,17 +97,6 @@ def __getattr__(name: str) -> Any:
 
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-MIMETYPES = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "gpkg": "application/geopackage+sqlite3",
-    "geojson": "application/geo+json",
-    "shp": "application/zip",
-    "pdf": "application/pdf",
-    "json": "application/json",
-}
 
 
 def export(
@@ -135,7 +125,7 @@ def export(
     Parameters
     ----------
     fmt
-        One of :data:`FORMATS`.
+        A key of :data:`FORMATS`.
     result, dataset
         Scoring result and its dataset.
     chosen
@@ -158,32 +148,13 @@ def export(
     InputError
         Unknown format, unknown or duplicate chosen codes, a bad CSV separator.
     """
-    if fmt not in FORMATS:
-        raise InputError(f"format '{fmt}' tidak dikenal; pilih salah satu: {', '.join(FORMATS)}.")
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        raise InputError.of("export.error.format", format=fmt, formats=list(FORMATS))
     ctx = export_context(result, dataset, chosen=chosen, plan=plan, name=name, author=author, notes=notes,
                          created_at=created_at, kabupaten=kabupaten, lokus_year=lokus_year)
     lang = lang_of(lang)
-    tag = ""
-    if fmt == "csv":
-        data = export_csv(ctx, sep=sep, all_villages=all_villages, lang=lang)
-        # the ";" variant is a different file for a different Excel: its name says so
-        tag = "_".join(t(f"export.file.{key}", lang) for key, on in
-                       (("all_villages", all_villages), ("semicolon", sep == ";")) if on)
-    elif fmt == "xlsx":
-        data = export_xlsx(ctx, lang=lang)
-    elif fmt == "gpkg":
-        data = export_gpkg(ctx, lang=lang)
-    elif fmt == "geojson":
-        data = export_geojson(ctx, lang=lang)
-    elif fmt == "shp":
-        data, tag = export_shp(ctx, lang=lang), t("export.file.shp", lang)
-    elif fmt == "pdf":
-        from geo.export.pdf import export_pdf
-
-        data = export_pdf(ctx, place=place, date_text=date_text, signer_name=signer_name, nip=nip, lang=lang)
-    else:
-        data = export_json(result.config, list(zip(ctx.lokus["kode"], ctx.lokus["alasan"], strict=True)),
-                           dataset_id=dataset.id, name=ctx.name, notes=ctx.notes, author=ctx.author,
-                           created_at=ctx.created_at)
-        tag = t("export.file.scenario", lang)
-    return data, ctx.filename(EXTENSIONS[fmt], tag=tag, lang=lang), MIMETYPES[fmt]
+    options = ExportOptions(sep=sep, all_villages=all_villages, place=place, date_text=date_text,
+                            signer_name=signer_name, nip=nip, lang=lang)
+    data, tag = spec.write(ctx, options)
+    return data, ctx.filename(spec.suffix, tag=tag, lang=lang), spec.mimetype

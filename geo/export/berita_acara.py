@@ -20,6 +20,7 @@ and the audit rows of the meeting, which no other format takes.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -73,7 +74,8 @@ def _planning_year(value: Any) -> int | None:
     except (TypeError, ValueError):
         number = float("nan")
     if not (number.is_integer() and YEAR_MIN <= number <= YEAR_MAX):
-        raise InputError(f"tahun perencanaan harus tahun antara {YEAR_MIN} dan {YEAR_MAX}: {value}")
+        raise InputError.of("export.error.planning_year", low=str(YEAR_MIN), high=str(YEAR_MAX),
+                            value=str(value))
     return int(number)
 
 
@@ -99,7 +101,7 @@ class Meeting:
     @classmethod
     def from_form(cls, date_text: str | None, place: str | None, chair: str | None,
                   participants: str | None, planning_year: Any = None, *,
-                  today: date | None = None) -> Meeting:
+                  today: datetime.date | None = None) -> Meeting:
         """From the form fields (ISO date ``YYYY-MM-DD``; participants one per line;
         planning year as typed, empty for the default). Without a typed year or a date the
         planning year is ``today``'s year + 1 when ``today`` is given.

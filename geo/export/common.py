@@ -1,7 +1,7 @@
 """What every export shares: the chosen list, the plan, names, the SINTETIS flag, file names.
 
 :func:`export_context` turns plain inputs (a :class:`~geo.scoring.pipeline.ScoringResult`, the
-:class:`~geo.data.dataset.Dataset`, chosen codes with reasons, an optional Aksi 2 plan and
+:class:`~geo.data.model.Dataset`, chosen codes with reasons, an optional Aksi 2 plan and
 free-text metadata) into one :class:`ExportContext` that each format module reads.
 Nothing here depends on the scenario store or the plan module: a scenario's chosen list
 and a plan table are passed in as plain values.
@@ -17,16 +17,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
 from geo.core.errors import InputError
 from geo.core.i18n import catalogue, format_number, lang_of, t
-from geo.data.dataset import Dataset, embedded_data_dir, region_names
+from geo.core.settings import embedded_data_dir
+from geo.data.loading import region_names
+from geo.data.model import Dataset
 from geo.scoring.mcda import Criterion
-from geo.scoring.pipeline import ScoringResult
+from geo.scoring.result import ScoringResult, flags_text, reason_text
 
 __all__ = [
     "PLAN_COLUMNS",
@@ -56,9 +58,9 @@ PLAN_COLUMNS = ("kode", "nama", "kecamatan", "indicator", "value", "target", "ga
                 "volume", "satuan", "anggaran", "catatan")
 
 #: Chosen villages: ``[{"kode", "alasan"}, ...]``, ``{kode: alasan}``, ``[(kode, alasan)]`` or codes.
-ChosenInput = Mapping[str, str] | Sequence[Mapping[str, Any] | tuple[str, str] | str] | None
+ChosenInput: TypeAlias = Mapping[str, str] | Sequence[Mapping[str, Any] | tuple[str, str] | str] | None
 #: Aksi 2 plan: a DataFrame, a list of dicts, or a list of dataclass rows (``PlanItem``).
-PlanInput = pd.DataFrame | Sequence[Any] | None
+PlanInput: TypeAlias = pd.DataFrame | Sequence[Any] | None
 
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                      *(f"LPT{i}" for i in range(1, 10))}
@@ -235,7 +237,7 @@ def normalise_chosen(chosen: ChosenInput) -> list[tuple[str, str]]:
                 items.append((row, ""))
             elif isinstance(row, Mapping):
                 if not row.get("kode"):
-                    raise InputError("Daftar desa terpilih berisi baris tanpa 'kode'.", rows=[row])
+                    raise InputError.of("export.error.chosen_no_code", rows=[row])
                 items.append((str(row["kode"]), str(row.get("alasan") or "")))
             else:
                 code, reason = row
@@ -243,7 +245,7 @@ def normalise_chosen(chosen: ChosenInput) -> list[tuple[str, str]]:
     codes = [c.strip() for c, _ in items]
     dup = sorted({c for c in codes if codes.count(c) > 1})
     if dup:
-        raise InputError("Kode desa terpilih muncul lebih dari sekali.", rows=dup)
+        raise InputError.of("export.error.chosen_duplicate", rows=dup)
     return [(c, r.strip()) for c, (_, r) in zip(codes, items, strict=True)]
 
 
@@ -251,7 +253,7 @@ def default_chosen(result: ScoringResult) -> list[tuple[str, str]]:
     """The recommendation of ``result`` (``rekomendasi == "ya"``) in rank order, with reasons."""
     ranked = result.ranked()
     ya = ranked[ranked["rekomendasi"] == "ya"]
-    return list(zip(ya["kode"].astype(str), ya["alasan"].astype(str), strict=True))
+    return list(zip(ya["kode"].astype(str), [reason_text(r) for r in ya["alasan"]], strict=True))
 
 
 def normalise_plan(plan: PlanInput) -> pd.DataFrame | None:
@@ -280,7 +282,7 @@ def _lokus_frame(result: ScoringResult, chosen: list[tuple[str, str]]) -> pd.Dat
     known = set(table["kode"].astype(str))
     unknown = [c for c, _ in chosen if c not in known]
     if unknown:
-        raise InputError("Kode desa terpilih tidak ada di hasil skor.", rows=unknown)
+        raise InputError.of("export.error.chosen_unknown", rows=unknown)
     reasons = dict(chosen)
     rows = table[table["kode"].isin(list(reasons))].sort_values("peringkat", kind="stable")
     criteria = [c.id for c in result.criteria]
@@ -295,10 +297,12 @@ def _lokus_frame(result: ScoringResult, chosen: list[tuple[str, str]]) -> pd.Dat
         "p_top_n": rows["p_top_n"].to_numpy(dtype=float),
         "stabilitas": rows["stabilitas"].astype(str).to_numpy(),
     })
-    # a reason given with the list wins; else the engine's reason, else "dipilih manual"
-    engine = np.where(rows["rekomendasi"] == "ya", rows["alasan"].astype(str), "dipilih manual")
+    # a reason given with the list wins; else the engine's reason, else "chosen by hand"
+    # (the list is a record: the engine's reasons and flags in Indonesian, as it is saved)
+    engine = [reason_text(r) if ya else t("scoring.engine.chosen_by_hand")
+              for r, ya in zip(rows["alasan"], rows["rekomendasi"] == "ya", strict=True)]
     out["alasan"] = [reasons[c] or e for c, e in zip(out["kode"], engine, strict=True)]
-    out["flags"] = rows["flags"].astype(str).to_numpy()
+    out["flags"] = [flags_text(f) for f in rows["flags"]]
     for cid in criteria:
         out[cid] = rows[cid].to_numpy(dtype=float)
     return out

@@ -16,6 +16,7 @@ import pandas as pd
 
 from geo.core.i18n import t
 from geo.core.indicators import base_id, catalogue, is_delta
+from geo.core.messages import render_all
 from geo.core.quality import QualityLog
 from geo.export.common import (
     ExportContext,
@@ -27,7 +28,7 @@ from geo.export.common import (
     term,
 )
 from geo.scoring.ahp import CR_LIMIT
-from geo.scoring.pipeline import ScoringResult, methodology
+from geo.scoring.result import ScoringResult, methodology, with_texts
 
 __all__ = ["aksi2_matrix", "method_text", "methodology_rows", "quality_rows"]
 
@@ -62,98 +63,138 @@ def methodology_rows(ctx: ExportContext, lang: str = "id") -> list[Row]:
     screening ratio's denominator), Catatan data, Peringatan (in ``lang``), Konfigurasi
     (the config JSON); all in ``lang``.
     """
-    res, ds, cfg = ctx.result, ctx.dataset, ctx.result.config
-    meta = methodology(res, ds)
-    names = _names(ctx)
+    meta = methodology(ctx.result, ctx.dataset)
+    return [*_general_rows(ctx, lang), *_criteria_rows(ctx, lang), *_method_rows(ctx, meta, lang),
+            *_selection_rows(ctx, lang), *_source_rows(ctx, meta, lang), *_closing_rows(ctx, meta, lang)]
 
-    def sec(key: str) -> str:
-        return t(f"export.section.{key}", lang)
 
-    def item(key: str, **values: Any) -> str:
-        return t(f"export.meth.{key}", lang, **values)
+def _sec(key: str, lang: str) -> str:
+    return t(f"export.section.{key}", lang)
 
-    def meth(key: str, **values: Any) -> str:
-        return t(f"scoring.meth.{key}", lang, **values)
 
-    general, method, select, sources = sec("general"), sec("method"), sec("selection"), sec("sources")
+def _item(key: str, lang: str, **values: Any) -> str:
+    return t(f"export.meth.{key}", lang, **values)
+
+
+def _meth(key: str, lang: str, **values: Any) -> str:
+    return t(f"scoring.meth.{key}", lang, **values)
+
+
+def _general_rows(ctx: ExportContext, lang: str) -> list[Row]:
+    """The SINTETIS notice first when relevant, then region, years, scenario, author, date."""
+    general = _sec("general", lang)
     rows: list[Row] = []
     if ctx.synthetic:
-        rows.append((sec("attention"), t("export.synthetic.alert", lang), t("export.synthetic.flag", lang),
-                     item("synthetic_note", note=t("export.synthetic.note", lang))))
+        rows.append((_sec("attention", lang), t("export.synthetic.alert", lang),
+                     t("export.synthetic.flag", lang),
+                     _item("synthetic_note", lang, note=t("export.synthetic.note", lang))))
     rows += [
-        (general, item("region"), ctx.kabupaten, ""),
-        (general, item("lokus_year"), ctx.lokus_year, ""),
-        (general, item("data_year"), cfg.year, ""),
-        (general, item("scenario"), ctx.name or item("default_scenario"), ""),
-        (general, item("author"), ctx.author or item("not_given"), ""),
-        (general, item("export_date"), ctx.created_at.strftime("%Y-%m-%d %H:%M %Z").strip(), ""),
-        (general, item("count"), len(ctx.lokus), ""),
-        (general, item("software"), f"Lokus {software_version(lang)}", item("software_note")),
+        (general, _item("region", lang), ctx.kabupaten, ""),
+        (general, _item("lokus_year", lang), ctx.lokus_year, ""),
+        (general, _item("data_year", lang), ctx.result.config.year, ""),
+        (general, _item("scenario", lang), ctx.name or _item("default_scenario", lang), ""),
+        (general, _item("author", lang), ctx.author or _item("not_given", lang), ""),
+        (general, _item("export_date", lang), ctx.created_at.strftime("%Y-%m-%d %H:%M %Z").strip(), ""),
+        (general, _item("count", lang), len(ctx.lokus), ""),
+        (general, _item("software", lang), f"Lokus {software_version(lang)}", _item("software_note", lang)),
     ]
     if ctx.notes:
-        rows.append((general, item("notes"), ctx.notes, ""))
-    for c in res.criteria:
-        rows.append((sec("criteria"), criterion_label(ctx, c, lang), float(c.weight),
-                     item("criterion_note", id=c.id, direction=direction_text(c.direction, lang),
-                          source=criterion_source(ctx, c, lang))))
-    for iid, (prev, missing) in res.withheld.items():
-        rows.append((sec("criteria"), iid, meth("withheld"),
-                     meth("withheld_note", prev=prev, year=cfg.year, fields=", ".join(missing))))
-    rows += [
-        (method, item("method"), method_text("method", cfg.method, lang), ""),
-        (method, item("normalisation"), method_text("norm", cfg.normalisation, lang), ""),
-        (method, item("smoothing"), method_text("smoothing", cfg.smoothing, lang),
-         item("smoothing_note", min_n=cfg.min_n)),
+        rows.append((general, _item("notes", lang), ctx.notes, ""))
+    return rows
+
+
+def _criteria_rows(ctx: ExportContext, lang: str) -> list[Row]:
+    """Each criterion with its weight; criteria withheld because two years differ."""
+    res, section = ctx.result, _sec("criteria", lang)
+    rows: list[Row] = [
+        (section, criterion_label(ctx, c, lang), float(c.weight),
+         _item("criterion_note", lang, id=c.id, direction=direction_text(c.direction, lang),
+               source=criterion_source(ctx, c, lang)))
+        for c in res.criteria]
+    rows += [(section, iid, _meth("withheld", lang),
+              _meth("withheld_note", lang, prev=prev, year=res.config.year, fields=", ".join(missing)))
+             for iid, (prev, missing) in res.withheld.items()]
+    return rows
+
+
+def _method_rows(ctx: ExportContext, meta: dict[str, Any], lang: str) -> list[Row]:
+    """Method, normalisation, smoothing (with the formula), missing data, stability, hotspots."""
+    cfg, method = ctx.result.config, _sec("method", lang)
+    rows: list[Row] = [
+        (method, _item("method", lang), method_text("method", cfg.method, lang), ""),
+        (method, _item("normalisation", lang), method_text("norm", cfg.normalisation, lang), ""),
+        (method, _item("smoothing", lang), method_text("smoothing", cfg.smoothing, lang),
+         _item("smoothing_note", lang, min_n=cfg.min_n)),
     ]
     if cfg.smoothing != "none":
-        rows.append((method, meth("eb_formula"), meth("eb_formula_value"), meth(f"eb_note.{cfg.smoothing}")))
+        rows.append((method, _meth("eb_formula", lang), _meth("eb_formula_value", lang),
+                     _meth(f"eb_note.{cfg.smoothing}", lang)))
     rows += [
-        (method, item("missing"), method_text("missing", cfg.missing, lang), ""),
-        (method, meth("outcome_rule"), meth("outcome_rule_value"), ""),
-        (method, item("stability"),
-         item("stability_value", draws=cfg.draws, cv=compact_number(cfg.weight_cv, 2, lang)),
-         item("stability_note", seed=cfg.seed)),
-        (method, item("hotspot"), meta["hotspot_indikator"] or item("hotspot_none"),
-         item("hotspot_criterion") if cfg.hotspot_criterion else item("hotspot_info")),
+        (method, _item("missing", lang), method_text("missing", cfg.missing, lang), ""),
+        (method, _meth("outcome_rule", lang), _meth("outcome_rule_value", lang), ""),
+        (method, _item("stability", lang),
+         _item("stability_value", lang, draws=cfg.draws, cv=compact_number(cfg.weight_cv, 2, lang)),
+         _item("stability_note", lang, seed=cfg.seed)),
+        (method, _item("hotspot", lang), meta["hotspot_indikator"] or _item("hotspot_none", lang),
+         _item("hotspot_criterion", lang) if cfg.hotspot_criterion else _item("hotspot_info", lang)),
     ]
     if cfg.ahp_cr is not None:
-        rows.append((method, item("ahp"), float(cfg.ahp_cr),
-                     item("ahp_note", limit=compact_number(CR_LIMIT, 2, lang))))
-    rows += [
-        (select, item("top_n"), cfg.top_n, ""),
-        (select, item("max_per_kec"),
-         cfg.max_per_kecamatan if cfg.max_per_kecamatan is not None else item("no_limit"), ""),
-        (select, item("min_one"), term("ya" if cfg.min_one_per_kecamatan else "tidak", lang), ""),
+        rows.append((method, _item("ahp", lang), float(cfg.ahp_cr),
+                     _item("ahp_note", lang, limit=compact_number(CR_LIMIT, 2, lang))))
+    return rows
+
+
+def _selection_rows(ctx: ExportContext, lang: str) -> list[Row]:
+    """N, quotas, the preset's gaps and weights, villages forced in or out with reasons."""
+    cfg, select, names = ctx.result.config, _sec("selection", lang), _names(ctx)
+    rows: list[Row] = [
+        (select, _item("top_n", lang), cfg.top_n, ""),
+        (select, _item("max_per_kec", lang),
+         cfg.max_per_kecamatan if cfg.max_per_kecamatan is not None else _item("no_limit", lang), ""),
+        (select, _item("min_one", lang), term("ya" if cfg.min_one_per_kecamatan else "tidak", lang), ""),
     ]
-    rows += _preset_rows(res, lang)
-    for code, reason in cfg.force_in.items():
-        rows.append((select, item("force_in"), f"{names.get(code, code)} [{code}]", reason))
-    for code, reason in cfg.force_out.items():
-        rows.append((select, item("force_out"), f"{names.get(code, code)} [{code}]", reason))
-    rows += [
-        (sources, item("dataset"), meta["dataset"], ""),
-        (sources, item("attribution"), meta["atribusi"] or "-", ""),
-        (sources, item("boundaries"), meta["batas_wilayah"], ""),
-        (sources, item("table"), meta["tabel"],
-         item("years_available", years=", ".join(str(y) for y in ds.years))),
+    rows += _preset_rows(ctx.result, lang)
+    for key, forced in (("force_in", cfg.force_in), ("force_out", cfg.force_out)):
+        rows += [(select, _item(key, lang), f"{names.get(code, code)} [{code}]", reason)
+                 for code, reason in forced.items()]
+    return rows
+
+
+def _source_rows(ctx: ExportContext, meta: dict[str, Any], lang: str) -> list[Row]:
+    """Files, attribution and years of the data."""
+    ds, sources = ctx.dataset, _sec("sources", lang)
+    rows: list[Row] = [
+        (sources, _item("dataset", lang), meta["dataset"], ""),
+        (sources, _item("attribution", lang), meta["atribusi"] or "-", ""),
+        (sources, _item("boundaries", lang), meta["batas_wilayah"], ""),
+        (sources, _item("table", lang), meta["tabel"],
+         _item("years_available", lang, years=", ".join(str(y) for y in ds.years))),
     ]
     flag = t("export.synthetic.flag", lang)
+    years = ", ".join(str(y) for y in ds.coverage_years)
     for cov in meta["cakupan"]:
-        years = ", ".join(str(y) for y in ds.coverage_years)
-        rows.append((sources, item("coverage"), f"{cov['judul'] or cov['berkas']} ({cov['berkas']})",
-                     (f"{flag}; " if cov["sintetis"] else "") + (item("coverage_years", years=years)
-                                                               if years else "")))
+        note = (f"{flag}; " if cov["sintetis"] else "") + (_item("coverage_years", lang, years=years)
+                                                           if years else "")
+        rows.append((sources, _item("coverage", lang), f"{cov['judul'] or cov['berkas']} ({cov['berkas']})",
+                     note))
+    return rows
+
+
+def _closing_rows(ctx: ExportContext, meta: dict[str, Any], lang: str) -> list[Row]:
+    """Indicator definitions, data caveats, warnings and the configuration JSON."""
+    res, ds, cfg = ctx.result, ctx.dataset, ctx.result.config
     shown = [c.id for c in res.criteria if c.id in res.indicators]
     if meta["hotspot_indikator"] and meta["hotspot_indikator"] not in shown:
         shown.append(meta["hotspot_indikator"])
+    rows: list[Row] = []
     for iid in shown:
         ind = res.indicators.get(iid) or ds.indicator(iid, cfg.year)
         if note := ind.note(lang):
-            rows.append((meth("section.definitions"), ind.label(lang), note, iid))
-    rows += [(sec("caveats"), "", text, "") for text in meta["catatan_data"]]
-    rows += [(sec("warnings"), "", text, "") for text in res.warning_texts(lang)]
-    rows.append((sec("config"), "ScoringConfig (JSON)", json.dumps(cfg.to_dict(), ensure_ascii=False),
-                 item("config_note")))
+            rows.append((_meth("section.definitions", lang), ind.label(lang), note, iid))
+    rows += [(_sec("caveats", lang), "", text, "") for text in meta["catatan_data"]]
+    rows += [(_sec("warnings", lang), "", text, "") for text in render_all(res.warnings, lang)]
+    rows.append((_sec("config", lang), "ScoringConfig (JSON)", json.dumps(cfg.to_dict(), ensure_ascii=False),
+                 _item("config_note", lang)))
     return rows
 
 
@@ -203,8 +244,8 @@ def quality_rows(ctx: ExportContext, lang: str = "id") -> list[tuple[str, str, s
         return t(f"export.quality.{key}", lang, **values)
 
     out: list[tuple[str, str, str, str, str]] = []
-    out += [(q("join"), "", "", "", line) for line in rep.summary_lines(lang)]
-    out += [(q("warnings"), "", "", "", line) for line in ds.warnings(lang)]
+    out += [(q("join"), "", "", "", line) for line in render_all(rep.summary(), lang)]
+    out += [(q("warnings"), "", "", "", line) for line in render_all(ds.warnings, lang)]
     for p in rep.polygons_without_data:
         out.append((q("polygon_no_data"), str(p.get("kode", "")), str(p.get("nama", "") or ""),
                     str(p.get("nama_kec", "") or ""), q("polygon_no_data_note")))
@@ -228,11 +269,12 @@ def quality_rows(ctx: ExportContext, lang: str = "id") -> list[tuple[str, str, s
         label = spec.title or spec.file.name
         if spec.synthetic:
             out.append((q("coverage"), "", "", "", q("coverage_synthetic", label=label)))
-        out += [(q("coverage"), "", "", "", f"{label}: {line}") for line in cov_rep.summary_lines()]
-    out += [(q("coverage"), "", "", "", note) for note in ds.coverage_notes]
+        out += [(q("coverage"), "", "", "", f"{label}: {line}")
+                for line in render_all(cov_rep.summary(), lang)]
+    out += [(q("coverage"), "", "", "", note.render(lang)) for note in ds.coverage_notes]
     out += _excluded_rows(ds.quality_log, lang)
-    ranked = res.ranked()
-    flagged = ranked[ranked["flags"].astype(str) != ""]
+    ranked = with_texts(res.ranked()[["kode", "nama", "nama_kec", "flags"]], lang)
+    flagged = ranked[ranked["flags"] != ""]
     for _, row in flagged.iterrows():
         out.append((q("flags"), str(row["kode"]), str(row["nama"]), str(row["nama_kec"]),
                     str(row["flags"])))

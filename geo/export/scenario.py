@@ -1,6 +1,6 @@
 """Scenario JSON: the document that reloads into the app and reproduces the ranking exactly.
 
-Shape (shared with ``geo.store.repository.Scenario.to_json``; keys in this order)::
+Shape (shared with ``geo.store.model.Scenario.to_json``; keys in this order)::
 
     {"format": "lokus-scenario", "version": 1, "dataset_id": "sumedang", "name": "...",
      "config": ScoringConfig.to_dict(), "chosen": [{"kode": "...", "alasan": "..."}],
@@ -24,7 +24,7 @@ from typing import Any
 
 from geo.core.errors import InputError
 from geo.export.common import ChosenInput, normalise_chosen
-from geo.scoring.pipeline import ScoringConfig
+from geo.scoring.config import ScoringConfig
 
 __all__ = ["SCENARIO_FORMAT", "SCENARIO_VERSION", "ScenarioDocument", "export_json", "read_scenario_json"]
 
@@ -264,7 +264,7 @@ def _check_plan(plan: list[Any], file: str | None) -> None:
     _limit(plan, "plan", file)
     for i, row in enumerate(plan):
         if not isinstance(row, dict):
-            raise InputError("'plan' harus daftar objek", file=file)
+            raise InputError.of("export.scenario.plan_list", file=file)
         for key, value in row.items():
             if key in PLAN_NUMBER_RANGES and value is not None:
                 _number(value, f"plan[{i}].{key}", PLAN_NUMBER_RANGES[key], file)
@@ -316,16 +316,16 @@ def read_scenario_json(source: bytes | str | Path | Mapping[str, Any]) -> Scenar
         except (ValueError, UnicodeDecodeError, RecursionError):
             raise InputError.of("input.scenario.not_json", file=file) from None
     if not isinstance(doc, dict) or doc.get("format") != SCENARIO_FORMAT:
-        raise InputError(f"bukan dokumen skenario Lokus (\"format\": \"{SCENARIO_FORMAT}\")", file=file)
+        raise InputError.of("export.scenario.not_scenario", file=file, format=SCENARIO_FORMAT)
     version = doc.get("version")
     if isinstance(version, bool) or version != SCENARIO_VERSION:
-        raise InputError(f"versi skenario {str(version)[:40]!r} tidak didukung (hanya {SCENARIO_VERSION})",
-                         file=file)
+        raise InputError.of("export.scenario.version", file=file, version=repr(str(version)[:40]),
+                            supported=str(SCENARIO_VERSION))
     missing = [k for k in ("dataset_id", "config", "chosen") if k not in doc]
     if missing:
-        raise InputError("dokumen skenario tanpa kunci wajib", file=file, rows=missing)
+        raise InputError.of("export.scenario.missing_keys", file=file, rows=missing)
     if not isinstance(doc["config"], dict) or not isinstance(doc["chosen"], list):
-        raise InputError("'config' harus objek dan 'chosen' harus daftar", file=file)
+        raise InputError.of("export.scenario.shape", file=file)
     _scan(doc, "", file)
     for key in ("dataset_id", "name", "notes", "author", "created_at"):
         value = doc.get(key)
@@ -333,17 +333,17 @@ def read_scenario_json(source: bytes | str | Path | Mapping[str, Any]) -> Scenar
             raise InputError.of("input.scenario.text", file=file, field=key, limit=MAX_TEXT)
     plan = doc.get("plan") or []
     if not isinstance(plan, list) or not all(isinstance(p, dict) for p in plan):
-        raise InputError("'plan' harus daftar objek", file=file)
+        raise InputError.of("export.scenario.plan_list", file=file)
     _check_plan(plan, file)
     chosen = _chosen_rows(doc["chosen"], file)
     checked = _check_config(doc["config"], file)
     try:
         config = ScoringConfig.from_dict(checked)
     except InputError as exc:
-        raise InputError(f"konfigurasi skenario tidak valid: {exc.message}", file=file,
-                         rows=exc.rows) from None
+        raise InputError.of("export.scenario.bad_config_detail", file=file, detail=exc.message,
+                            rows=exc.rows) from None
     except (TypeError, ValueError, OverflowError):
-        raise InputError("konfigurasi skenario tidak valid", file=file) from None
+        raise InputError.of("export.scenario.bad_config", file=file) from None
     return ScenarioDocument(
         dataset_id=str(doc["dataset_id"]), name=str(doc.get("name") or ""), config=config,
         chosen=chosen, notes=str(doc.get("notes") or ""),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -115,16 +116,28 @@ def render_lokus_map(
     villages = ctx.dataset.villages
     utm = villages.estimate_utm_crs()
     geo = villages.geometry.to_crs(utm).simplify(_SIMPLIFY_M, preserve_topology=True)
-    codes = villages["kode"].astype(str).to_numpy()
-    numbers = dict(zip(ctx.lokus["kode"], ctx.lokus["no"], strict=True))
-    is_lokus = np.array([c in numbers for c in codes])
-    no_data = ctx.result.table.set_index("kode")["skor"].reindex(codes).isna().to_numpy() & ~is_lokus
-    other = ~is_lokus & ~no_data
-
     fig = Figure(figsize=size, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.02, 0.15, 0.96, 0.78))
     ax.set_axis_off()
+    _draw_villages(ax, ctx, geo)
+    _draw_kecamatan(ax, villages["kode_kec"].to_numpy(), geo, utm)
+    x_range, y_range = _fit_limits(ax, geo, size)
+    _scale_bar(ax, x_range, y_range, lang)
+    _north_arrow(ax, lang)
+    _frame_texts(fig, ctx, title, utm.to_epsg(), lang)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def _draw_villages(ax: Any, ctx: ExportContext, geo: gpd.GeoSeries) -> None:
+    """Lokus villages filled and numbered, the others plain, those without data hatched."""
+    codes = ctx.dataset.villages["kode"].astype(str).to_numpy()
+    numbers = dict(zip(ctx.lokus["kode"], ctx.lokus["no"], strict=True))
+    is_lokus = np.array([c in numbers for c in codes])
+    no_data = ctx.result.table.set_index("kode")["skor"].reindex(codes).isna().to_numpy() & ~is_lokus
+    other = ~is_lokus & ~no_data
     geoms = list(geo.values)
     ax.add_collection(_collection([g for g, k in zip(geoms, other, strict=True) if k],
                                   facecolor=COLORS["other"], edgecolor="#BFB3A5", linewidth=0.3))
@@ -133,18 +146,6 @@ def render_lokus_map(
                                   hatch="////"))
     ax.add_collection(_collection([g for g, k in zip(geoms, is_lokus, strict=True) if k],
                                   facecolor=COLORS["lokus"], edgecolor=COLORS["edge"], linewidth=0.4))
-
-    # kecamatan = union of its villages, closed by ±15 m (mitre: corners stay sharp) so that
-    # slivers between imperfectly aligned villages do not draw as specks (as geo.view.mapdata does)
-    kec = gpd.GeoDataFrame({"kode_kec": villages["kode_kec"].to_numpy()}, geometry=geo.values, crs=utm)
-    kec = (kec.dissolve("kode_kec").geometry.buffer(15, join_style="mitre")
-           .buffer(-15, join_style="mitre").simplify(_SIMPLIFY_M, preserve_topology=True))
-    segments = []
-    for line in kec.boundary.values:
-        for part in getattr(line, "geoms", [line]):
-            segments.append(np.asarray(part.coords)[:, :2])
-    ax.add_collection(LineCollection(segments, colors=COLORS["kecamatan"], linewidths=1.1, zorder=4))
-
     # labels: the list number on each lokus village
     halo = [patheffects.withStroke(linewidth=2.0, foreground="black")]
     for g, code in zip(geoms, codes, strict=True):
@@ -153,7 +154,24 @@ def render_lokus_map(
             ax.text(pt.x, pt.y, str(numbers[code]), ha="center", va="center", fontsize=7,
                     fontweight="bold", color="white", path_effects=halo, zorder=5)
 
-    # limits padded and matched to the axes' shape, so the aspect stays 1:1 and exact
+
+def _draw_kecamatan(ax: Any, kode_kec: np.ndarray, geo: gpd.GeoSeries, utm: Any) -> None:
+    """Kecamatan outlines: the union of their villages, closed by ±15 m (mitre: corners stay
+    sharp) so that slivers between imperfectly aligned villages do not draw as specks (as
+    geo.view.mapdata does)."""
+    kec = gpd.GeoDataFrame({"kode_kec": kode_kec}, geometry=geo.values, crs=utm)
+    kec = (kec.dissolve("kode_kec").geometry.buffer(15, join_style="mitre")
+           .buffer(-15, join_style="mitre").simplify(_SIMPLIFY_M, preserve_topology=True))
+    segments = []
+    for line in kec.boundary.values:
+        for part in getattr(line, "geoms", [line]):
+            segments.append(np.asarray(part.coords)[:, :2])
+    ax.add_collection(LineCollection(segments, colors=COLORS["kecamatan"], linewidths=1.1, zorder=4))
+
+
+def _fit_limits(ax: Any, geo: gpd.GeoSeries, size: tuple[float, float]
+                ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Limits padded and matched to the axes' shape, so the aspect stays 1:1 and exact."""
     x0, y0, x1, y1 = geo.total_bounds
     pad = 0.04 * max(x1 - x0, y1 - y0)
     x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
@@ -167,9 +185,11 @@ def render_lokus_map(
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
-    _scale_bar(ax, (x0, x1), (y0, y1), lang)
-    _north_arrow(ax, lang)
+    return (x0, x1), (y0, y1)
 
+
+def _frame_texts(fig: Figure, ctx: ExportContext, title: str | None, epsg: int | None, lang: str) -> None:
+    """Title (with the SINTETIS notice), legend and source line."""
     heading = title or t("export.title.lokus", lang, kabupaten=ctx.kabupaten, year=ctx.lokus_year)
     fig.text(0.5, 0.975, heading, ha="center", va="top", fontsize=12, fontweight="bold")
     if ctx.synthetic:
@@ -186,12 +206,8 @@ def render_lokus_map(
     ]
     fig.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 0.075), ncol=2, fontsize=8,
                frameon=False)
-    epsg = utm.to_epsg()
     origin = (ctx.dataset.attribution or ctx.dataset.title).rstrip(". ")
     source = t("export.map.source", lang, origin=origin, epsg=epsg, version=software_version(lang),
                date=ctx.created_at.strftime("%Y-%m-%d"))
     fig.text(0.03, 0.055, "\n".join(textwrap.wrap(source, 150)), ha="left", va="top", fontsize=5.5,
              color="#333333")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()

@@ -19,15 +19,11 @@ only compared with the villages of its kecamatan.  A row without a kecamatan nam
 compared with the whole district.
 """
 
+
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import cache
-from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
@@ -35,121 +31,33 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from geo.core.codes import detect_code_system, normalise_codes
-from geo.core.errors import InputError
-from geo.core.i18n import catalogue, format_number, t
+from geo.core.messages import Message, Num, render_all
+from geo.io.crosswalk import check_crosswalk, crosswalk_lookup
+from geo.io.names import normalise_village_names, spaced
 
 __all__ = [
-    "CROSSWALK_COLUMNS",
+    "REASONS",
     "STATUSES",
     "NameMatch",
-    "build_crosswalk",
-    "crosswalk_path",
-    "load_crosswalk",
     "match_names",
     "name_matching_reason",
-    "normalise_village_name",
-    "normalise_village_names",
-    "save_crosswalk",
-    "translate_match_line",
+    "reason_message",
 ]
 
 #: Match statuses, from most to least certain.
 STATUSES: Final = ("crosswalk", "exact", "normalised", "fuzzy", "unmatched")
-#: Columns of a saved crosswalk.
-CROSSWALK_COLUMNS: Final = ("kecamatan", "desa", "kode", "decided_by", "decided_at")
-#: Bahasa Indonesia labels of the ``reason`` codes of :attr:`NameMatch.pairs`.
-REASONS: Final[dict[str, str]] = {
-    "": "",
-    "nama_kosong": "nama desa kosong",
-    "kecamatan_tidak_ditemukan": "nama kecamatan tidak ditemukan di peta",
-    "ambigu": "nama cocok dengan lebih dari satu desa di kecamatan",
-    "skor_rendah": "tidak ada nama yang cukup mirip",
-    "selisih_kecil": "dua nama sama-sama mirip; pilih salah satu",
-}
+#: Why a pair is unmatched (the ``reason`` codes of :attr:`NameMatch.pairs`; ``""`` when
+#: matched); their text is the catalogue's ``input.match.why.<code>`` (:func:`reason_message`).
+REASONS: Final = ("nama_kosong", "kecamatan_tidak_ditemukan", "ambigu", "skor_rendah", "selisih_kecil")
 _N_CANDIDATES = 3
 
-# ----------------------------------------------------------------------------- names
 
-# Administrative prefixes written in front of names: "DESA", "DS.", "KEL.", "KELURAHAN",
-# "KEC.", "KECAMATAN" (only as whole words, so DESAMULYA stays intact).
-_PREFIX = re.compile(r"^(?:(?:DESA|DS|KELURAHAN|KEL|KECAMATAN|KEC)\b\s*)+")
-# Spelling reforms, applied in this order (both sides get the same key, so the key need
-# not be the modern spelling, only the same for old and new forms):
-#   Soewandi 1947: OE -> U                (SOEMEDANG -> SUMEDANG)
-#   EYD 1972:      DJ -> J, TJ -> C, SJ -> SY, CH -> KH, NJ -> NY
-# DJ -> J runs before NJ -> NY, so old TANDJUNG and modern TANJUNG both become TANYUNG.
-# Old J -> modern Y is *not* applied: it would clash with DJ -> J (DJAJA vs JAYA), and
-# J is far more often modern than old.
-_SPELLING: Final = (("OE", "U"), ("DJ", "J"), ("TJ", "C"), ("SJ", "SY"), ("CH", "KH"), ("NJ", "NY"))
-# Roman numerals as separate words become digits before doubled letters collapse, so
-# SUKAMAJU II never turns into SUKAMAJU I.
-_ROMAN: Final = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5", "VI": "6", "VII": "7",
-                 "VIII": "8", "IX": "9", "X": "10"}
-_ROMAN_RE = re.compile(r"\b(" + "|".join(sorted(_ROMAN, key=len, reverse=True)) + r")\b")
-# Doubled letters collapse: compounds are written with and without the join letter
-# doubled (PASIR + REUNGIT = PASIRREUNGIT / PASIREUNGIT; GANJARRESIK / GANJARESIK;
-# PADANAAN / PADANAN).  Digits never collapse.
-_DOUBLE = re.compile(r"([A-Z])\1+")
+def reason_message(code: str) -> Message | None:
+    """Why a pair is unmatched, as a message (None for ``""`` or an unknown code)."""
+    return Message.of(f"input.match.why.{code}") if code in REASONS else None
 
 
-def _spaced(text: pd.Series) -> pd.Series:
-    """Upper case, single spaces, trimmed (the key of an *exact* match)."""
-    return text.astype("string").str.upper().str.replace(r"\s+", " ", regex=True).str.strip()
-
-
-def normalise_village_names(names: pd.Series | Sequence[object]) -> pd.Series:
-    """Vectorised :func:`normalise_village_name`; NA (or empty result) stays NA."""
-    text = pd.Series(names, dtype="object").astype("string")
-    # Accents off (É -> E), then upper case.
-    text = text.map(
-        lambda s: unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii"),
-        na_action="ignore",
-    ).astype("string").str.upper()
-    text = text.str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
-    text = text.str.replace(_PREFIX, "", regex=True)
-    text = text.str.replace(_ROMAN_RE, lambda m: _ROMAN[m.group(1)], regex=True)
-    for old, new in _SPELLING:
-        text = text.str.replace(old, new, regex=False)
-    text = text.str.replace(" ", "", regex=False)
-    text = text.str.replace(_DOUBLE, r"\1", regex=True)
-    return text.mask(text == "")
-
-
-def normalise_village_name(name: object) -> str:
-    """Comparison key of a village or kecamatan name.
-
-    Rules, in order (each one documented at its regular expression in this module):
-
-    1. accents removed, upper case;
-    2. every run of punctuation/whitespace becomes one space;
-    3. leading prefixes ``DESA``, ``DS``, ``KEL``, ``KELURAHAN``, ``KEC``, ``KECAMATAN``
-       (whole words, after punctuation is gone, so ``KEL.`` and ``Ds.`` count) removed;
-    4. Roman numerals as separate words become digits (``II`` -> ``2``);
-    5. old spellings: ``OE``->``U``, ``DJ``->``J``, ``TJ``->``C``, ``SJ``->``SY``,
-       ``CH``->``KH``, ``NJ``->``NY`` (a comparison key, not a spelling: modern
-       ``GANJAR`` becomes ``GANYAR`` on both sides alike);
-    6. spaces removed (``PASEH KIDUL`` = ``PASEHKIDUL``);
-    7. doubled letters collapse (``GANJARRESIK`` = ``GANJARESIK``).
-
-    Returns
-    -------
-    str
-        The key; ``""`` for an empty or missing name.
-
-    Examples
-    --------
-    >>> normalise_village_name("Kel. Paseh Kidul")
-    'PASEHKIDUL'
-    >>> normalise_village_name("DESA TJIKONENG-KOELON")
-    'CIKONENGKULON'
-    """
-    if name is None or (not isinstance(name, str) and pd.isna(name)):  # type: ignore[call-overload]
-        return ""
-    out = normalise_village_names([str(name)]).iloc[0]
-    return "" if pd.isna(out) else str(out)
-
-
-def name_matching_reason(codes: pd.Series | None, known_codes: Sequence[str] | None = None) -> str | None:
+def name_matching_reason(codes: pd.Series | None, known_codes: Sequence[str] | None = None) -> Message | None:
     """Why a table must be matched by name, or None when its Kemendagri codes are usable.
 
     Parameters
@@ -158,58 +66,13 @@ def name_matching_reason(codes: pd.Series | None, known_codes: Sequence[str] | N
         The table's code column (None when it has none).
     known_codes
         Dotted Kemendagri codes of the boundaries.
-
-    Returns
-    -------
-    str or None
-        A sentence in Bahasa Indonesia for the report.
     """
     if codes is None:
-        return t("report.match.reason.no_code")
+        return Message.of("report.match.reason.no_code")
     system = detect_code_system(codes, known_codes)
     if system == "kemendagri":
         return None
-    if system == "bps":
-        return t("report.match.reason.bps")
-    return t("report.match.reason.unknown")
-
-
-#: Catalogue keys of the sentences a :class:`NameMatch` report is made of.
-_MATCH_KEYS: Final = ("report.match.head", *(f"report.match.status.{s}" for s in STATUSES),
-                      "report.match.reason.no_code", "report.match.reason.bps",
-                      "report.match.reason.unknown", "report.match.note.stale",
-                      "report.match.note.no_kecamatan")
-
-
-@cache
-def _match_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(key, regular expression of its Indonesian sentence) for :func:`translate_match_line`."""
-    out = []
-    for key in _MATCH_KEYS:
-        parts = re.split(r"\{(\w+)\}", catalogue("id")[key])
-        pattern = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
-                          for i, part in enumerate(parts))
-        out.append((key, re.compile(pattern)))
-    return tuple(out)
-
-
-def translate_match_line(line: str, lang: str = "id") -> str:
-    """A name-matching sentence (as stored, in Bahasa Indonesia) in ``lang``.
-
-    Reasons and notes are kept as Indonesian sentences (:attr:`NameMatch.reason`,
-    :attr:`JoinReport.name_matching`); this finds the catalogue sentence a line was made
-    from and writes it again in ``lang``. A line that is no known sentence is returned as is.
-    """
-    if lang != "en":
-        return line
-    for key, pattern in _match_patterns():
-        found = pattern.fullmatch(line)
-        if found:
-            values = found.groupdict()
-            if "share" in values:  # "12,3" (always one decimal, below 1000)
-                values["share"] = values["share"].replace(",", ".")
-            return t(key, lang, **values)
-    return line
+    return Message.of("report.match.reason.bps" if system == "bps" else "report.match.reason.unknown")
 
 
 # ----------------------------------------------------------------------------- result
@@ -236,6 +99,8 @@ class NameMatch:
         Fuzzy acceptance rule used.
     reason
         Why the table went through name matching (see :func:`name_matching_reason`).
+    notes
+        What else the report says (stale saved decisions, no kecamatan names).
     """
 
     pairs: pd.DataFrame
@@ -243,8 +108,8 @@ class NameMatch:
     boundaries: pd.DataFrame
     threshold: float
     margin: float
-    reason: str | None = None
-    notes: list[str] = field(default_factory=list)
+    reason: Message | None = None
+    notes: list[Message] = field(default_factory=list)
 
     @property
     def kode(self) -> pd.Series:
@@ -264,18 +129,20 @@ class NameMatch:
         order = todo["status"].map({"fuzzy": 0, "unmatched": 1}).to_numpy()
         return todo.iloc[np.lexsort((todo["score"].to_numpy(), order))].reset_index(drop=True)
 
-    def review_frame(self) -> pd.DataFrame:
+    def review_frame(self, lang: str = "id") -> pd.DataFrame:
         """:meth:`review_table` as a file a planner edits: ``kecamatan``, ``desa``, ``kode``
         (the accepted match, empty when unmatched: correct it, or leave it empty for "not
-        on the map") first — so the edited file is a crosswalk (:func:`load_crosswalk`) —
-        then ``status``, ``skor``, ``nama_peta``, ``kecamatan_peta``, ``baris``,
-        ``alasan`` and ``kandidat`` (``nama (kode) skor; ...``)."""
+        on the map") first — so the edited file is a crosswalk
+        (:func:`geo.io.crosswalk.load_crosswalk`) — then ``status``, ``skor``, ``nama_peta``,
+        ``kecamatan_peta``, ``baris``, ``alasan`` (in ``lang``) and ``kandidat``
+        (``nama (kode) skor; ...``)."""
         review = self.review_table()
         return pd.DataFrame({
             "kecamatan": review["kecamatan"], "desa": review["desa"], "kode": review["kode"],
             "status": review["status"], "skor": review["score"], "nama_peta": review["nama"],
             "kecamatan_peta": review["nama_kec"], "baris": review["n_rows"],
-            "alasan": review["reason"].map(REASONS).fillna(""),
+            "alasan": [m.render(lang) if (m := reason_message(str(code))) else ""
+                       for code in review["reason"]],
             "kandidat": ["; ".join(f"{c['nama']} ({c['kode']}) {c['score']:g}" for c in cands)
                          for cands in review["candidates"]],
         })
@@ -288,25 +155,25 @@ class NameMatch:
             s: {"pairs": int(pairs.get(s, 0)), "rows": int(rows.get(s, 0))} for s in STATUSES
         }
 
-    def summary_lines(self, lang: str = "id") -> list[str]:
-        """The report, one sentence per line, in Bahasa Indonesia (default) or English."""
+    def summary(self) -> list[Message]:
+        """The report, one message per line: why names were matched, how many of each status."""
         counts = self.counts()
         total = max(len(self.pairs), 1)
-        lines = [translate_match_line(self.reason, lang)] if self.reason else []
-        lines.append(t("report.match.head", lang, pairs=len(self.pairs),
-                       villages=len(self.boundaries)))
-        for status in STATUSES:
-            n = counts[status]["pairs"]
-            if n:
-                lines.append(t(f"report.match.status.{status}", lang, n=n,
-                               share=format_number(n / total * 100, 1, lang)))
-        return lines + [translate_match_line(note, lang) for note in self.notes]
+        lines = [self.reason] if self.reason else []
+        lines.append(Message.of("report.match.head", pairs=len(self.pairs), villages=len(self.boundaries)))
+        lines += [Message.of(f"report.match.status.{status}", n=n, share=Num(n / total * 100, 1))
+                  for status in STATUSES if (n := counts[status]["pairs"])]
+        return lines + list(self.notes)
+
+    def summary_lines(self, lang: str = "id") -> list[str]:
+        """:meth:`summary` in ``lang``."""
+        return render_all(self.summary(), lang)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly summary (names of villages only, no personal data)."""
         review = self.review_table()
         return {
-            "reason": self.reason,
+            "reason": self.reason.render() if self.reason else None,
             "threshold": self.threshold,
             "margin": self.margin,
             "counts": self.counts(),
@@ -318,7 +185,7 @@ class NameMatch:
                 }
                 for r in review.itertuples(index=False)
             ],
-            "notes": list(self.notes),
+            "notes": render_all(self.notes),
         }
 
 
@@ -330,7 +197,7 @@ def _none(value: object) -> object:
 
 
 def _match_level(
-    spaced: pd.Series,
+    exact_keys: pd.Series,
     keys: pd.Series,
     choice_spaced: np.ndarray,
     choice_keys: np.ndarray,
@@ -344,7 +211,7 @@ def _match_level(
     status = np.full(n, "unmatched", dtype=object)
     reason = np.full(n, "skor_rendah", dtype=object)
     q_keys = keys.fillna("").to_numpy(dtype=object)
-    q_spaced = spaced.fillna("").to_numpy(dtype=object)
+    q_spaced = exact_keys.fillna("").to_numpy(dtype=object)
     if len(choice_keys) == 0 or n == 0:
         return pos, score, status, reason, np.zeros((n, len(choice_keys)))
     scores = process.cdist(list(q_keys), list(choice_keys), scorer=fuzz.ratio, dtype=np.float64)
@@ -402,22 +269,6 @@ def _clean_boundaries(boundaries: pd.DataFrame) -> pd.DataFrame:
     return bnd.loc[bnd["kode"].notna()].drop_duplicates("kode").reset_index(drop=True)
 
 
-def _crosswalk_lookup(crosswalk: pd.DataFrame | None, known: set[str]) -> dict[tuple[str, str], str | None]:
-    if crosswalk is None or len(crosswalk) == 0:
-        return {}
-    cw = _check_crosswalk(crosswalk, file=None)
-    kec = normalise_village_names(cw["kecamatan"]).fillna("")
-    desa = normalise_village_names(cw["desa"]).fillna("")
-    kode = cw["kode"]
-    out: dict[tuple[str, str], str | None] = {}
-    for k, d, c in zip(kec, desa, kode, strict=True):  # a few hundred decisions at most
-        if pd.isna(c):
-            out[(k, d)] = None
-        elif c in known:
-            out[(k, d)] = str(c)
-    return out
-
-
 def match_names(
     table_kec: pd.Series | Sequence[object] | None,
     table_desa: pd.Series | Sequence[object],
@@ -426,7 +277,7 @@ def match_names(
     crosswalk: pd.DataFrame | None = None,
     threshold: float = 85.0,
     margin: float = 10.0,
-    reason: str | None = None,
+    reason: Message | None = None,
     weights: Sequence[int] | np.ndarray | None = None,
 ) -> NameMatch:
     """Match table (kecamatan, desa) names to boundary villages.
@@ -441,7 +292,7 @@ def match_names(
     boundaries
         ``kode``, ``nama``, ``nama_kec`` (e.g. ``BoundaryFile.gdf``); not modified.
     crosswalk
-        Saved decisions (:data:`CROSSWALK_COLUMNS`), applied first.  A decision whose
+        Saved decisions (:data:`geo.io.crosswalk.CROSSWALK_COLUMNS`), applied first.  A decision whose
         ``kode`` is empty means "no village on the map"; one whose ``kode`` is not in
         ``boundaries`` is ignored (noted in the report).
     threshold
@@ -450,7 +301,7 @@ def match_names(
         Minimum lead of the best fuzzy score over the runner-up; closer calls are left
         unmatched for review.
     reason
-        Sentence explaining why names are matched (:func:`name_matching_reason`).
+        Why names are matched (:func:`name_matching_reason`), the report's first line.
     weights
         Records each input row stands for (default 1), summed into ``n_rows`` — pass
         distinct pairs with their counts instead of every record.
@@ -459,16 +310,38 @@ def match_names(
     -------
     NameMatch
     """
+    bnd = _clean_boundaries(boundaries)
+    pairs, row_pair = _distinct_pairs(table_kec, table_desa, weights)
+    pairs = _match_kecamatan(pairs, bnd, threshold, margin)
+    found = _match_desa(pairs, bnd, threshold, margin)
+    notes: list[Message] = []
+    if crosswalk is not None and len(crosswalk):
+        known = set(bnd["kode"].dropna())
+        stale = int(normalise_codes(check_crosswalk(crosswalk, file=None)["kode"]).dropna()
+                    .isin(known).eq(False).sum())
+        if stale:
+            notes.append(Message.of("report.match.note.stale", n=stale))
+        found = _apply_crosswalk(found, pairs, bnd, crosswalk_lookup(crosswalk, known))
+    out = _pair_table(pairs, bnd, found)
+    if pairs["kec_key"].isna().all() and len(out):
+        notes.append(Message.of("report.match.note.no_kecamatan"))
+    return NameMatch(
+        pairs=out, row_pair=row_pair, boundaries=bnd, threshold=float(threshold),
+        margin=float(margin), reason=reason, notes=notes,
+    )
+
+
+def _distinct_pairs(table_kec: pd.Series | Sequence[object] | None, table_desa: pd.Series | Sequence[object],
+                    weights: Sequence[int] | np.ndarray | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Distinct (kecamatan, desa) pairs by their exact (spaced, upper-case) form with their
+    keys and ``n_rows``, and the pair of each input row."""
     desa_in = pd.Series(table_desa, dtype="object").reset_index(drop=True)
     kec_in = (pd.Series([pd.NA] * len(desa_in), dtype="object") if table_kec is None
               else pd.Series(table_kec, dtype="object").reset_index(drop=True))
     if len(kec_in) != len(desa_in):
         raise ValueError("table_kec and table_desa differ in length")
-    bnd = _clean_boundaries(boundaries)
-
-    # Distinct pairs by their exact (spaced, upper-case) form.
     raw = pd.DataFrame({"kecamatan": kec_in.astype("string"), "desa": desa_in.astype("string")})
-    keyed = pd.DataFrame({"k": _spaced(raw["kecamatan"]).fillna(""), "d": _spaced(raw["desa"]).fillna("")})
+    keyed = pd.DataFrame({"k": spaced(raw["kecamatan"]).fillna(""), "d": spaced(raw["desa"]).fillna("")})
     codes, uniques = pd.MultiIndex.from_frame(keyed).factorize()
     first = pd.Series(np.arange(len(raw))).groupby(codes).first().to_numpy()
     pairs = raw.iloc[first].reset_index(drop=True)
@@ -476,17 +349,20 @@ def match_names(
     if len(w) != len(raw):
         raise ValueError("weights and table_desa differ in length")
     pairs["n_rows"] = np.bincount(codes, weights=w, minlength=len(uniques)).astype(np.int64)
-    pairs["kec_spaced"] = _spaced(pairs["kecamatan"])
-    pairs["desa_spaced"] = _spaced(pairs["desa"])
+    pairs["kec_spaced"] = spaced(pairs["kecamatan"])
+    pairs["desa_spaced"] = spaced(pairs["desa"])
     pairs["kec_key"] = normalise_village_names(pairs["kecamatan"])
     pairs["desa_key"] = normalise_village_names(pairs["desa"])
+    return pairs, codes.astype(np.int64)
 
-    # Kecamatan level.
+
+def _match_kecamatan(pairs: pd.DataFrame, bnd: pd.DataFrame, threshold: float, margin: float) -> pd.DataFrame:
+    """``pairs`` with ``kec_match`` (the boundary kecamatan name), ``kec_score``, ``kec_status``."""
     kec_names = pd.Series(bnd["nama_kec"].dropna().unique(), dtype="string")
     kq = pairs[["kecamatan", "kec_spaced", "kec_key"]].drop_duplicates("kec_spaced").reset_index(drop=True)
     kq = kq.loc[kq["kec_key"].notna()].reset_index(drop=True)
     k_pos, k_score, k_status, _, _ = _match_level(
-        kq["kec_spaced"], kq["kec_key"], _spaced(kec_names).to_numpy(dtype=object),
+        kq["kec_spaced"], kq["kec_key"], spaced(kec_names).to_numpy(dtype=object),
         normalise_village_names(kec_names).fillna("").to_numpy(dtype=object), threshold, margin,
     )
     kq["kec_match"] = np.where(k_pos >= 0, kec_names.to_numpy(dtype=object)[np.maximum(k_pos, 0)], None)
@@ -496,176 +372,85 @@ def match_names(
     pairs = pairs.merge(kq[kec_cols], on="kec_spaced", how="left")
     pairs["kec_status"] = pairs["kec_status"].fillna("kosong")
     pairs["kec_score"] = pairs["kec_score"].fillna(0.0)
+    return pairs
 
+
+@dataclass
+class _Found:
+    """Per pair: boundary position (−1 unmatched), score, status, reason code, candidates."""
+
+    pos: np.ndarray
+    score: np.ndarray
+    status: np.ndarray
+    why: np.ndarray
+    cands: list[list[dict[str, Any]]]
+
+
+def _match_desa(pairs: pd.DataFrame, bnd: pd.DataFrame, threshold: float, margin: float) -> _Found:
+    """Match each desa within its kecamatan (the whole district when it has none)."""
     n = len(pairs)
-    pos = np.full(n, -1, dtype=np.int64)
-    score = np.zeros(n)
-    status = np.full(n, "unmatched", dtype=object)
-    why = np.full(n, "", dtype=object)
-    cands: list[list[dict[str, Any]]] = [[] for _ in range(n)]
-    b_spaced = _spaced(bnd["nama"]).fillna("").to_numpy(dtype=object)
+    found = _Found(pos=np.full(n, -1, dtype=np.int64), score=np.zeros(n),
+                   status=np.full(n, "unmatched", dtype=object), why=np.full(n, "", dtype=object),
+                   cands=[[] for _ in range(n)])
+    b_spaced = spaced(bnd["nama"]).fillna("").to_numpy(dtype=object)
     b_keys = normalise_village_names(bnd["nama"]).fillna("").to_numpy(dtype=object)
     b_kec = bnd["nama_kec"].to_numpy(dtype=object)
     group = pairs["kec_match"].astype(object).where(pairs["kec_match"].notna(), "\0district")
-    no_kec = pairs["kec_key"].isna()
-    lost_kec = ~no_kec & pairs["kec_match"].isna()
     for name, idx in pairs.groupby(group, sort=False).indices.items():  # one loop per kecamatan
         scope = np.arange(len(bnd)) if name == "\0district" else np.flatnonzero(b_kec == name)
         sub = pairs.iloc[idx]
         p, s, st, r, sc = _match_level(sub["desa_spaced"], sub["desa_key"], b_spaced[scope], b_keys[scope],
                                        threshold, margin)
-        pos[idx] = np.where(p >= 0, scope[np.maximum(p, 0)], -1)
-        score[idx], status[idx], why[idx] = s, st, r
+        found.pos[idx] = np.where(p >= 0, scope[np.maximum(p, 0)], -1)
+        found.score[idx], found.status[idx], found.why[idx] = s, st, r
         for i, c in zip(idx, _candidates(sc, bnd, scope), strict=True):
-            cands[i] = c
+            found.cands[i] = c
     # A kecamatan that was named but not found: never auto-match across the district.
-    lost = lost_kec.to_numpy()
-    pos[lost], status[lost], why[lost] = -1, "unmatched", "kecamatan_tidak_ditemukan"
+    lost = (pairs["kec_key"].notna() & pairs["kec_match"].isna()).to_numpy()
+    found.pos[lost], found.status[lost], found.why[lost] = -1, "unmatched", "kecamatan_tidak_ditemukan"
     empty = pairs["desa_key"].isna().to_numpy()
-    pos[empty], status[empty], why[empty], score[empty] = -1, "unmatched", "nama_kosong", 0.0
+    found.pos[empty], found.status[empty], found.why[empty] = -1, "unmatched", "nama_kosong"
+    found.score[empty] = 0.0
+    return found
 
-    # Saved decisions win.
-    notes: list[str] = []
-    known = set(bnd["kode"].dropna())
-    lookup = _crosswalk_lookup(crosswalk, known)
-    if crosswalk is not None and len(crosswalk):
-        stale = int(normalise_codes(_check_crosswalk(crosswalk, file=None)["kode"]).dropna()
-                    .isin(known).eq(False).sum())
-        if stale:
-            notes.append(t("report.match.note.stale", n=stale))
-    if lookup:
-        keys = list(zip(pairs["kec_key"].fillna(""), pairs["desa_key"].fillna(""), strict=True))
-        hit = np.array([k in lookup for k in keys], dtype=bool)
-        kode_of = {k: i for i, k in enumerate(bnd["kode"])}
-        decided = [kode_of.get(lookup[k], -1) if h and lookup[k] is not None else -1
-                   for k, h in zip(keys, hit, strict=True)]
-        pos = np.where(hit, np.array(decided, dtype=np.int64), pos)
-        status = np.where(hit, "crosswalk", status).astype(object)
-        score = np.where(hit, 100.0, score)
-        why = np.where(hit, "", why).astype(object)
 
-    matched = pos >= 0
-    safe = np.maximum(pos, 0)
-    out = pd.DataFrame({
+def _apply_crosswalk(found: _Found, pairs: pd.DataFrame, bnd: pd.DataFrame,
+                     lookup: dict[tuple[str, str], str | None]) -> _Found:
+    """Saved decisions win."""
+    if not lookup:
+        return found
+    keys = list(zip(pairs["kec_key"].fillna(""), pairs["desa_key"].fillna(""), strict=True))
+    hit = np.array([k in lookup for k in keys], dtype=bool)
+    kode_of = {k: i for i, k in enumerate(bnd["kode"])}
+    decided = [kode_of.get(lookup[k], -1) if h and lookup[k] is not None else -1
+               for k, h in zip(keys, hit, strict=True)]
+    return _Found(pos=np.where(hit, np.array(decided, dtype=np.int64), found.pos),
+                  score=np.where(hit, 100.0, found.score),
+                  status=np.where(hit, "crosswalk", found.status).astype(object),
+                  why=np.where(hit, "", found.why).astype(object), cands=found.cands)
+
+
+def _pair_table(pairs: pd.DataFrame, bnd: pd.DataFrame, found: _Found) -> pd.DataFrame:
+    """The :attr:`NameMatch.pairs` table."""
+    matched = found.pos >= 0
+    safe = np.maximum(found.pos, 0)
+
+    def boundary(column: str) -> pd.arrays.StringArray:
+        return pd.array(np.where(matched, bnd[column].to_numpy(dtype=object)[safe], None), dtype="string")
+
+    status = found.status.astype(str)
+    return pd.DataFrame({
         "kecamatan": pairs["kecamatan"],
         "desa": pairs["desa"],
         "n_rows": pairs["n_rows"],
-        "kode": pd.array(np.where(matched, bnd["kode"].to_numpy(dtype=object)[safe], None), dtype="string"),
-        "nama": pd.array(np.where(matched, bnd["nama"].to_numpy(dtype=object)[safe], None), dtype="string"),
-        "nama_kec": pd.array(np.where(matched, b_kec[safe], None), dtype="string"),
-        "score": np.round(score, 1),
-        "status": status.astype(str),
-        "review": np.isin(status.astype(str), ("fuzzy", "unmatched")),
-        "reason": why.astype(str),
+        "kode": boundary("kode"),
+        "nama": boundary("nama"),
+        "nama_kec": boundary("nama_kec"),
+        "score": np.round(found.score, 1),
+        "status": status,
+        "review": np.isin(status, ("fuzzy", "unmatched")),
+        "reason": found.why.astype(str),
         "kec_status": pairs["kec_status"].astype(str),
         "kec_score": np.round(pairs["kec_score"].to_numpy(dtype=float), 1),
-        "candidates": pd.Series(cands, dtype="object"),
+        "candidates": pd.Series(found.cands, dtype="object"),
     })
-    if no_kec.all() and len(out):
-        notes.append(t("report.match.note.no_kecamatan"))
-    return NameMatch(
-        pairs=out, row_pair=codes.astype(np.int64), boundaries=bnd, threshold=float(threshold),
-        margin=float(margin), reason=reason, notes=notes,
-    )
-
-
-# ----------------------------------------------------------------------------- crosswalk
-
-
-def _check_crosswalk(frame: pd.DataFrame, *, file: str | None) -> pd.DataFrame:
-    missing = [c for c in ("kecamatan", "desa", "kode") if c not in frame.columns]
-    if missing:
-        raise InputError("crosswalk tidak punya kolom " + ", ".join(missing) + ".", file=file)
-    out = pd.DataFrame({c: frame[c].astype("string") if c in frame.columns else pd.Series(
-        pd.NA, index=frame.index, dtype="string") for c in CROSSWALK_COLUMNS})
-    raw = out["kode"].str.strip().mask(lambda s: s == "")
-    out["kode"] = normalise_codes(raw).astype("string")
-    bad = raw.notna() & out["kode"].isna()
-    if bad.any():
-        raise InputError("crosswalk berisi kode desa yang bukan kode Kemendagri.", file=file, column="kode",
-                         rows=(np.flatnonzero(bad.to_numpy()) + 2).tolist())
-    return out.reset_index(drop=True)
-
-
-def build_crosswalk(
-    match: NameMatch,
-    decisions: pd.DataFrame,
-    *,
-    decided_by: str,
-    decided_at: datetime | None = None,
-    previous: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Crosswalk from a planner's decisions, merged over an earlier crosswalk.
-
-    Parameters
-    ----------
-    match
-        The match the planner reviewed (its boundary codes validate the decisions).
-    decisions
-        ``kecamatan``, ``desa``, ``kode``: accepted or corrected pairs; an empty ``kode``
-        records "no village on the map".
-    decided_by
-        Who decided (user name or role), stored with each decision.
-    decided_at
-        When; default now (UTC).
-    previous
-        Earlier crosswalk; a new decision for the same normalised pair replaces it.
-
-    Raises
-    ------
-    InputError
-        A decision names a code that is not in the boundaries.
-    """
-    new = _check_crosswalk(decisions, file=None)
-    known = set(match.boundaries["kode"])
-    bad = new["kode"].notna() & ~new["kode"].isin(known).fillna(False).astype(bool)
-    if bad.any():
-        raise InputError("kode yang dipilih tidak ada di peta batas desa.", column="kode",
-                         rows=new.loc[bad, "kode"].tolist())
-    stamp = (decided_at or datetime.now(UTC)).isoformat(timespec="seconds")
-    new["decided_by"] = decided_by
-    new["decided_at"] = stamp
-    frames = [new] if previous is None or len(previous) == 0 else [_check_crosswalk(previous, file=None), new]
-    both = pd.concat(frames, ignore_index=True)
-    key = (normalise_village_names(both["kecamatan"]).fillna("") + "\0"
-           + normalise_village_names(both["desa"]).fillna(""))
-    keep = ~key.duplicated(keep="last")
-    return both.loc[keep.to_numpy()].reset_index(drop=True).astype("string")
-
-
-def save_crosswalk(crosswalk: pd.DataFrame, path: str | Path) -> Path:
-    """Write a crosswalk as UTF-8 CSV (only :data:`CROSSWALK_COLUMNS`); returns the path."""
-    path = Path(path)
-    out = _check_crosswalk(crosswalk, file=path.name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    out.to_csv(tmp, index=False, encoding="utf-8")
-    tmp.replace(path)  # atomic: a half-written crosswalk is never read
-    return path
-
-
-def load_crosswalk(path: str | Path, *, display_name: str | None = None) -> pd.DataFrame:
-    """Read a crosswalk saved by :func:`save_crosswalk` (or edited by hand).
-
-    Raises
-    ------
-    InputError
-        Unreadable file, missing columns, invalid codes.
-    """
-    path = Path(path)
-    file = display_name or path.name
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError("crosswalk tidak bisa dibaca sebagai CSV.", file=file) from exc
-    frame = frame.replace("", pd.NA)
-    return _check_crosswalk(frame, file=file)
-
-
-def crosswalk_path(folder: str | Path, kode_kab: str) -> Path:
-    """Where the crosswalk of one district lives: ``<folder>/crosswalk_<PP.KK>.csv``."""
-    safe = re.sub(r"[^0-9.]", "", str(kode_kab))[:5]
-    if not re.fullmatch(r"\d{2}\.\d{2}", safe):
-        raise ValueError(f"kode_kab must be PP.KK, got {kode_kab!r}")
-    return Path(folder) / f"crosswalk_{safe}.csv"
-

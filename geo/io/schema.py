@@ -150,12 +150,8 @@ def detect_columns(
         if role not in roles:
             raise ValueError(f"unknown role {role!r}; expected one of {sorted(roles)}")
         if column not in columns:
-            raise InputError(
-                f"kolom '{column}' yang dipilih untuk '{role}' tidak ada; kolom yang tersedia: "
-                + ", ".join(map(str, columns)),
-                file=file,
-                column=str(column),
-            )
+            raise InputError.of("input.mapping.column_missing", file=file, column=str(column),
+                                chosen=str(column), role=role, columns=[str(c) for c in columns])
     found: dict[str, str] = dict(overrides)
     taken = set(overrides.values())
     by_name: dict[str, str] = {}
@@ -165,9 +161,9 @@ def detect_columns(
         if role in found:
             continue
         for alias in aliases:
-            column = by_name.get(normalise_name(alias))
-            if column is not None and column not in taken:
-                found[role] = column
-                taken.add(column)
+            match = by_name.get(normalise_name(alias))
+            if match is not None and match not in taken:
+                found[role] = match
+                taken.add(match)
                 break
     return {role: found[role] for role in roles if role in found}

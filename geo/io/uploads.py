@@ -58,18 +58,18 @@ def decode_upload(contents: str | None, filename: str | None, *, allowed: tuple[
     """
     name = safe_upload_name(filename)
     if not contents:
-        raise InputError("tidak ada berkas yang diunggah", file=name)
+        raise InputError.of("input.upload.none", file=name)
     if not name.lower().endswith(allowed):
-        raise InputError(f"jenis berkas tidak didukung; gunakan {', '.join(allowed)}", file=name)
+        raise InputError.of("upload.error.type", file=name, allowed=", ".join(allowed))
     _, _, payload = contents.partition(",")
     if len(payload) * 3 // 4 > max_bytes:
-        raise InputError(f"berkas lebih besar dari batas {max_bytes // (1024 * 1024)} MB", file=name)
+        raise InputError.of("upload.error.too_large", file=name, mb=max_bytes // (1024 * 1024))
     try:
         data = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
-        raise InputError("isi unggahan rusak (bukan base64)", file=name) from None
+        raise InputError.of("input.upload.not_base64", file=name) from None
     if not data:
-        raise InputError("berkas kosong", file=name)
+        raise InputError.of("upload.error.empty", file=name)
     return data, name
 
 

@@ -53,28 +53,22 @@ class AhpResult:
 
 def _validate(a: np.ndarray, ids: Sequence[str]) -> None:
     if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] == 0:
-        raise InputError("Matriks perbandingan berpasangan harus persegi dan tidak kosong.")
+        raise InputError.of("scoring.error.ahp_square")
     n = a.shape[0]
     if n >= len(RANDOM_INDEX):
-        raise InputError(f"AHP mendukung paling banyak {len(RANDOM_INDEX) - 1} kriteria.")
+        raise InputError.of("scoring.error.ahp_size", n=len(RANDOM_INDEX) - 1)
     if not np.all(np.isfinite(a)) or np.any(a <= 0):
-        raise InputError("Semua nilai perbandingan harus angka positif.")
+        raise InputError.of("scoring.error.ahp_positive")
     out_of_scale = (a < 1 / 9 - _TOL) | (a > 9 + _TOL)
     if out_of_scale.any():
         i, j = np.argwhere(out_of_scale)[0]
-        raise InputError(
-            "Nilai perbandingan harus di antara 1/9 dan 9 (skala Saaty).",
-            rows=[f"{ids[i]} vs {ids[j]} = {a[i, j]:g}"],
-        )
+        raise InputError.of("scoring.error.ahp_scale", rows=[f"{ids[i]} vs {ids[j]} = {a[i, j]:g}"])
     if not np.allclose(np.diag(a), 1.0, rtol=0, atol=_TOL):
-        raise InputError("Diagonal matriks perbandingan harus 1.")
+        raise InputError.of("scoring.error.ahp_diagonal")
     broken = np.abs(a * a.T - 1.0) > _TOL
     if broken.any():
         i, j = np.argwhere(broken)[0]
-        raise InputError(
-            "Matriks tidak resiprokal: a_ji harus sama dengan 1/a_ij.",
-            rows=[f"{ids[i]} vs {ids[j]}"],
-        )
+        raise InputError.of("scoring.error.ahp_reciprocal", rows=[f"{ids[i]} vs {ids[j]}"])
 
 
 def ahp_weights(matrix: ArrayLike, ids: Sequence[str] | None = None) -> AhpResult:
@@ -131,25 +125,22 @@ def matrix_from_judgements(
     """
     pos = {cid: i for i, cid in enumerate(ids)}
     if len(pos) != len(ids):
-        raise InputError("Kriteria AHP ganda.", rows=list(ids))
+        raise InputError.of("scoring.error.ahp_duplicate", rows=list(ids))
     n = len(ids)
     a = np.full((n, n), np.nan)
     np.fill_diagonal(a, 1.0)
     for (first, second), value in judgements.items():
         unknown = [c for c in (first, second) if c not in pos]
         if unknown:
-            raise InputError("Kriteria AHP tidak dikenal.", rows=unknown)
+            raise InputError.of("scoring.error.ahp_unknown", rows=unknown)
         i, j = pos[first], pos[second]
         v = float(value)
         if not np.isfinite(v) or v <= 0 or (i == j and abs(v - 1) > _TOL):
-            raise InputError("Nilai perbandingan tidak sah.", rows=[f"{first} vs {second}"])
+            raise InputError.of("scoring.error.ahp_value", rows=[f"{first} vs {second}"])
         if not np.isnan(a[i, j]) and abs(a[i, j] - v) > _TOL * max(1.0, v):
-            raise InputError("Perbandingan ganda yang bertentangan.", rows=[f"{first} vs {second}"])
+            raise InputError.of("scoring.error.ahp_conflict", rows=[f"{first} vs {second}"])
         a[i, j], a[j, i] = v, 1.0 / v
     missing = np.argwhere(np.isnan(np.triu(a, 1)))
     if missing.size:
-        raise InputError(
-            "Ada pasangan kriteria yang belum dibandingkan.",
-            rows=[f"{ids[i]} vs {ids[j]}" for i, j in missing],
-        )
+        raise InputError.of("scoring.error.ahp_missing", rows=[f"{ids[i]} vs {ids[j]}" for i, j in missing])
     return a

@@ -38,19 +38,21 @@ from libpysal.weights import Queen
 from numpy.typing import ArrayLike
 
 from geo.core.errors import InputError
+from geo.core.i18n import t
 
 __all__ = ["CLUSTER_LABELS", "HotspotResult", "local_moran"]
 
-#: Quadrant code → Indonesian cluster label.
+#: Quadrant code → cluster label: a value of the ``lisa`` column (the Indonesian word is the
+#: code; pages and exports show it through the catalogue).
 CLUSTER_LABELS = {
     "HH": "Tinggi-Tinggi",
     "LL": "Rendah-Rendah",
     "HL": "Tinggi-Rendah",
     "LH": "Rendah-Tinggi",
 }
-NOT_SIGNIFICANT = "Tidak signifikan"
-ISLAND = "Tanpa tetangga"
-NO_DATA = "Tidak ada data"
+NOT_SIGNIFICANT = t("scoring.engine.term.tidak_signifikan")
+ISLAND = t("scoring.engine.term.tanpa_tetangga")
+NO_DATA = t("scoring.engine.term.tidak_ada_data")
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,25 @@ class HotspotResult:
     threshold: float
 
 
+def _moran(geoms: gpd.GeoSeries, y: np.ndarray, permutations: int,
+           seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(I, pseudo p, quadrant code)`` of villages that all have a value and a neighbour."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = Queen.from_iterable(list(geoms), ids=list(range(len(y))))
+    w.transform = "r"
+    with warnings.catch_warnings():
+        # esda 2.x warns that its default alternative will change; Moran_Local
+        # does not expose the argument, and we document the current ('directed') one.
+        warnings.filterwarnings("ignore", "The alternative hypothesis", DeprecationWarning)
+        lisa = esda.Moran_Local(y, w, transformation="r", permutations=permutations, seed=seed, n_jobs=1)
+    z = y - y.mean()
+    lag = w.sparse @ z
+    quad = np.select([(z > 0) & (lag > 0), (z <= 0) & (lag > 0), (z <= 0) & (lag <= 0)],
+                     ["HH", "LH", "LL"], "HL")
+    return lisa.Is, lisa.p_sim, quad
+
+
 def local_moran(
     values: ArrayLike,
     geometry: gpd.GeoSeries | gpd.GeoDataFrame,
@@ -115,9 +136,9 @@ def local_moran(
     if y_all.shape != (len(geoms),):
         raise ValueError("values must have one entry per geometry")
     if permutations < 1:
-        raise InputError("Jumlah permutasi harus minimal 1.")
+        raise InputError.of("scoring.error.permutations")
     if not 0 < alpha < 1:
-        raise InputError("Tingkat signifikansi harus di antara 0 dan 1.")
+        raise InputError.of("scoring.error.alpha")
     index = geoms.index
     m = len(y_all)
     valid = ~np.isnan(y_all) & ~geoms.isna().to_numpy() & ~geoms.is_empty.to_numpy()
@@ -139,29 +160,9 @@ def local_moran(
         keep = pos_valid[card > 0]
         used[keep] = True
         if keep.size >= 3:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                w = Queen.from_iterable(list(geoms.iloc[keep]), ids=list(range(keep.size)))
-            w.transform = "r"
-            y = y_all[keep]
-            with warnings.catch_warnings():
-                # esda 2.x warns that its default alternative will change; Moran_Local
-                # does not expose the argument, and we document the current ('directed') one.
-                warnings.filterwarnings("ignore", "The alternative hypothesis",
-                                        DeprecationWarning)
-                lisa = esda.Moran_Local(y, w, transformation="r", permutations=permutations,
-                                        seed=seed, n_jobs=1)
-            I[keep] = lisa.Is
-            p[keep] = lisa.p_sim
-            z = y - y.mean()
-            lag = w.sparse @ z
-            quad[keep] = np.select(
-                [(z > 0) & (lag > 0), (z <= 0) & (lag > 0), (z <= 0) & (lag <= 0)],
-                ["HH", "LH", "LL"],
-                "HL",
-            )
+            I[keep], p[keep], quad[keep] = _moran(geoms.iloc[keep], y_all[keep], permutations, seed)
             if fdr:
-                threshold = float(esda.fdr(lisa.p_sim, alpha))
+                threshold = float(esda.fdr(p[keep], alpha))
         else:
             used[:] = False
 

@@ -24,20 +24,19 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from geo.core.errors import InputError
+from geo.core.i18n import t
+from geo.core.messages import Message
 
 __all__ = [
     "GEOMEAN_FLOOR",
     "PRIORITY_CLASSES",
     "Criterion",
     "Direction",
-    "Explanation",
     "ImputePolicy",
     "Method",
     "Normalisation",
     "ScoreResult",
-    "explain",
-    "explain_sentence",
-    "format_id",
+    "check_choice",
     "impute",
     "normalise",
     "priority_class",
@@ -54,9 +53,9 @@ ImputePolicy = Literal["exclude", "kecamatan_median", "worst"]
 #: Floor of the shifted min-max scale used by the geometric mean: r' = 0.01 + 0.99 r.
 GEOMEAN_FLOOR = 0.01
 
-#: Priority classes from highest to lowest.
+#: Priority classes from highest to lowest (values of ``kelas``, shown through the catalogue).
 PRIORITY_CLASSES = ("Sangat tinggi", "Tinggi", "Sedang", "Rendah")
-NO_DATA = "Tidak ada data"
+NO_DATA = t("scoring.engine.term.tidak_ada_data")
 
 
 @dataclass(frozen=True)
@@ -90,16 +89,6 @@ class Criterion:
 
 
 # --------------------------------------------------------------------------- helpers
-def format_id(value: float, decimals: int = 1) -> str:
-    """Indonesian number format, trailing zero decimals dropped: ``28,4`` / ``41`` / ``1.234,5``."""
-    if value is None or not np.isfinite(value):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
 def weights_normalise(weights: Mapping[str, float]) -> dict[str, float]:
     """Scale weights to sum to 1: :math:`w_j / \\sum_k w_k`.
 
@@ -117,10 +106,10 @@ def weights_normalise(weights: Mapping[str, float]) -> dict[str, float]:
     values = {key: number(val) for key, val in weights.items()}
     bad = [key for key, val in values.items() if not np.isfinite(val) or val < 0]
     if bad:
-        raise InputError("Bobot harus berupa angka tidak negatif.", column=bad[0], rows=bad)
+        raise InputError.of("scoring.error.weights_negative", column=bad[0], rows=bad)
     top = max(values.values(), default=0.0)
     if top <= 0:
-        raise InputError("Setidaknya satu kriteria harus berbobot lebih dari nol.")
+        raise InputError.of("scoring.error.weights_zero")
     scaled = {key: val / top for key, val in values.items()}  # 1e308 + 1e308 would overflow
     total = sum(scaled.values())
     return {key: val / total for key, val in scaled.items()}
@@ -130,18 +119,19 @@ def _check_directions(directions: Mapping[str, str], columns: Sequence[str]) -> 
     allowed = get_args(Direction)
     missing = [c for c in columns if c not in directions]
     if missing:
-        raise InputError("Arah indikator belum ditentukan.", column=missing[0], rows=missing)
+        raise InputError.of("scoring.error.direction_missing", column=missing[0], rows=missing)
     bad = [c for c in columns if directions[c] not in allowed]
     if bad:
-        raise InputError(
-            "Arah indikator harus 'higher_worse' atau 'higher_better'.", column=bad[0], rows=bad
-        )
+        raise InputError.of("scoring.error.direction_bad", column=bad[0], rows=bad)
     return np.array([1.0 if directions[c] == "higher_worse" else -1.0 for c in columns])
 
 
-def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
-    if value not in allowed:
-        raise InputError(f"{what} '{value}' tidak dikenal; pilih salah satu: {', '.join(allowed)}.")
+def check_choice(value: object, allowed: tuple[str, ...], what: str) -> None:
+    """An :class:`InputError` unless ``value`` is one of ``allowed``; ``what`` names the field
+    (``scoring.what.<what>`` in the catalogue)."""
+    if not isinstance(value, str) or value not in allowed:
+        raise InputError.of("scoring.error.choice", what=Message(f"scoring.what.{what}"), value=value,
+                            allowed=list(allowed))
 
 
 # --------------------------------------------------------------------------- array cores
@@ -231,7 +221,7 @@ def normalise(
 
     NaN stays NaN. The input is not modified; index and columns are kept.
     """
-    _check_choice(method, get_args(Normalisation), "Metode normalisasi")
+    check_choice(method, get_args(Normalisation), "normalisation")
     signs = _check_directions(directions, list(X.columns))
     out = _normalise_array(X.to_numpy(dtype=float), signs, method)
     return pd.DataFrame(out, index=X.index, columns=X.columns)
@@ -260,7 +250,7 @@ def impute(
     (X_filled, flags)
         ``flags`` is True where a value was missing in ``X``.
     """
-    _check_choice(policy, get_args(ImputePolicy), "Kebijakan data kosong")
+    check_choice(policy, get_args(ImputePolicy), "missing")
     signs = _check_directions(directions, list(X.columns))
     flags = X.isna()
     if policy == "exclude":
@@ -272,7 +262,7 @@ def impute(
         )
         return X.fillna(worst), flags
     if groups is None:
-        raise InputError("Kebijakan 'kecamatan_median' memerlukan kode kecamatan.")
+        raise InputError.of("scoring.error.median_needs_groups")
     group_median = X.groupby(pd.Series(groups, index=X.index)).transform("median")
     return X.fillna(group_median).fillna(X.median(axis=0)), flags
 
@@ -344,14 +334,14 @@ def score(
         Unknown method/normalisation, missing column, bad direction or weight,
         zscore with geomean, or missing values with TOPSIS.
     """
-    _check_choice(method, get_args(Method), "Metode skor")
-    _check_choice(normalisation, get_args(Normalisation), "Metode normalisasi")
+    check_choice(method, get_args(Method), "method")
+    check_choice(normalisation, get_args(Normalisation), "normalisation")
     ids = [c.id for c in criteria]
     if not ids or len(set(ids)) != len(ids):
-        raise InputError("Daftar kriteria kosong atau berisi kriteria ganda.", rows=ids)
+        raise InputError.of("scoring.error.criteria_list", rows=ids)
     missing = [i for i in ids if i not in X_raw.columns]
     if missing:
-        raise InputError("Kolom kriteria tidak ada di data.", column=missing[0], rows=missing)
+        raise InputError.of("scoring.error.criteria_columns", column=missing[0], rows=missing)
     weights = weights_normalise({c.id: c.weight for c in criteria})
     signs = _check_directions({c.id: c.direction for c in criteria}, ids)
     w = np.array([weights[i] for i in ids])
@@ -367,10 +357,7 @@ def score(
     w_series = pd.Series(w, index=ids, name="bobot")
     if method == "topsis":
         if np.isnan(x).any():
-            raise InputError(
-                "TOPSIS memerlukan data lengkap; isi data kosong dengan median kecamatan "
-                "atau nilai terburuk."
-            )
+            raise InputError.of("scoring.error.topsis_gaps")
         c, contrib, v, dp, dm = _topsis(x, signs, w)
         norm = np.sqrt(np.sum(x**2, axis=0))
         r = np.divide(x, norm, out=np.zeros_like(x), where=norm > 0)
@@ -380,9 +367,7 @@ def score(
             d_plus=series(dp, "d_plus"), d_minus=series(dm, "d_minus"),
         )
     if method == "geomean" and normalisation == "zscore":
-        raise InputError(
-            "Rata-rata geometrik memerlukan normalisasi minmax atau persentil, bukan zscore."
-        )
+        raise InputError.of("scoring.error.geomean_zscore")
     r = _normalise_array(x, signs, normalisation)
     s, contrib = (_saw if method == "saw" else _geomean)(r, w)
     return ScoreResult(
@@ -420,7 +405,7 @@ def priority_class(
     the non-missing scores (≈ a quarter of villages per class; ties go up).
     NaN → "Tidak ada data". Returns an ordered categorical (Rendah < … < Sangat tinggi).
     """
-    _check_choice(scheme, ("quantile", "fixed"), "Skema kelas")
+    check_choice(scheme, ("quantile", "fixed"), "scheme")
     s = score.to_numpy(dtype=float)
     if scheme == "quantile":
         valid = s[~np.isnan(s)]
@@ -428,88 +413,10 @@ def priority_class(
     else:
         cut = np.asarray(cuts, dtype=float)
         if not np.all(np.diff(cut) <= 0):
-            raise InputError("Batas kelas harus menurun: sangat tinggi ≥ tinggi ≥ sedang.")
+            raise InputError.of("scoring.error.class_cuts")
     idx = np.sum(s[:, None] < cut[None, :], axis=1)  # 0 = Sangat tinggi … 3 = Rendah
     labels = np.where(np.isnan(s), NO_DATA, np.array(PRIORITY_CLASSES)[idx])
     cats = [*PRIORITY_CLASSES[::-1], NO_DATA]
     return pd.Series(
         pd.Categorical(labels, categories=cats, ordered=True), index=score.index, name="kelas"
     )
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """Why each village ranks where it does (index = villages).
-
-    ``shares``: contribution of each criterion as a share of the village's total,
-    :math:`c_{ij} / \\sum_k |c_{ik}|` (equals :math:`c_{ij}/S_i` when contributions
-    are non-negative; 0 for a village whose contributions are all 0).
-    ``table``: columns ``peringkat``, ``jumlah``, ``peringkat_kecamatan``,
-    ``jumlah_kecamatan``, ``kecamatan``.
-    """
-
-    shares: pd.DataFrame
-    table: pd.DataFrame
-
-
-def explain(contributions: pd.DataFrame, rank: pd.Series, kecamatan: pd.Series) -> Explanation:
-    """Contribution shares and overall / within-kecamatan rank of every village."""
-    c = contributions.to_numpy(dtype=float)
-    total = np.nansum(np.abs(c), axis=1, keepdims=True)
-    shares = np.divide(np.nan_to_num(c), total, out=np.zeros_like(c), where=total > 0)
-    kec = pd.Series(np.asarray(kecamatan), index=rank.index)
-    table = pd.DataFrame(
-        {
-            "peringkat": rank,
-            "jumlah": len(rank),
-            "peringkat_kecamatan": rank.groupby(kec).rank(method="first").astype(np.int64),
-            "jumlah_kecamatan": kec.map(kec.value_counts()).astype(np.int64),
-            "kecamatan": kec,
-        },
-        index=rank.index,
-    )
-    return Explanation(
-        shares=pd.DataFrame(shares, index=contributions.index, columns=contributions.columns),
-        table=table,
-    )
-
-
-def explain_sentence(
-    village: Hashable,
-    explanation: Explanation,
-    X_raw: pd.DataFrame,
-    criteria: Sequence[Criterion],
-    *,
-    name: str,
-    kecamatan_name: str,
-    top: int = 2,
-    prefix: str = "Desa",
-) -> str:
-    """One Indonesian sentence explaining a village's rank.
-
-    Example: "Desa Cimungkal berada di peringkat 3 dari 277 (peringkat 1 di
-    Kecamatan Wado), terutama karena prevalensi stunting 28,4% (kontribusi 45%)
-    dan cakupan air minum layak 41% (kontribusi 30%)." The ``top`` criteria with
-    the largest positive shares are named; values use the decimal comma.
-    """
-    row = explanation.table.loc[village]
-    text = (
-        f"{prefix} {name} berada di peringkat {int(row['peringkat'])} dari {int(row['jumlah'])} "
-        f"(peringkat {int(row['peringkat_kecamatan'])} di Kecamatan {kecamatan_name})"
-    )
-    shares = explanation.shares.loc[village]
-    by_id = {c.id: c for c in criteria}
-    best = [cid for cid in shares.sort_values(ascending=False, kind="stable").index
-            if shares[cid] > 0 and cid in by_id][:top]
-    if not best:
-        return text + ", tanpa kriteria yang menonjol."
-    parts = []
-    for cid in best:
-        crit = by_id[cid]
-        unit = crit.unit if crit.unit in ("", "%") else f" {crit.unit}"
-        value = format_id(float(X_raw.loc[village, cid]))
-        parts.append(
-            f"{crit.label or cid} {value}{unit} (kontribusi {format_id(100 * shares[cid], 0)}%)"
-        )
-    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " dan " + parts[-1]
-    return f"{text}, terutama karena {joined}."

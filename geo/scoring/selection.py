@@ -16,18 +16,19 @@ unique, and equal ranks would be broken by code):
 
 :func:`selection_mask` is the vectorised core, applied to many rankings at once
 (one per Monte Carlo draw in :mod:`geo.scoring.stability`); :func:`select_top` wraps it
-for one ranking and adds the Indonesian reasons.
+for one ranking and adds the reasons as messages (:class:`geo.core.messages.Message`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from geo.core.errors import InputError
+from geo.core.messages import Message
 
 __all__ = ["REASON_FORCED", "REASON_MIN_ONE", "REASON_RANK", "Selection", "select_top",
            "selection_mask"]
@@ -45,21 +46,21 @@ class Selection:
     chosen
         Chosen codes in rank order.
     reasons
-        Code → Indonesian reason: ``"peringkat 5"``, ``"dipaksa masuk: <alasan>"``,
-        ``"minimal satu per kecamatan"``.
+        Code → reason: ``scoring.engine.rank`` (*peringkat 5*), ``scoring.engine.forced_in``
+        (*dipaksa masuk: <alasan>*), ``scoring.engine.min_one``.
     skipped_by_quota
         Codes passed over (in rank order) because their kecamatan was full.
     excluded
-        Code → reason for ``force_out`` villages (``"dikeluarkan: <alasan>"``).
+        Code → reason for ``force_out`` villages (``scoring.engine.forced_out``).
     warnings
-        Indonesian messages (N exceeded, fewer than N possible).
+        N exceeded, fewer than N possible.
     """
 
     chosen: tuple[str, ...]
-    reasons: dict[str, str]
+    reasons: dict[str, Message]
     skipped_by_quota: tuple[str, ...]
-    excluded: dict[str, str]
-    warnings: tuple[str, ...]
+    excluded: dict[str, Message]
+    warnings: tuple[Message, ...]
 
 
 def _within_group_count(mask: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -153,8 +154,8 @@ def select_top(
     *,
     max_per_kecamatan: int | None = None,
     min_one_per_kecamatan: bool = False,
-    force_in: Mapping[Hashable, str] | None = None,
-    force_out: Mapping[Hashable, str] | None = None,
+    force_in: Mapping[str, str] | None = None,
+    force_out: Mapping[str, str] | None = None,
 ) -> Selection:
     """Choose ``n`` villages from a ranking; see the module docstring for the rules.
 
@@ -176,28 +177,9 @@ def select_top(
     InputError
         Bad n or quota, unknown codes, a code forced both in and out.
     """
-    force_in = dict(force_in or {})
-    force_out = dict(force_out or {})
-    missing_cols = [c for c in ("code", "kecamatan", "rank") if c not in ranked.columns]
-    if missing_cols:
-        raise ValueError(f"ranked lacks columns {missing_cols}")
-    codes = ranked["code"].astype(str).to_numpy()
-    if len(set(codes)) != len(codes):
-        raise ValueError("codes in ranked must be unique")
-    if int(n) != n or n < 0:
-        raise InputError("Jumlah desa lokus harus bilangan bulat tidak negatif.", rows=[n])
-    if max_per_kecamatan is not None and (int(max_per_kecamatan) != max_per_kecamatan
-                                          or max_per_kecamatan < 1):
-        raise InputError("Kuota per kecamatan harus bilangan bulat ≥ 1.", rows=[max_per_kecamatan])
-    fin_codes = {str(c): r for c, r in force_in.items()}
-    fout_codes = {str(c): r for c, r in force_out.items()}
-    both = sorted(set(fin_codes) & set(fout_codes))
-    if both:
-        raise InputError("Desa tidak boleh sekaligus dipaksa masuk dan dikeluarkan.", rows=both)
-    unknown = sorted((set(fin_codes) | set(fout_codes)) - set(codes))
-    if unknown:
-        raise InputError("Kode desa tidak ditemukan dalam peringkat.", rows=unknown)
-
+    fin_codes = {str(c): r for c, r in dict(force_in or {}).items()}
+    fout_codes = {str(c): r for c, r in dict(force_out or {}).items()}
+    codes = _checked_codes(ranked, n, max_per_kecamatan, fin_codes, fout_codes)
     _, groups = np.unique(ranked["kecamatan"].astype(str).to_numpy(), return_inverse=True)
     rank_arr = ranked["rank"].to_numpy(dtype=float)
     key = np.lexsort((codes, rank_arr))  # rank, then code
@@ -212,35 +194,52 @@ def select_top(
     )
     chosen, reason, skipped = chosen[0], reason[0], skipped[0]
 
-    reasons: dict[str, str] = {}
+    reasons: dict[str, Message] = {}
     for i in key[chosen[key]]:
         code = codes[i]
         if reason[i] == REASON_FORCED:
-            reasons[code] = f"dipaksa masuk: {fin_codes[code]}"
+            reasons[code] = Message.of("scoring.engine.forced_in", reason=str(fin_codes[code]))
         elif reason[i] == REASON_MIN_ONE:
-            reasons[code] = "minimal satu per kecamatan"
+            reasons[code] = Message.of("scoring.engine.min_one")
         else:
-            reasons[code] = f"peringkat {rank_arr[i]:g}"
-    warnings: list[str] = []
-    if len(fin_codes) > n:
-        warnings.append(
-            f"{len(fin_codes)} desa dipaksa masuk, melebihi jumlah lokus {n}; "
-            "semuanya dipertahankan."
-        )
-    elif chosen.sum() > n:
-        warnings.append(
-            f"Aturan minimal satu desa per kecamatan menghasilkan {int(chosen.sum())} desa, "
-            f"melebihi jumlah lokus {n}."
-        )
-    elif chosen.sum() < n:
-        warnings.append(
-            f"Hanya {int(chosen.sum())} desa dapat dipilih dengan batasan yang ada "
-            f"(diminta {n})."
-        )
+            reasons[code] = Message.of("scoring.engine.rank", rank=int(rank_arr[i]))
     return Selection(
         chosen=tuple(codes[key[chosen[key]]]),
         reasons=reasons,
         skipped_by_quota=tuple(codes[key[skipped[key]]]),
-        excluded={c: f"dikeluarkan: {r}" for c, r in fout_codes.items()},
-        warnings=tuple(warnings),
+        excluded={c: Message.of("scoring.engine.forced_out", reason=str(r)) for c, r in fout_codes.items()},
+        warnings=_warnings(len(fin_codes), int(chosen.sum()), int(n)),
     )
+
+
+def _checked_codes(ranked: pd.DataFrame, n: int, max_per_kecamatan: int | None,
+                   force_in: Mapping[str, str], force_out: Mapping[str, str]) -> np.ndarray:
+    """The codes of ``ranked`` once every rule is known to be valid."""
+    missing_cols = [c for c in ("code", "kecamatan", "rank") if c not in ranked.columns]
+    if missing_cols:
+        raise ValueError(f"ranked lacks columns {missing_cols}")
+    codes = ranked["code"].astype(str).to_numpy()
+    if len(set(codes)) != len(codes):
+        raise ValueError("codes in ranked must be unique")
+    if int(n) != n or n < 0:
+        raise InputError.of("scoring.error.top_n", rows=[n])
+    if max_per_kecamatan is not None and (int(max_per_kecamatan) != max_per_kecamatan
+                                          or max_per_kecamatan < 1):
+        raise InputError.of("scoring.error.quota", rows=[max_per_kecamatan])
+    both = sorted(set(force_in) & set(force_out))
+    if both:
+        raise InputError.of("scoring.error.forced_both", rows=both)
+    unknown = sorted((set(force_in) | set(force_out)) - set(codes))
+    if unknown:
+        raise InputError.of("scoring.error.forced_unranked", rows=unknown)
+    return codes
+
+
+def _warnings(forced: int, count: int, n: int) -> tuple[Message, ...]:
+    if forced > n:
+        return (Message.of("scoring.engine.forced_over", n=forced, top_n=n),)
+    if count > n:
+        return (Message.of("scoring.engine.min_one_over", n=count, top_n=n),)
+    if count < n:
+        return (Message.of("scoring.engine.too_few", n=count, top_n=n),)
+    return ()

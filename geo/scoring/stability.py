@@ -101,11 +101,95 @@ def dirichlet_concentration(n_criteria: int, weight_cv: float) -> float:
     meaningful); ∞ (fixed weights) when cv = 0 or there is a single criterion.
     """
     if not weight_cv >= 0:
-        raise InputError("Variasi bobot tidak boleh negatif.")
+        raise InputError.of("scoring.error.weight_cv")
     if weight_cv == 0 or n_criteria <= 1:
         return np.inf
     wbar = 1.0 / n_criteria
     return max((1 - wbar) / (wbar * weight_cv**2) - 1.0, 1.0)
+
+
+def _checked_draws(draws: int, n_criteria: int, weight_cv: float,
+                   concentration: float | None) -> tuple[int, float]:
+    """``(draws, κ)`` once both are known to be valid."""
+    if not MIN_DRAWS <= draws <= MAX_DRAWS or int(draws) != draws:
+        raise InputError.of("scoring.error.draws", low=MIN_DRAWS, high=MAX_DRAWS, rows=[draws])
+    kappa = (dirichlet_concentration(n_criteria, weight_cv) if concentration is None
+             else float(concentration))
+    if not kappa > 0:
+        raise InputError.of("scoring.error.concentration")
+    return int(draws), kappa
+
+
+def _weight_draws(rng: np.random.Generator, w0: np.ndarray, kappa: float, draws: int) -> np.ndarray:
+    """Dirichlet(κ·w0) weights, one row per draw (the base weights when κ = ∞)."""
+    if np.isinf(kappa):
+        return np.broadcast_to(w0, (draws, len(w0)))
+    g = np.zeros((draws, len(w0)))
+    pos = w0 > 0
+    g[:, pos] = rng.gamma(kappa * w0[pos], size=(draws, int(pos.sum())))
+    total = g.sum(axis=1, keepdims=True)
+    # all gamma draws can underflow to 0 for tiny κ·w: keep the base weights then
+    return np.where(total > 0, g / np.where(total > 0, total, 1.0), w0)
+
+
+def _resampled(rates: Mapping[str, RateSpec], index: pd.Index, ids: list[str],
+               groups: np.ndarray) -> list[tuple]:
+    """Per resampled rate: ``(column, spec, n, ok, p̂, n as int, prior groups, parents)``."""
+    specs = []
+    for cid, spec in rates.items():
+        if cid not in ids:
+            raise InputError.of("scoring.error.rate_not_criterion", column=cid)
+        k = spec.numerator.reindex(index).to_numpy(dtype=float)
+        n = spec.denominator.reindex(index).to_numpy(dtype=float)
+        ok = (n > 0) & np.isfinite(n) & np.isfinite(k)
+        p_hat = np.where(ok, k / np.where(ok, n, 1), 0.0)
+        n_int = np.where(ok, n, 0).astype(np.int64)
+        grp = par = None
+        if spec.smooth != "none":
+            grp = (spec.groups.reindex(index).astype(str).to_numpy() if spec.groups is not None
+                   else groups if spec.smooth == "kecamatan" else None)
+            par = None if spec.parents is None else spec.parents.reindex(index).astype(str).to_numpy()
+        specs.append((ids.index(cid), spec, n, ok, p_hat, n_int, grp, par))
+    return specs
+
+
+def _data_draws(rng: np.random.Generator, x0: np.ndarray, specs: list[tuple], d: int) -> np.ndarray:
+    """``d`` copies of the matrix with every resampled rate drawn again (binomial counts)."""
+    x = np.broadcast_to(x0, (d, *x0.shape))
+    if specs:
+        x = x.copy()
+    for j, spec, n, ok, p_hat, n_int, grp, par in specs:
+        k_star = rng.binomial(n_int, p_hat, size=(d, x0.shape[0]))
+        if spec.smooth == "none":
+            rate = np.where(ok, k_star / np.where(ok, n, 1), np.nan)
+        else:
+            rate = eb_smooth(k_star, n_int, grp, par).rate
+        x[:, :, j] = np.where(ok, spec.scale * rate, x0[:, j])
+    return x
+
+
+def _draw_ranks(x: np.ndarray, signs: np.ndarray, w: np.ndarray, method: str, normalisation: str,
+                code_order: np.ndarray) -> np.ndarray:
+    """Rank of every village in every draw: score desc, then code asc (as geo.scoring.mcda.rank)."""
+    if method == "topsis":
+        s = _topsis(x, signs, w)[0]
+    else:
+        s = (_saw if method == "saw" else _geomean)(_normalise_array(x, signs, normalisation), w)[0]
+    key = np.where(np.isnan(s), np.inf, -s)
+    order = np.lexsort((np.broadcast_to(code_order, key.shape), key), axis=-1)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(1, key.shape[-1] + 1)[None, :], axis=1)
+    return ranks
+
+
+def _summary(chosen: np.ndarray, ranks: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    p = chosen.mean(axis=0)
+    q05, q50, q95 = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0)
+    label = np.where(p >= 0.9, CORE, np.where(p <= 0.1, RARE, SWING))
+    return pd.DataFrame(
+        {"p_top_n": p, "rank_median": q50, "rank_p05": q05, "rank_p95": q95, "label": label},
+        index=index,
+    )
 
 
 def rank_stability(
@@ -152,49 +236,17 @@ def rank_stability(
         Number of draws and the random seed (same seed → same result).
     """
     base = score(X, criteria, method=method, normalisation=normalisation)  # validates all
-    if not MIN_DRAWS <= draws <= MAX_DRAWS or int(draws) != draws:
-        raise InputError(f"Jumlah simulasi harus bilangan bulat {MIN_DRAWS}–{MAX_DRAWS}.", rows=[draws])
-    draws = int(draws)
-    rng = np.random.default_rng(seed)
     ids = [c.id for c in criteria]
+    draws, kappa = _checked_draws(draws, len(ids), weight_cv, concentration)
+    rng = np.random.default_rng(seed)
     signs = np.array([c.sign for c in criteria], dtype=float)
-    w0 = base.weights.to_numpy()
-    kappa = (dirichlet_concentration(len(ids), weight_cv) if concentration is None
-             else float(concentration))
-    if not kappa > 0:
-        raise InputError("Konsentrasi Dirichlet harus positif.")
-
-    # weights (D, c)
-    if np.isinf(kappa):
-        w = np.broadcast_to(w0, (draws, len(ids)))
-    else:
-        g = np.zeros((draws, len(ids)))
-        pos = w0 > 0
-        g[:, pos] = rng.gamma(kappa * w0[pos], size=(draws, int(pos.sum())))
-        total = g.sum(axis=1, keepdims=True)
-        # all gamma draws can underflow to 0 for tiny κ·w: keep the base weights then
-        w = np.where(total > 0, g / np.where(total > 0, total, 1.0), w0)
-
+    w = _weight_draws(rng, base.weights.to_numpy(), kappa, draws)  # (D, c)
     # data (D, m, c), scored in chunks of draws so memory stays bounded for large runs
     x0 = X[ids].to_numpy(dtype=float)
     m = x0.shape[0]
     kec = pd.Series(np.asarray(kecamatan), index=X.index).astype(str).to_numpy()
     _, groups = np.unique(kec, return_inverse=True)
-    specs = []
-    for cid, spec in (rates or {}).items():
-        if cid not in ids:
-            raise InputError("Indikator laju tidak termasuk kriteria.", column=cid)
-        k = spec.numerator.reindex(X.index).to_numpy(dtype=float)
-        n = spec.denominator.reindex(X.index).to_numpy(dtype=float)
-        ok = (n > 0) & np.isfinite(n) & np.isfinite(k)
-        p_hat = np.where(ok, k / np.where(ok, n, 1), 0.0)
-        n_int = np.where(ok, n, 0).astype(np.int64)
-        grp = par = None
-        if spec.smooth != "none":
-            grp = (spec.groups.reindex(X.index).astype(str).to_numpy() if spec.groups is not None
-                   else groups if spec.smooth == "kecamatan" else None)
-            par = None if spec.parents is None else spec.parents.reindex(X.index).astype(str).to_numpy()
-        specs.append((ids.index(cid), spec, n, ok, p_hat, n_int, grp, par))
+    specs = _resampled(rates or {}, X.index, ids, groups)
 
     code_order = np.argsort(np.argsort(X.index.astype(str).to_numpy(), kind="stable"))
     idx = X.index
@@ -204,42 +256,16 @@ def rank_stability(
     step = max(1, min(draws, CHUNK_CELLS // max(m * len(ids), 1)))
     for start in range(0, draws, step):
         d = min(step, draws - start)
-        x = np.broadcast_to(x0, (d, *x0.shape))
-        if specs:
-            x = x.copy()
-        for j, spec, n, ok, p_hat, n_int, grp, par in specs:
-            k_star = rng.binomial(n_int, p_hat, size=(d, m))
-            if spec.smooth == "none":
-                rate = np.where(ok, k_star / np.where(ok, n, 1), np.nan)
-            else:
-                rate = eb_smooth(k_star, n_int, grp, par).rate
-            x[:, :, j] = np.where(ok, spec.scale * rate, x0[:, j])
-        wd = w[start:start + d]
-        if method == "topsis":
-            s = _topsis(x, signs, wd)[0]
-        else:
-            r = _normalise_array(x, signs, normalisation)
-            s = (_saw if method == "saw" else _geomean)(r, wd)[0]
-        # rank: score desc, then code asc (as geo.scoring.mcda.rank)
-        key = np.where(np.isnan(s), np.inf, -s)
-        order = np.lexsort((np.broadcast_to(code_order, key.shape), key), axis=-1)
-        part = np.empty_like(order)
-        np.put_along_axis(part, order, np.arange(1, m + 1)[None, :], axis=1)
+        x = _data_draws(rng, x0, specs, d)
+        part = _draw_ranks(x, signs, w[start:start + d], method, normalisation, code_order)
         ranks[start:start + d] = part
         chosen[start:start + d] = selection_mask(
             part, groups, n_top, max_per_kecamatan=max_per_kecamatan,
             min_one_per_kecamatan=min_one_per_kecamatan, force_in=fin, force_out=fout)[0]
-    p = chosen.mean(axis=0)
-    q05, q50, q95 = np.quantile(ranks, [0.05, 0.5, 0.95], axis=0)
-    label = np.where(p >= 0.9, CORE, np.where(p <= 0.1, RARE, SWING))
-    table = pd.DataFrame(
-        {"p_top_n": p, "rank_median": q50, "rank_p05": q05, "rank_p95": q95, "label": label},
-        index=idx,
-    )
-    settings = {
+    settings: dict[str, object] = {
         "method": method, "normalisation": normalisation, "n_top": n_top,
         "max_per_kecamatan": max_per_kecamatan, "min_one_per_kecamatan": min_one_per_kecamatan,
         "weight_cv": weight_cv, "resampled": sorted(rates or {}),
     }
-    return StabilityResult(table=table, draws=draws, concentration=float(kappa), seed=seed,
-                           settings=settings)
+    return StabilityResult(table=_summary(chosen, ranks, idx), draws=draws, concentration=float(kappa),
+                           seed=seed, settings=settings)

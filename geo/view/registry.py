@@ -13,8 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from geo.core.errors import InputError
-from geo.data.dataset import DEFAULT_DATASET, MANIFEST, Dataset, load_folder, load_manifest
-from geo.scoring.pipeline import ScoringConfig, ScoringResult, run_scoring
+from geo.data.loading import MANIFEST, load_folder, load_manifest
+from geo.data.model import DEFAULT_DATASET, Dataset
+from geo.scoring.config import ScoringConfig
+from geo.scoring.pipeline import run_scoring
+from geo.scoring.result import ScoringResult
 from geo.view.mapdata import MapGeometry, prepare_map_geometry
 
 __all__ = ["Registry"]
@@ -64,7 +67,7 @@ class Registry:
         """Title from the manifest, without loading the dataset."""
         folder = self._folders().get(dataset_id)
         if folder is None:
-            raise InputError(f"dataset '{dataset_id}' tidak ditemukan")
+            raise InputError.of("data.error.not_found", id=dataset_id)
         return str(load_manifest(folder).get("title", dataset_id))
 
     def _key(self, dataset_id: str | None) -> tuple[str, int]:
@@ -76,7 +79,7 @@ class Registry:
         except OSError:
             stamp = None
         if stamp is None:
-            raise InputError(f"dataset '{dataset_id}' tidak ditemukan")
+            raise InputError.of("data.error.not_found", id=dataset_id)
         return dataset_id, stamp
 
     def _load(self, key: tuple[str, int]) -> Dataset:

@@ -86,13 +86,14 @@ def resolve_view(args: Mapping[str, str], dataset: str, choices: ViewChoices) ->
     """
     year = _int(args.get("year"))
     step = _int(args.get("step"))
+    indicator, page = args.get("indicator"), args.get("page")
     return ViewState(
         dataset=dataset,
-        year=year if year in choices.years else max(choices.years),
-        indicator=(args.get("indicator") if args.get("indicator") in choices.indicators
-                   else choices.default_indicator),
+        year=year if year is not None and year in choices.years else max(choices.years),
+        indicator=indicator if indicator is not None and indicator in choices.indicators
+        else choices.default_indicator,
         kecamatan=args.get("kec") if args.get("kec") in choices.kecamatan else None,
-        page=args.get("page") if args.get("page") in choices.pages else choices.pages[0],
+        page=page if page is not None and page in choices.pages else choices.pages[0],
         scenario=scenario_of(args),
         step=step if step is not None and 0 <= step <= MAX_STEP else 0,
         lang=lang_of(args.get("lang")),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
 from callbacks.decide import (
     audit_rows,
     plan_items,
@@ -18,29 +17,13 @@ from callbacks.decide import (
 from geo.core.errors import InputError
 from geo.decide.continuity import continuity, read_previous_list
 from geo.decide.plan import draft_plan
-from geo.scoring.pipeline import preset_config
-from geo.store.repository import Store, chosen_from_result
-from geo.view.registry import Registry
+from geo.store.model import chosen_from_result
 from layouts.decide import decide_panel
 
 
 @pytest.fixture(scope="module")
-def registry(data_dir):
-    return Registry(data_dir)
-
-
-@pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path}/x.db", data_dir=tmp_path)
-    s.upgrade()
-    yield s
-    s.close()
-
-
-@pytest.fixture(scope="module")
-def result(registry):
-    config = preset_config(registry.get("sumedang"), "prevalensi_kasus", 2021).to_dict()
-    return registry.score("sumedang", config)
+def result(sumedang_result):
+    return sumedang_result
 
 
 def callback(app, name: str):
@@ -67,14 +50,13 @@ def test_panel_in_english_has_no_indonesian_words() -> None:
     assert "replace(/,/g, '.')" in indonesian and "replace(/,/g, '.')" not in english
 
 
-def test_callback_messages_in_english(tmp_path) -> None:
-    app = create_app(database_url=f"sqlite:///{tmp_path}/x.db", state_dir=tmp_path)
+def test_callback_messages_in_english(app) -> None:
     status, _ = callback(app, "_plan_save")(1, [], None, "Bappeda", "en")
     assert status.children == "save a scenario first; the plan is saved with the scenario"
     status, _ = callback(app, "_targets_save")(1, [], {"id": 1, "version": 1}, " ", "id")
     assert status.children == "isi nama penyusun dulu: setiap perubahan dicatat atas nama siapa"
     with pytest.raises(InputError) as err:
-        require_active(None, "Bappeda", "targets", "en")
+        require_active(None, "Bappeda", "targets")
     assert err.value.render("en") == "save a scenario first; targets are saved with the scenario"
     assert str(err.value) == "simpan skenario dulu; target disimpan bersama skenario"
 

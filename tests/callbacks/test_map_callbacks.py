@@ -18,11 +18,6 @@ from callbacks.map_page import (
 from geo.view.registry import Registry
 
 
-@pytest.fixture(scope="module")
-def registry(data_dir):
-    return Registry(data_dir)
-
-
 def ops(patch) -> list[dict]:
     return patch.to_plotly_json()["operations"]
 

@@ -15,10 +15,10 @@ from shapely.geometry import box
 
 from callbacks.datasets import switch_outputs
 from callbacks.map_page import hover_text, select_village, table_rows, update_indicator
+from geo.core.messages import render_all
 from geo.data.join import join_table
-from geo.io.matching import match_names, name_matching_reason, translate_match_line
+from geo.io.matching import match_names, name_matching_reason
 from geo.scoring.classify import classify
-from geo.view.registry import Registry
 from layouts import map_page
 from layouts.dataset_view import preset_labels, source_line, village_choices
 from layouts.mapfig import NO_DATA_COLOUR, class_colours
@@ -45,11 +45,6 @@ def texts(obj) -> str:
 
     walk(json.loads(plotly.io.json.to_json_plotly(obj)))
     return "\n".join(out)
-
-
-@pytest.fixture(scope="module")
-def registry(data_dir):
-    return Registry(data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +191,7 @@ def test_join_report_lines_in_english():
                          dtype="string"),
         "tahun": [2020] * 27 + [None], "_row": range(2, 30)})
     _, report = join_table(boundaries, table, table_file="t.csv")
-    id_lines, en_lines = report.summary_lines(), report.summary_lines("en")
+    id_lines, en_lines = render_all(report.summary()), render_all(report.summary(), "en")
     assert id_lines[0] == "1 dari 31 poligon desa mendapat data."
     assert en_lines[0] == "1 of 31 village polygons have data."
     assert en_lines[1].startswith("Polygons without data (30): D0 (32.11.01.2001)")
@@ -215,7 +210,7 @@ def test_join_report_lines_in_english():
 
 
 def test_name_match_lines_in_english(data_dir):
-    from geo.io.readers import read_boundaries
+    from geo.io.boundaries import read_boundaries
 
     gdf = read_boundaries(data_dir / "sumedang" / "sumedang_desa_kel_2025.geojson").gdf
     table = pd.read_csv(data_dir / "sumedang" / "sumedang_stunting_posyandu_2019_2021.csv",
@@ -231,11 +226,10 @@ def test_name_match_lines_in_english(data_dir):
     assert any(re.fullmatch(r"\d+ sama persis \(\d+,\d %\)", line) for line in id_lines)
     assert en_lines[-1] == ("The table has no sub-district names: villages are matched across "
                             "the whole district.")
-    # stored Indonesian sentences (JoinReport.name_matching) come out in English too
+    # stored messages (JoinReport.name_matching) come out in English too
     _, report = join_table(gdf, pd.DataFrame({"kode": pd.array([None], dtype="string"),
                                               "_row": [2]}), table_file="t.csv")
-    report = replace(report, name_matching=id_lines)
-    assert report.summary_lines("en")[:len(en_lines)] == en_lines
+    report = replace(report, name_matching=match.summary())
+    assert render_all(report.summary(), "en")[:len(en_lines)] == en_lines
     assert "Rows whose name does not match a village on the map yet (1): row 2." in \
-        report.summary_lines("en")
-    assert translate_match_line("kalimat lain", "en") == "kalimat lain"
+        render_all(report.summary(), "en")

@@ -6,19 +6,14 @@ import numpy as np
 import pytest
 
 from callbacks.scoring import ahp_feedback, config_from_controls, layer_classes, map_patch, ranking_rows
-from geo.scoring.pipeline import ScoringConfig, preset_config, run_scoring
-from geo.view.registry import Registry
+from geo.scoring.config import ScoringConfig
+from geo.scoring.pipeline import run_scoring
+from geo.scoring.result import reason_text
 
 
 @pytest.fixture(scope="module")
-def registry(data_dir):
-    return Registry(data_dir)
-
-
-@pytest.fixture(scope="module")
-def result(registry):
-    dataset = registry.get("sumedang")
-    return run_scoring(dataset, preset_config(dataset, "prevalensi_kasus", 2021))
+def result(sumedang_result):
+    return sumedang_result
 
 
 def controls(**over):
@@ -45,7 +40,7 @@ def test_controls_make_a_config_with_weights_summing_to_one():
 def test_forced_village_without_data_is_recommended_with_its_reason(registry):
     res = run_scoring(registry.get("sumedang"), ScoringConfig.from_dict(controls()))
     row = res.table.set_index("kode").loc["32.11.17.1001"]
-    assert row["rekomendasi"] == "ya" and "kesepakatan rembuk" in row["alasan"]
+    assert row["rekomendasi"] == "ya" and "kesepakatan rembuk" in reason_text(row["alasan"])
     assert (res.table["rekomendasi"] == "ya").sum() == 15
     chosen = res.table[res.table["rekomendasi"] == "ya"]
     assert chosen.groupby("kode_kec").size().max() <= 2

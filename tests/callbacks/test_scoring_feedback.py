@@ -10,8 +10,7 @@ import pytest
 from dash.exceptions import PreventUpdate
 
 from callbacks.scoring import HIDDEN, force_action, quadrant_view, sync_weight
-from geo.scoring.pipeline import preset_config
-from geo.view.registry import Registry
+from geo.scoring.presets import preset_config
 from layouts import ids
 from layouts.scoring import weight_rows
 
@@ -108,11 +107,6 @@ def test_typed_weight_moves_the_slider_and_the_slider_fills_the_box():
 
 
 # ------------------------------------------------------------------ 3. Kuadran without coverage
-
-@pytest.fixture(scope="module")
-def registry(data_dir):
-    return Registry(data_dir)
-
 
 def config(registry, preset):
     return preset_config(registry.get("sumedang"), preset, 2021).to_dict()

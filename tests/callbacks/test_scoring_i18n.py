@@ -15,9 +15,13 @@ from callbacks.scoring import (
     ranking_rows,
     summary_line,
 )
-from geo.scoring.mcda import explain, explain_sentence
-from geo.scoring.pipeline import PRESETS, explain_village, localise, preset_config, quadrant
-from geo.view.registry import Registry
+from geo.core.messages import Message
+from geo.scoring.config import PRESETS, ScoringConfig
+from geo.scoring.explain import explain, explain_sentence, explain_village
+from geo.scoring.pipeline import run_scoring
+from geo.scoring.presets import preset_config
+from geo.scoring.quadrant import quadrant
+from geo.scoring.result import reason_text
 from layouts import scoring
 
 #: Props that hold code, not words.
@@ -56,11 +60,6 @@ def texts(obj) -> str:
 
 def found(words: list[str], text: str) -> list[str]:
     return [w for w in words if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)]
-
-
-@pytest.fixture(scope="module")
-def registry(data_dir):
-    return Registry(data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +136,7 @@ def test_explanation_card_and_sentence_in_english(registry, result, config):
 
 
 def test_indonesian_sentence_is_unchanged(result):
-    """The catalogue sentence in Indonesian is byte-identical to geo.scoring.mcda.explain_sentence."""
+    """The page's sentence in Indonesian is byte-identical to geo.scoring.explain.explain_sentence."""
     table = result.table.set_index("kode")
     ids = [c.id for c in result.criteria]
     contrib = table[[f"{c}__kontribusi" for c in ids]].set_axis(ids, axis=1)
@@ -146,7 +145,7 @@ def test_indonesian_sentence_is_unchanged(result):
         row = table.loc[code]
         prefix = "Kelurahan" if code.split(".")[-1].startswith("1") else "Desa"
         expected = explain_sentence(code, expl, table[ids], list(result.criteria), name=row["nama"],
-                                    kecamatan_name=row["nama_kec"], prefix=prefix)
+                                    kecamatan_name=row["nama_kec"], prefix=prefix).render()
         assert explain_village(result, code).sentence == expected
         assert explain_village(result, code, "id").sentence == expected
 
@@ -217,13 +216,18 @@ def test_engine_warnings_and_reasons_are_shown_in_english(registry, dataset):
     indonesian = ["tidak", "untuk", "data ini", "dilewati", "desa", "SINTETIS", "memerlukan", "diisi",
                   "dengan", "dihaluskan"]
     for warning in result.warnings:
-        english = localise(warning, "en")
-        assert english != warning and not found(indonesian, english), english
-        assert localise(warning, "id") == warning
-    assert any("Perpres 72/2021 specific interventions" in localise(w, "en") for w in result.warnings)
-    reasons = {localise(r, "en") for r in result.table["alasan"]}
+        english = warning.render("en")
+        assert english != warning.render("id") and not found(indonesian, english), english
+        assert warning.render() == warning.render("id")
+    assert any("Perpres 72/2021 specific interventions" in w.render("en") for w in result.warnings)
+    reasons = {reason_text(r, "en") for r in result.table["alasan"]}
     assert "forced in: SK Bupati 2,5" in reasons  # the planner's own words are kept as typed
-    ahp = "Bobot AHP tidak konsisten (CR = 0,125 > 0,1), diterapkan atas konfirmasi pengguna."
-    assert localise(ahp, "en") == ("Inconsistent AHP weights (CR = 0.125 > 0.1), applied because the "
-                                   "user confirmed.")
-    assert localise("some other text", "en") == "some other text"
+    inconsistent = run_scoring(dataset, ScoringConfig.from_dict({**config, "ahp_cr": 0.125}),
+                               stability=False, hotspots=False)
+    ahp = next(w for w in inconsistent.warnings if w.key == "scoring.engine.ahp_inconsistent")
+    assert ahp.render() == ("Bobot AHP tidak konsisten (CR = 0,125 > 0,1), diterapkan atas "
+                            "konfirmasi pengguna.")
+    assert ahp.render("en") == ("Inconsistent AHP weights (CR = 0.125 > 0.1), applied because the "
+                                "user confirmed.")
+    note = Message.of("scoring.engine.note", text="some other text")  # a free note stays as written
+    assert note.render("en") == note.render("id") == "some other text"

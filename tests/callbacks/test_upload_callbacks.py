@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from callbacks.datasets import picker_options, switch_outputs
+from callbacks.errors import guarded
 from callbacks.upload import (
     _inputs,
     adopt,
     columns_step,
-    guarded,
     overrides,
     receive,
     report,
@@ -23,7 +23,7 @@ from callbacks.upload import (
 )
 from geo.core.errors import InputError
 from geo.data.library import save_dataset, validate_dataset
-from geo.io.eppgbm import synthetic_export
+from geo.io.eppgbm_synthetic import synthetic_export
 from geo.view.registry import Registry
 from tests.upload_files import write_kecamatan
 
@@ -193,9 +193,9 @@ def test_zipped_shapefile_columns(tmp_path: Path, files) -> None:
 def test_upload_route_streams_to_disk_with_limits(tmp_path: Path, files, monkeypatch) -> None:
     from app import create_app
 
-    monkeypatch.setenv("LOKUS_MAX_UPLOAD_MB", "1")
     geojson, _ = files
-    app = create_app(database_url=f"sqlite:///{tmp_path}/t.db", state_dir=tmp_path / "state")
+    app = create_app(database_url=f"sqlite:///{tmp_path}/t.db", state_dir=tmp_path / "state",
+                     max_upload_mb=1)
     client = app.server.test_client()
     body = geojson.read_bytes()
     ok = client.post("/_lokus/unggah?kind=boundaries&name=../batas%20wado.geojson", data=body)

@@ -10,22 +10,14 @@ import numpy as np
 import pytest
 from dash import no_update
 
-from app import create_app
 from callbacks.map_page import empty_state, update_indicator
 from callbacks.url import controls_from_query, current_query, scenario_to_restore
-from geo.view.registry import Registry
 from geo.view.viewstate import parse_query
 
 
 @pytest.fixture(scope="module")
-def registry(data_dir):
-    return Registry(data_dir)
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    state = tmp_path_factory.mktemp("state")
-    return create_app(database_url=f"sqlite:///{state}/t.db", state_dir=state).server.test_client()
+def client(app):
+    return app.server.test_client()
 
 
 def layout(client, query: str = "", **headers) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dash import no_update
 
-from app import create_app
 from callbacks.url import HANDLED, history_request, scenario_wanted
 from layouts import ids
 
@@ -29,8 +28,7 @@ def test_back_and_forward_ask_for_the_url_scenario():
     assert scenario_wanted(True, HANDLED, "?scenario=3", None) is None
 
 
-def test_the_request_store_starts_unread_and_the_restore_listens_to_it(tmp_path):
-    app = create_app(database_url=f"sqlite:///{tmp_path}/t.db", state_dir=tmp_path)
+def test_the_request_store_starts_unread_and_the_restore_listens_to_it(app):
     layout = app.layout()
     store = next(c for c in layout._traverse() if getattr(c, "id", None) == ids.STORE_URL_SCENARIO)
     assert store.data is None

@@ -14,7 +14,7 @@ from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
 from app import create_app
-from geo.store.repository import Store
+from geo.store.scenarios import Store
 from tests.e2e.test_map_page import wait_for_map
 from tests.e2e.test_scoring_page import click, pick
 

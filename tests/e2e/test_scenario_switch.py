@@ -8,9 +8,11 @@ import pytest
 from dash.testing.wait import until
 
 from app import create_app
-from geo.data.dataset import embedded_data_dir
-from geo.scoring.pipeline import PRESETS, preset_config
-from geo.store.repository import Store, chosen_from_result
+from geo.core.settings import embedded_data_dir
+from geo.scoring.config import PRESETS
+from geo.scoring.presets import preset_config
+from geo.store.model import chosen_from_result
+from geo.store.scenarios import Store
 from geo.view.registry import Registry
 from tests.e2e.test_map_page import wait_for_map
 from tests.e2e.test_scoring_page import click, grid_values, pick

@@ -6,7 +6,7 @@ import pytest
 from dash.testing.wait import until
 
 from app import create_app
-from geo.store.repository import Store
+from geo.store.scenarios import Store
 from tests.e2e.test_map_page import trace, wait_for_map
 from tests.e2e.test_scoring_page import grid_values, pick
 from tests.upload_files import write_kecamatan
@@ -117,7 +117,7 @@ def test_e2e303_eppgbm_upload_review_matches_and_save(uploading, tmp_path):
 
     import pandas as pd
 
-    from geo.io.eppgbm import synthetic_export
+    from geo.io.eppgbm_synthetic import synthetic_export
 
     dash_duo = uploading
     geojson, csv = write_kecamatan(tmp_path / "in")
@@ -151,10 +151,9 @@ def test_e2e303_eppgbm_upload_review_matches_and_save(uploading, tmp_path):
     assert dash_duo.get_logs() == []
 
 
-def test_e2e304_oversized_file_is_refused_with_its_name(dash_duo, tmp_path, monkeypatch):
-    monkeypatch.setenv("LOKUS_MAX_UPLOAD_MB", "1")
+def test_e2e304_oversized_file_is_refused_with_its_name(dash_duo, tmp_path):
     dash_duo.start_server(create_app(database_url=f"sqlite:///{tmp_path}/e2e.db",
-                                     state_dir=tmp_path / "state"))
+                                     state_dir=tmp_path / "state", max_upload_mb=1))
     wait_for_map(dash_duo)
     open_tab(dash_duo, "Unggah data")
     big = tmp_path / "besar.csv"

@@ -16,11 +16,12 @@ from pypdf import PdfReader
 
 import geo.cli.export as cli_export
 from geo.cli.main import main
-from geo.data.dataset import load_folder
+from geo.data.loading import load_folder
 from geo.decide.plan import PlanItem
 from geo.export import FORMATS, SHEETS
-from geo.scoring.pipeline import preset_config, run_scoring
-from geo.store.repository import Store
+from geo.scoring.pipeline import run_scoring
+from geo.scoring.presets import preset_config
+from geo.store.scenarios import Store
 
 _CACHE: dict[str, object] = {}
 
@@ -185,7 +186,7 @@ def test_saved_scenario_errors(saved, tmp_path, capsys, monkeypatch):
     assert main(["export", "--scenario", "Rembuk Final 2026", "--out", str(tmp_path / "x.csv")]) == 2
     assert "belum ada skenario tersimpan" in _one_line_error(capsys)
     assert not (tmp_path / "kosong.db").exists()  # reading never creates a database
-    monkeypatch.setitem(sys.modules, "geo.store.repository", None)  # an install without the store
+    monkeypatch.setitem(sys.modules, "geo.store.scenarios", None)  # an install without the store
     assert main(["export", "--scenario", "Rembuk Final 2026", "--out", str(tmp_path / "x.csv")]) == 2
     assert "belum tersedia" in _one_line_error(capsys)
 

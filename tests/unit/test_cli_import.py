@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from geo.cli.main import main
+from geo.core.settings import Settings
 from geo.data.library import list_datasets
-from geo.store.repository import Store
+from geo.store.scenarios import Store
 from tests.upload_files import write_kecamatan
 
 
@@ -25,7 +26,8 @@ def test_import_with_mapping_prints_report(tmp_path: Path, capsys) -> None:
     out = capsys.readouterr().out
     assert "Dataset 'wado-2021' tersimpan" in out and "10 desa" in out
     assert [d.id for d in list_datasets(state / "datasets")] == ["wado-2021"]
-    with Store(data_dir=state) as store:  # its database row, as when saved in the app
+    # its database row, as when saved in the app (the CLI's database: DATABASE_URL, else SQLite in state)
+    with Store(Settings.from_env().database_url, data_dir=state) as store:
         record = next(r for r in store.dataset_records() if r["id"] == "wado-2021")
     assert record["id"] == "wado-2021" and record["detail"]["via"] == "lokus import"
     assert record["detail"]["berkas"]["table"] == csv.name
@@ -58,7 +60,7 @@ def test_name_taken_exits_2(tmp_path: Path, capsys) -> None:
 def test_import_eppgbm_uses_saved_crosswalk(tmp_path: Path, capsys) -> None:
     from datetime import date
 
-    from geo.io.eppgbm import synthetic_export
+    from geo.io.eppgbm_synthetic import synthetic_export
 
     geojson, csv = write_kecamatan(tmp_path / "in")
     villages = pd.read_csv(csv, dtype=str).drop_duplicates("nama_desa")[["nama_kec", "nama_desa"]]

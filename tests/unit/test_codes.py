@@ -22,8 +22,8 @@ from geo.core.codes import (
 
 
 @pytest.fixture(scope="module")
-def sumedang_table(data_dir: Path) -> pd.DataFrame:
-    return pd.read_csv(data_dir / "sumedang" / "sumedang_stunting_posyandu_2019_2021.csv", dtype=str)
+def sumedang_table(sumedang_posyandu: pd.DataFrame) -> pd.DataFrame:
+    return sumedang_posyandu
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +121,7 @@ def test_normalise_codes_on_float_column() -> None:
     assert pd.isna(out.iloc[1])
 
 
+@pytest.mark.slow
 def test_every_2025_village_code_normalises_to_itself(village_codes: pd.Series) -> None:
     assert len(village_codes) == 83_762
     assert (normalise_codes(village_codes) == village_codes).all()

@@ -7,14 +7,16 @@ import openpyxl
 import pytest
 
 from geo.core.errors import InputError
+from geo.core.messages import render_all
 from geo.decide.continuity import PreviousList, continuity, read_previous_list
-from geo.scoring.pipeline import ScoringConfig, run_scoring
-from tests.conftest_db import A, B, C, D, make_tiny_dataset
+from geo.scoring.config import ScoringConfig
+from geo.scoring.pipeline import run_scoring
+from tests.conftest_db import A, B, C, D
 
 
 @pytest.fixture(scope="module")
-def ds(tmp_path_factory):
-    return make_tiny_dataset(tmp_path_factory.mktemp("mini"))
+def ds(tiny_dataset):
+    return tiny_dataset
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +41,8 @@ def test_codes_read_normalised_and_unknown_reported(ds, tmp_path):
     assert prev.file == "lokus 2020.csv"
     # the other district's code and the garbage are reported, never placed; "abc" has no name either
     assert prev.unmatched["baris"].tolist() == [5, 6]
-    assert all(prev.unmatched["alasan"].str.len() > 0)
-    assert any("lebih dari sekali" in n for n in prev.notes)
+    assert all(len(why) > 0 for why in render_all(prev.unmatched["alasan"]))
+    assert any("lebih dari sekali" in n for n in render_all(prev.notes))
 
 
 def test_names_matched_through_match_names(ds, tmp_path):
@@ -51,11 +53,12 @@ def test_names_matched_through_match_names(ds, tmp_path):
     assert prev.codes == (A, B)
     un = prev.unmatched.set_index("desa")
     assert set(un.index) == {"Tidakada Sama Sekali", "Mekarsary"}
-    assert "perlu dikonfirmasi" in un.loc["Mekarsary", "alasan"] and C in un.loc["Mekarsary", "alasan"]
+    why = un.loc["Mekarsary", "alasan"].render()
+    assert "perlu dikonfirmasi" in why and C in why
     assert un.loc["Tidakada Sama Sekali", "kandidat"]  # candidates offered, none applied
     fuzzy = read_previous_list(path, ds.villages, accept_fuzzy=True)
     assert fuzzy.codes == (A, B, C) and len(fuzzy.unmatched) == 1
-    assert any("mirip" in n for n in fuzzy.notes)
+    assert any("mirip" in n for n in render_all(fuzzy.notes))
 
 
 def test_bps_codes_fall_back_to_names_and_xlsx(ds, tmp_path):
@@ -103,6 +106,6 @@ def test_final_list_and_missing_previous_year(ds, result):
     assert dict(zip(table["kode"], table["status"], strict=True)) == {A: "baru", D: "lanjutan"}
     t = continuity(prev, result, ds, previous_year=2019)
     assert np.isnan(t["rasio_merah__perubahan"]).all()
-    assert any("2019" in n for n in t.attrs["catatan"])
+    assert any("2019" in n for n in render_all(t.attrs["catatan"]))
     with pytest.raises(InputError):
         PreviousList.from_codes(["32.99.99.2999"], ds.villages)

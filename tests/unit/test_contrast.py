@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-CSS = Path(__file__).resolve().parents[2] / "assets" / "lokus.css"
+CSS = Path(__file__).resolve().parents[2] / "layouts" / "assets" / "lokus.css"
 AA = 4.5
 
 #: Rules whose text sits on another rule's background.

@@ -10,7 +10,9 @@ import pytest
 
 from geo.core.errors import InputError
 from geo.core.indicators import catalogue, compute_delta
-from geo.data.dataset import CoverageSpec, load_dataset, load_folder
+from geo.core.messages import render_all
+from geo.data.loading import load_dataset, load_folder
+from geo.data.model import CoverageSpec
 from tests.unit.test_scoring import (
     CODES,
     COUNTS_2020,
@@ -63,7 +65,7 @@ def test_percent_and_share_columns_detected_and_stated(tmp_path):
     assert mpasi.value[pos[A]] == 55 and np.isnan(mpasi.value[pos[C]]) and np.isnan(mpasi.value[pos[K]])
     assert mpasi.denominator is None and mpasi.numerator[pos[B]] == 72.5
     assert asi.value[pos[A]] == 50 and asi.value[pos[C]] == 100  # share 0–1 → percent
-    notes = " | ".join(ds.coverage_notes)
+    notes = " | ".join(render_all(ds.coverage_notes))
     assert "'sp_mpasi' (sp_mpasi) berisi persen 0–100" in notes
     assert "(sp_asi_eksklusif) berisi proporsi 0–1, diubah ke persen" in notes
     assert "'catatan' tidak dikenali" in notes

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.core.errors import InputError
+from geo.core.messages import render_all
 from geo.data.library import (
     EPPGBM_TABLE,
     check_id,
@@ -21,7 +22,7 @@ from geo.data.library import (
     save_dataset,
     validate_dataset,
 )
-from geo.io.eppgbm import synthetic_export
+from geo.io.eppgbm_synthetic import synthetic_export
 from geo.view.registry import Registry
 from tests.upload_files import write_kecamatan
 
@@ -100,7 +101,7 @@ def test_validate_keeps_nothing(tmp_path: Path, files, data_dir: Path) -> None:
     geojson, csv = files
     root = tmp_path / "datasets"
     dataset = validate_dataset(root, boundaries=geojson, table=csv, data_dir=data_dir)
-    assert dataset.report.summary_lines()
+    assert render_all(dataset.report.summary())
     assert _leftovers(root) == []
 
 
@@ -221,7 +222,7 @@ def test_table_with_bps_codes_is_matched_by_name_and_reviewed(tmp_path: Path, fi
 
     dataset = validate_dataset(root, boundaries=geojson, table=bps, data_dir=data_dir)
     assert dataset.name_match is not None
-    lines = dataset.report.summary_lines()
+    lines = render_all(dataset.report.summary())
     assert "kode BPS" in lines[0]
     statuses = dict(zip(dataset.name_match.pairs["desa"], dataset.name_match.pairs["status"],
                         strict=True))
@@ -275,7 +276,7 @@ def test_stunted_above_measured_is_named_and_shown_as_no_data(tmp_path: Path, fi
     bad = tmp_path / "lebih.csv"
     table.to_csv(bad, index=False)
     dataset = validate_dataset(tmp_path / "d", boundaries=geojson, table=bad, data_dir=data_dir)
-    note = next(q for q in dataset.quality if "balita_stunting" in q)
+    note = next(q for q in render_all(dataset.warnings) if "balita_stunting" in q)
     assert "'lebih.csv'" in note and "'balita_diukur'" in note and "baris 3, 6" in note
     import numpy as np
 
@@ -304,7 +305,7 @@ def test_negative_and_non_numeric_counts_are_left_out_and_listed(tmp_path: Path,
         cell = dataset.measures.set_index(["kode", "tahun"]).loc[
             (table.loc[2, "kode"], int(table.loc[2, "tahun"])), "merah"]
         assert np.isnan(cell)
-        assert not any("pertama" in q for q in dataset.quality)
+        assert not any("pertama" in q for q in render_all(dataset.warnings))
         assert _leftovers(tmp_path / "d") == []
 
 
@@ -337,3 +338,27 @@ def test_random_village_tables_never_crash(tmp_path: Path, files, data_dir: Path
     else:
         assert len(dataset.villages) == 10
     assert _leftovers(root) == []  # valid or not, nothing is left behind
+
+
+def test_zip_limit_of_the_settings_reaches_the_upload_path(tmp_path: Path, files, data_dir: Path) -> None:
+    import zipfile
+
+    import geopandas as gpd
+
+    geojson, csv = files
+    shp = tmp_path / "shp"
+    shp.mkdir()
+    gpd.read_file(geojson).to_file(shp / "desa.shp")
+    archive = tmp_path / "desa.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for part in shp.iterdir():
+            zf.write(part, part.name)
+    unpacked_mb = sum(p.stat().st_size for p in shp.iterdir()) / 2**20
+    root = tmp_path / "datasets"
+    # the default limit accepts it; the configured one (LOKUS_MAX_UNZIPPED_MB) is applied
+    assert validate_dataset(root, boundaries=archive, table=csv, data_dir=data_dir).villages.shape[0]
+    with pytest.raises(InputError) as err:
+        save_dataset(root, "kecil", boundaries=archive, table=csv, data_dir=data_dir,
+                     max_unzipped_mb=unpacked_mb / 2)
+    assert err.value.key == "input.zip.too_big" and "desa.zip" in str(err.value)
+    assert _leftovers(root) == []

@@ -21,16 +21,11 @@ from hypothesis import strategies as st
 from geo.cli.main import main
 from geo.core.anthro import haz
 from geo.core.errors import InputError
-from geo.io.eppgbm import (
-    EppgbmRecords,
-    aggregate,
-    compute_haz,
-    match_villages,
-    read_eppgbm,
-    synthetic_export,
-    write_safe_csv,
-)
-from geo.io.readers import read_boundaries
+from geo.core.messages import render_all
+from geo.io.eppgbm import EppgbmRecords, read_eppgbm
+from geo.io.eppgbm_aggregate import aggregate, compute_haz, match_villages
+from geo.io.eppgbm_result import write_safe_csv
+from geo.io.eppgbm_synthetic import synthetic_export
 
 TODAY = date(2025, 6, 30)
 HEADER = ["NIK", "Nama", "JK", "Tgl Lahir", "Kec", "Desa/Kel", "Posyandu", "Tanggal Pengukuran",
@@ -53,15 +48,13 @@ def row(nik: str = "9900000000000001", nama: str = "ANAK SATU", jk: str = "L", l
 
 
 @pytest.fixture(scope="module")
-def villages(data_dir: Path) -> pd.DataFrame:
-    table = pd.read_csv(data_dir / "sumedang" / "sumedang_stunting_posyandu_2019_2021.csv", dtype=str)
-    return table.drop_duplicates(["nama_kec", "nama_desa"])[["nama_kec", "nama_desa"]]
+def villages(sumedang_posyandu: pd.DataFrame) -> pd.DataFrame:
+    return sumedang_posyandu.drop_duplicates(["nama_kec", "nama_desa"])[["nama_kec", "nama_desa"]]
 
 
 @pytest.fixture(scope="module")
-def boundaries(data_dir: Path) -> pd.DataFrame:
-    gdf = read_boundaries(data_dir / "sumedang" / "sumedang_desa_kel_2025.geojson").gdf
-    return pd.DataFrame(gdf[["kode", "nama", "nama_kec"]])
+def boundaries(sumedang_villages: pd.DataFrame) -> pd.DataFrame:
+    return sumedang_villages
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +196,7 @@ def test_no_identity_columns(tmp_path: Path) -> None:
     rows = [row()[2:], row()[2:]]
     records = read_eppgbm(write_csv(tmp_path / "n.csv", rows, header), today=TODAY)
     assert records.identity == "none"
-    assert any("NIK atau Nama" in w for w in records.warnings)
+    assert any("NIK atau Nama" in w for w in render_all(records.warnings))
     assert aggregate(records).report.n_duplicates_removed == 0
 
 

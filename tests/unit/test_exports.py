@@ -22,11 +22,9 @@ from pypdf import PdfReader
 
 from geo.core.errors import InputError
 from geo.core.i18n import t
-from geo.data.dataset import Dataset, load_folder
+from geo.data.model import Dataset
 from geo.export import (
-    EXTENSIONS,
     FORMATS,
-    MIMETYPES,
     SHEETS,
     SYNTHETIC_NOTE,
     export,
@@ -45,7 +43,10 @@ from geo.export import (
 from geo.export.common import software_version
 from geo.export.content import aksi2_matrix
 from geo.export.gis import shp_field_names
-from geo.scoring.pipeline import ScoringConfig, ScoringResult, preset_config, run_scoring
+from geo.scoring.config import ScoringConfig
+from geo.scoring.pipeline import run_scoring
+from geo.scoring.presets import preset_config
+from geo.scoring.result import ScoringResult
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
 WHEN = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
@@ -63,8 +64,8 @@ PLAN = [
 
 
 @pytest.fixture(scope="module")
-def ds(data_dir) -> Dataset:
-    return load_folder(data_dir / "sumedang", data_dir=data_dir)
+def ds(sumedang_dataset) -> Dataset:
+    return sumedang_dataset
 
 
 @pytest.fixture(scope="module")
@@ -421,6 +422,7 @@ def test_pdf_report_contents(result, ds):
         assert name in last
 
 
+@pytest.mark.slow  # renders a PDF with its map (seconds)
 def test_pdf_blank_signature_no_plan_and_synthetic(synth, ds):
     text, pages = _pdf_text(export_pdf(export_context(synth, ds)))
     assert "SINTETIS" in pages[0] and all("DATA SINTETIS" in p for p in pages)
@@ -432,6 +434,7 @@ def test_pdf_blank_signature_no_plan_and_synthetic(synth, ds):
         assert name in last
 
 
+@pytest.mark.slow  # renders two PDFs with their maps
 def test_pdf_aksi2_page_says_synthetic(synth, ds):
     """Issue 11: the Aksi 2 page (handed to OPDs on its own) carries the SINTETIS notice in its body."""
     codes = [p["kode"] for p in PLAN]
@@ -486,8 +489,9 @@ def test_export_json_direct_and_bad_documents(result):
 def test_dispatcher_every_format(result, synth, ds):
     for fmt in FORMATS:
         data, filename, mime = export(fmt, result, ds, name="A/B Rembuk")
-        assert data and mime == MIMETYPES[fmt] and SAFE_NAME.match(filename)
-        assert filename.endswith("." + EXTENSIONS[fmt]) and "A_B_Rembuk" in filename and len(filename) <= 80
+        assert data and mime == FORMATS[fmt].mimetype and SAFE_NAME.match(filename)
+        assert filename.endswith("." + FORMATS[fmt].suffix)
+        assert "A_B_Rembuk" in filename and len(filename) <= 80
     _, filename, _ = export("csv", synth, ds)
     assert filename == "lokus_Sumedang_2021_SINTETIS.csv"
     _, filename, _ = export("csv", synth, ds, sep=";", all_villages=True)
@@ -540,7 +544,7 @@ def test_plan_forms(result, ds):
 def test_quality_sheet_lists_excluded_rows_and_conflicts_in_the_language(data_dir, tmp_path):
     """The decree's workbook carries what its numbers rest on: each excluded cell or row with
     file, row, column, value and reason, and conflicting duplicates as left out, not "used"."""
-    from geo.data.dataset import load_dataset
+    from geo.data.loading import load_dataset
 
     table = pd.read_csv(data_dir / "sumedang" / "sumedang_stunting_posyandu_2019_2021.csv", dtype=str)
     table.loc[0, "anak_0_23_merah_terindikasi_stunting"] = "n/a"

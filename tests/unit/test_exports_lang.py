@@ -14,10 +14,12 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from geo.data.dataset import Dataset, load_folder
+from geo.data.model import Dataset
 from geo.export import SHEETS, export, export_context, export_csv, export_shp, export_xlsx, sheet_names
 from geo.export.pdf import export_pdf
-from geo.scoring.pipeline import ScoringResult, preset_config, run_scoring
+from geo.scoring.pipeline import run_scoring
+from geo.scoring.presets import preset_config
+from geo.scoring.result import ScoringResult
 
 WHEN = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
 #: One plan row with a volume that needs both separators: 1.234,5 / 1,234.5.
@@ -30,8 +32,8 @@ ID_HEADERS = {"Kecamatan", "Desa/Kelurahan", "Kode", "Skor", "Peringkat", "Stabi
 
 
 @pytest.fixture(scope="module")
-def ds(data_dir) -> Dataset:
-    return load_folder(data_dir / "sumedang", data_dir=data_dir)
+def ds(sumedang_dataset) -> Dataset:
+    return sumedang_dataset
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +100,7 @@ def pdfs(ctx) -> dict[str, str]:
     return {lang: _pdf_text(export_pdf(ctx, lang=lang, **args)) for lang in ("id", "en")}
 
 
+@pytest.mark.slow  # the pdfs fixture renders two PDFs with their maps
 def test_pdf_english_headings_and_numbers(pdfs, ctx):
     en = pdfs["en"]
     for text in ("Recommended Stunting Lokus Villages 2026", "Map of the lokus villages",
@@ -115,6 +118,7 @@ def test_pdf_english_headings_and_numbers(pdfs, ctx):
         assert text not in en, text
 
 
+@pytest.mark.slow
 def test_pdf_indonesian_numbers(pdfs, ctx):
     id_ = pdfs["id"]
     assert "Rekomendasi Desa Lokus Stunting Tahun 2026" in id_ and "Daftar desa lokus" in id_

@@ -13,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.core.codes import normalise_codes
+from geo.core.messages import render_all
 from geo.data.join import JoinReport, join_report, join_table
-from geo.io.readers import read_boundaries, read_table
+from geo.io.boundaries import read_boundaries
+from geo.io.tables import read_table
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +58,7 @@ def test_sumedang_join(villages: gpd.GeoDataFrame, table: pd.DataFrame) -> None:
     assert [y["rows"] for y in report.per_year] == [270, 270, 270]
     assert report.per_year[0]["share"] == pytest.approx(270 / 277)
 
-    lines = report.summary_lines()
+    lines = render_all(report.summary())
     assert lines[0] == "270 dari 277 poligon desa mendapat data."
     assert lines[1].startswith("7 poligon tanpa data: ")
     assert "0 baris tabel tanpa poligon." in lines
@@ -99,7 +101,7 @@ def test_synthetic_table_categories() -> None:
     data = report.to_dict()
     json.dumps(data)
     assert (data["n_table_unmatched"], data["n_duplicates"], data["n_invalid_codes"]) == (1, 1, 1)
-    text = "\n".join(report.summary_lines())
+    text = "\n".join(render_all(report.summary()))
     assert "1 baris tabel tanpa poligon: baris 3 (32.11.99.2001)." in text
     assert "baris 4 (32.11.01.2001)" in text
     assert "kode desa kosong atau tidak valid: baris 5." in text
@@ -137,7 +139,7 @@ def test_boundary_duplicates_and_example_cap() -> None:
     assert data["n_polygons_without_data"] == 31
     assert len(data["polygons_without_data"]) == 20
     assert data["boundary_file"] == "b.geojson"
-    assert any("dan 20 lainnya" in line for line in report.summary_lines())
+    assert any("dan 20 lainnya" in line for line in render_all(report.summary()))
 
 
 _CODES = ["32.11.01.2001", "32.11.01.2002", "32.11.01.2003", "32.11.09.2009", None]

@@ -8,9 +8,8 @@ from geo.view.mapdata import fit_view, prepare_map_geometry
 
 
 @pytest.fixture(scope="module")
-def sumedang(data_dir):
-    gdf = gpd.read_file(data_dir / "sumedang" / "sumedang_desa_kel_2025.geojson")
-    return gdf[["kode", "kode_kec", "geometry"]]
+def sumedang(sumedang_gdf):
+    return sumedang_gdf[["kode", "kode_kec", "geometry"]]
 
 
 def test_geojson_has_one_feature_per_village_and_no_properties(sumedang):

@@ -10,29 +10,25 @@ import pandas as pd
 import pytest
 
 from geo.core.errors import InputError
-from geo.io.matching import (
-    NameMatch,
-    build_crosswalk,
-    crosswalk_path,
-    load_crosswalk,
-    match_names,
-    name_matching_reason,
-    normalise_village_name,
-    normalise_village_names,
-    save_crosswalk,
-)
-from geo.io.readers import read_boundaries
+from geo.core.messages import Message, render_all
+from geo.io.crosswalk import build_crosswalk, crosswalk_path, load_crosswalk, save_crosswalk
+from geo.io.matching import NameMatch, match_names, name_matching_reason
+from geo.io.names import normalise_village_name, normalise_village_names
+
+
+def said(message: Message | None) -> str:
+    """The text of a message as the page shows it (Bahasa Indonesia), empty for None."""
+    return message.render() if message else ""
 
 
 @pytest.fixture(scope="module")
-def boundaries(data_dir: Path) -> pd.DataFrame:
-    gdf = read_boundaries(data_dir / "sumedang" / "sumedang_desa_kel_2025.geojson").gdf
-    return pd.DataFrame(gdf[["kode", "nama", "nama_kec"]])
+def boundaries(sumedang_villages: pd.DataFrame) -> pd.DataFrame:
+    return sumedang_villages
 
 
 @pytest.fixture(scope="module")
-def table(data_dir: Path) -> pd.DataFrame:
-    return pd.read_csv(data_dir / "sumedang" / "sumedang_stunting_posyandu_2019_2021.csv", dtype=str)
+def table(sumedang_posyandu: pd.DataFrame) -> pd.DataFrame:
+    return sumedang_posyandu
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +184,7 @@ def test_no_kecamatan_column_and_empty_names() -> None:
     m = match_names(None, ["Cimungkal", None, ""], bnd)
     assert m.kode.tolist()[0] == "32.11.01.2001"
     assert m.pairs["reason"].tolist()[1:] == ["nama_kosong"]  # None and "" are the same pair
-    assert any("tanpa nama kecamatan" in n for n in m.notes)
+    assert any("tanpa nama kecamatan" in n for n in render_all(m.notes))
 
 
 def test_weights_count_records() -> None:
@@ -200,9 +196,9 @@ def test_weights_count_records() -> None:
 
 def test_name_matching_reason(table: pd.DataFrame, boundaries: pd.DataFrame) -> None:
     assert name_matching_reason(table["kode"], boundaries["kode"].tolist()) is None
-    assert "BPS" in (name_matching_reason(table["kode_bps"]) or "")
-    assert "tidak punya kolom kode" in (name_matching_reason(None) or "")
-    assert "kosong" in (name_matching_reason(pd.Series(["", None])) or "")
+    assert "BPS" in said(name_matching_reason(table["kode_bps"]))
+    assert "tidak punya kolom kode" in said(name_matching_reason(None))
+    assert "kosong" in said(name_matching_reason(pd.Series(["", None])))
 
 
 # --------------------------------------------------------------------------- crosswalk
@@ -248,7 +244,7 @@ def test_stale_crosswalk_code_is_ignored(table: pd.DataFrame, boundaries: pd.Dat
                           "decided_by": ["x"], "decided_at": ["2020-01-01"]})
     m = match_names(table["nama_kec"], table["nama_desa"], boundaries, crosswalk=stale)
     assert m.pairs.set_index("desa").loc["CIMUNGKAL", "status"] == "exact"
-    assert any("diabaikan" in n for n in m.notes)
+    assert any("diabaikan" in n for n in render_all(m.notes))
 
 
 def test_load_crosswalk_errors(tmp_path: Path) -> None:

@@ -9,11 +9,10 @@ from pymcdm.methods import TOPSIS, WPM, WSM
 from pymcdm.normalizations import minmax_normalization, vector_normalization
 
 from geo.core.errors import InputError
+from geo.core.i18n import format_number
+from geo.scoring.explain import explain, explain_sentence
 from geo.scoring.mcda import (
     Criterion,
-    explain,
-    explain_sentence,
-    format_id,
     impute,
     normalise,
     priority_class,
@@ -277,11 +276,12 @@ def test_weights_normalise() -> None:
 
 
 # --------------------------------------------------------------------------- explanation
-def test_format_id() -> None:
-    assert format_id(28.4) == "28,4"
-    assert format_id(41.0) == "41"
-    assert format_id(1234.56, 1) == "1.234,6"
-    assert format_id(float("nan")) == "–"
+def test_explanation_number_format() -> None:
+    """Explanations drop trailing zero decimals (geo.core.i18n.format_number with trim)."""
+    assert format_number(28.4, 1, trim=True) == "28,4"
+    assert format_number(41.0, 1, trim=True) == "41"
+    assert format_number(1234.56, 1, trim=True) == "1.234,6"
+    assert format_number(float("nan"), 1, trim=True) == "–"
 
 
 def test_explain_and_sentence() -> None:
@@ -303,7 +303,7 @@ def test_explain_and_sentence() -> None:
     assert ex.table.loc["3211022001", "peringkat_kecamatan"] == 2
     assert ex.table.loc["3211012001", "jumlah_kecamatan"] == 2
     # shares: .552/.952 = 58 %, .4/.952 = 42 %
-    text = explain_sentence("3211012001", ex, X, crit, name="Cimungkal", kecamatan_name="Wado")
+    text = explain_sentence("3211012001", ex, X, crit, name="Cimungkal", kecamatan_name="Wado").render()
     assert text == (
         "Desa Cimungkal berada di peringkat 1 dari 4 (peringkat 1 di Kecamatan Wado), "
         "terutama karena prevalensi stunting 28,4% (kontribusi 58%) dan "
@@ -312,6 +312,6 @@ def test_explain_and_sentence() -> None:
     # the lowest-priority village (least prevalence, best water) has no positive contribution
     low = r.idxmax()
     assert low == "3211012002"
-    assert explain_sentence(low, ex, X, crit, name="X", kecamatan_name="Y").endswith(
+    assert explain_sentence(low, ex, X, crit, name="X", kecamatan_name="Y").render().endswith(
         "tanpa kriteria yang menonjol."
     )

@@ -7,14 +7,16 @@ import pytest
 
 from geo.core.errors import InputError
 from geo.core.indicators import catalogue
+from geo.core.messages import render_all
 from geo.decide.plan import PlanItem, check_targets, draft_plan, effective_targets, plan_matrix
-from geo.scoring.pipeline import ScoringConfig, run_scoring
+from geo.scoring.config import ScoringConfig
+from geo.scoring.pipeline import run_scoring
 from tests.conftest_db import A, B, C, make_tiny_dataset
 
 
 @pytest.fixture(scope="module")
-def ds(tmp_path_factory):
-    return make_tiny_dataset(tmp_path_factory.mktemp("mini"))
+def ds(tiny_dataset):
+    return tiny_dataset
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +54,7 @@ def test_gaps_by_hand(ds, result):
     assert mpasi.indicator == catalogue()["sp_mpasi"].label_id
     # B has bigger gaps but is not chosen: no items
     assert B not in {it.kode for it in plan}
-    notes = " ".join(plan.notes)
+    notes = " ".join(render_all(plan.notes))
     assert catalogue()["se_air_minum"].label_id in notes and "tanpa target" in notes
     assert set(plan.targets) == {"sp_mpasi", "se_kehamilan_tidak_diinginkan", "sc_akta_lahir"}
 
@@ -63,7 +65,7 @@ def test_target_overrides_change_the_items(ds, result):
     # MP-ASI 70 ≥ 60 and akta 95 ≥ 90: gone; air minum 50 < 80 (gap 30) now drafted, C's 90 is fine
     assert got == [(A, "se_air_minum", pytest.approx(30.0), "PUPR/Perkim"),
                    (A, "se_kehamilan_tidak_diinginkan", pytest.approx(4.5), "DP2KB")]
-    assert catalogue()["se_air_minum"].label_id not in " ".join(plan.notes)
+    assert catalogue()["se_air_minum"].label_id not in " ".join(render_all(plan.notes))
     # a stricter ceiling for a higher-worse indicator creates a gap for C (10 > 5)
     strict = draft_plan(ds, result, targets={"se_kehamilan_tidak_diinginkan": 5})
     assert (C, "se_kehamilan_tidak_diinginkan") in {(it.kode, it.indicator_id) for it in strict}
@@ -72,7 +74,7 @@ def test_target_overrides_change_the_items(ds, result):
 def test_final_list_overrides_selection(ds, result):
     plan = draft_plan(ds, result, chosen=[B, "32.11.09.2009"])
     assert {it.kode for it in plan} == {B}
-    assert any("tidak ada di data" in n for n in plan.notes)
+    assert any("tidak ada di data" in n for n in render_all(plan.notes))
     # B: MP-ASI 50 (30), KTD 30 (14.5), akta 60 (40): largest gap first
     assert [it.indicator_id for it in plan] == ["sc_akta_lahir", "sp_mpasi", "se_kehamilan_tidak_diinginkan"]
 
@@ -126,7 +128,7 @@ def test_matrix_long_and_wide(ds, result):
 
 
 def test_no_coverage_dataset_gives_empty_plan_with_note(tmp_path):
-    from geo.data.dataset import load_dataset
+    from geo.data.loading import load_dataset
 
     ds = make_tiny_dataset(tmp_path / "a")
     bare = load_dataset(tmp_path / "a" / "desa.geojson", tmp_path / "a" / "jumlah.csv", dataset_id="b",
@@ -135,5 +137,5 @@ def test_no_coverage_dataset_gives_empty_plan_with_note(tmp_path):
                         top_n=2)
     res = run_scoring(bare, cfg, stability=False, hotspots=False)
     plan = draft_plan(bare, res)
-    assert len(plan) == 0 and any("tidak memiliki indikator cakupan" in n for n in plan.notes)
+    assert len(plan) == 0 and any("tidak memiliki indikator cakupan" in n for n in render_all(plan.notes))
     assert len(draft_plan(ds, run_scoring(ds, cfg, stability=False, hotspots=False))) == 3

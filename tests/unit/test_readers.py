@@ -18,7 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo.core.errors import InputError
-from geo.io.readers import BoundaryFile, read_boundaries, read_table, to_number
+from geo.core.messages import render_all
+from geo.io.boundaries import BoundaryFile, read_boundaries
+from geo.io.tables import read_table, to_number
 
 CODE_RE = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 SUMEDANG_BOUNDS = np.array([107.7, -7.1, 108.3, -6.6])  # loose box around the kabupaten
@@ -28,13 +30,8 @@ SUMEDANG_BOUNDS = np.array([107.7, -7.1, 108.3, -6.6])  # loose box around the k
 
 
 @pytest.fixture(scope="module")
-def sumedang_path(data_dir: Path) -> Path:
-    return data_dir / "sumedang" / "sumedang_desa_kel_2025.geojson"
-
-
-@pytest.fixture(scope="module")
-def sumedang(sumedang_path: Path) -> gpd.GeoDataFrame:
-    return gpd.read_file(sumedang_path, engine="pyogrio")
+def sumedang(sumedang_gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return sumedang_gdf
 
 
 @pytest.fixture
@@ -166,7 +163,7 @@ def test_no_prj_in_degrees_is_accepted_with_warning(
     result = read_boundaries(path)
     assert result.source_crs is None
     assert not result.reprojected
-    assert any("CRS" in w for w in result.warnings)
+    assert any("CRS" in w for w in render_all(result.warnings))
     np.testing.assert_allclose(result.gdf.total_bounds, small.total_bounds, atol=1e-9)
 
 
@@ -194,26 +191,24 @@ def test_zip_size_limit(tmp_path: Path, small: gpd.GeoDataFrame) -> None:
     write_shapefile(small, tmp_path / "shp")
     archive = zip_folder(tmp_path / "shp", tmp_path / "ok.zip")
     with pytest.raises(InputError, match="terlalu besar"):
-        read_boundaries(archive, max_unzipped_bytes=1_000)
+        read_boundaries(archive, max_unzipped_mb=1_000 / 2**20)
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("desa.shp", b"\0" * 5_000_000)
     assert bomb.stat().st_size < 50_000
     with pytest.raises(InputError, match="terlalu besar"):
-        read_boundaries(bomb, max_unzipped_bytes=1_000_000)
+        read_boundaries(bomb, max_unzipped_mb=1_000_000 / 2**20)
 
 
-def test_zip_limit_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zip_limit_is_configurable(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("desa.shp", b"\0" * 3_000_000)
-    monkeypatch.setenv("LOKUS_MAX_UNZIPPED_MB", "2")
     with pytest.raises(InputError, match="terlalu besar") as err:
-        read_boundaries(bomb)
+        read_boundaries(bomb, max_unzipped_mb=2)
     assert "bomb.zip" in str(err.value)
-    monkeypatch.setenv("LOKUS_MAX_UNZIPPED_MB", "10")  # within the limit: fails later, not on size
-    with pytest.raises(InputError) as err:
-        read_boundaries(bomb)
+    with pytest.raises(InputError) as err:  # within the limit: fails later, not on size
+        read_boundaries(bomb, max_unzipped_mb=10)
     assert "terlalu besar" not in str(err.value)
 
 
@@ -239,7 +234,7 @@ def test_invalid_rings_repaired(shared_data: Path) -> None:
     assert len(result.gdf) == 254
     assert result.gdf.is_valid.all()
     assert set(result.gdf.geom_type) == {"MultiPolygon"}
-    assert any("diperbaiki" in w for w in result.warnings)
+    assert any("diperbaiki" in w for w in render_all(result.warnings))
 
 
 def test_bowtie_repaired_keeps_only_polygons(tmp_path: Path) -> None:
@@ -283,7 +278,7 @@ def test_null_and_empty_geometries_dropped(tmp_path: Path, small: gpd.GeoDataFra
     assert result.empty_dropped == [small.loc[2, "kode"], small.loc[5, "kode"]]
     assert len(result.gdf) == 18
     assert result.gdf.index.tolist() == list(range(18))
-    assert any("tanpa geometri" in w for w in result.warnings)
+    assert any("tanpa geometri" in w for w in render_all(result.warnings))
 
 
 def test_duplicate_codes_reported(tmp_path: Path, small: gpd.GeoDataFrame) -> None:
@@ -338,7 +333,7 @@ def test_bps_boundaries_loaded_as_bps(tmp_path: Path, data_dir: Path, small: gpd
     assert result.columns == {"kode": "ADM4_PCODE", "nama": "ADM4_EN", "nama_kec": "ADM3_EN"}
     assert result.gdf["kode"].tolist() == hdx["ADM4_PCODE"].tolist()  # original text kept
     assert result.gdf.loc[0, "kode_kec"] == bps[small.loc[0, "kode"]][:7]
-    assert any("BPS" in w for w in result.warnings)
+    assert any("BPS" in w for w in render_all(result.warnings))
 
 
 def test_missing_name_column_is_a_warning(tmp_path: Path, small: gpd.GeoDataFrame) -> None:
@@ -348,7 +343,7 @@ def test_missing_name_column_is_a_warning(tmp_path: Path, small: gpd.GeoDataFram
     assert result.gdf["nama"].isna().all()
     assert result.gdf["nama_kec"].isna().all()
     assert result.gdf.loc[0, "kode_kec"] == "32.11.01"
-    assert any("nama desa" in w for w in result.warnings)
+    assert any("nama desa" in w for w in render_all(result.warnings))
 
 
 @pytest.mark.parametrize(
@@ -595,11 +590,15 @@ def test_to_number_keeps_index() -> None:
 
 
 def test_module_has_no_dash() -> None:
-    import geo.io.readers
+    import geo.io.archives
+    import geo.io.boundaries
+    import geo.io.geometry
+    import geo.io.tables
 
-    source = Path(geo.io.readers.__file__).read_text()
-    assert "import dash" not in source and "plotly" not in source
-    assert json.dumps(sorted(geo.io.readers.__all__))
+    for module in (geo.io.archives, geo.io.boundaries, geo.io.geometry, geo.io.tables):
+        source = Path(module.__file__).read_text()
+        assert "import dash" not in source and "plotly" not in source
+        assert json.dumps(sorted(module.__all__))
 
 
 def test_table_beyond_the_column_limit_is_refused_by_name(tmp_path):
@@ -607,7 +606,7 @@ def test_table_beyond_the_column_limit_is_refused_by_name(tmp_path):
     A1:XFD…) is refused with a message, never cleaned column by column for minutes."""
     import openpyxl
 
-    from geo.io.readers import MAX_TABLE_COLUMNS
+    from geo.io.tables import MAX_TABLE_COLUMNS
 
     wide = ",".join(["kode", "tahun", "merah", *(f"c{i}" for i in range(MAX_TABLE_COLUMNS))])
     csv = tmp_path / "lebar.csv"

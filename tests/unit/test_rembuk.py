@@ -26,21 +26,17 @@ from geo.export.berita_acara import (
     format_date,
 )
 from geo.export.common import export_context
-from geo.scoring.pipeline import preset_config, run_scoring
-from geo.view.registry import Registry
-from tests.conftest_db import A, B, C, D, make_tiny_dataset
+from tests.conftest_db import A, B, C, D
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    return make_tiny_dataset(tmp_path_factory.mktemp("mini"))
+def tiny(tiny_dataset):
+    return tiny_dataset
 
 
 @pytest.fixture(scope="module")
-def sumedang(data_dir):
-    registry = Registry(data_dir)
-    dataset = registry.get("sumedang")
-    return dataset, run_scoring(dataset, preset_config(dataset, "prevalensi_kasus", 2021))
+def sumedang(sumedang_dataset, sumedang_result):
+    return sumedang_dataset, sumedang_result
 
 
 def pdf_text(data: bytes) -> str:

@@ -10,19 +10,15 @@ import pandas as pd
 import pytest
 
 from geo.core.errors import InputError
-from geo.data.dataset import CoverageSpec, Dataset, load_dataset, load_folder
-from geo.scoring.pipeline import (
-    HOTSPOT_ID,
-    PRESETS,
-    ScoringConfig,
-    ahp_config,
-    explain_village,
-    methodology,
-    preset_config,
-    preset_usage,
-    quadrant,
-    run_scoring,
-)
+from geo.core.messages import render_all
+from geo.data.loading import load_dataset
+from geo.data.model import CoverageSpec, Dataset
+from geo.scoring.config import HOTSPOT_ID, PRESETS, ScoringConfig, ahp_config
+from geo.scoring.explain import explain_village
+from geo.scoring.pipeline import run_scoring
+from geo.scoring.presets import preset_config, preset_usage
+from geo.scoring.quadrant import quadrant
+from geo.scoring.result import methodology, with_texts
 
 # 6 desa in two kecamatan + 1 kelurahan without any row; 2021 and 2020 counts.
 A, B, C = "32.11.01.2001", "32.11.01.2002", "32.11.01.2003"
@@ -94,7 +90,8 @@ def cfg(**kw) -> ScoringConfig:
 
 
 def by_code(result) -> pd.DataFrame:
-    return result.table.set_index("kode")
+    """The result table by code, reasons and flags as Indonesian text."""
+    return with_texts(result.table).set_index("kode")
 
 
 def hand_saw() -> dict[str, float]:
@@ -172,7 +169,7 @@ def test_topsis_with_exclude_falls_back_to_kecamatan_median_and_says_so(ds):
                       stability=False, hotspots=False)
     t = by_code(res)
     assert "sp_mpasi diisi median kecamatan" in t.loc[D, "flags"]
-    assert any("TOPSIS" in w for w in res.warnings)
+    assert any("TOPSIS" in w for w in render_all(res.warnings))
     # K has no outcome: before issue 10 TOPSIS filled its rate with the median and scored it (7)
     assert t["skor"].notna().sum() == 6 and np.isnan(t.loc[K, "skor"])
     assert "rasio_merah diisi" not in t.loc[K, "flags"] and "tanpa data hasil 2021" in t.loc[K, "flags"]
@@ -193,7 +190,7 @@ def test_recommended_are_exactly_the_selected_under_constraints(ds):
     chosen = set(t.index[t["rekomendasi"] == "ya"])
     assert chosen == set(res.selection.chosen) == {C, E}  # one per kecamatan; nothing else possible
     assert t.loc[F, "alasan"] == "kuota kecamatan penuh"
-    assert any("Hanya 2 desa" in w for w in res.warnings)
+    assert any("Hanya 2 desa" in w for w in render_all(res.warnings))
 
     res = run_scoring(ds, cfg(top_n=3, max_per_kecamatan=2, force_out={C: "sudah lokus"},
                               force_in={D: "SK Bupati"}), stability=False, hotspots=False)
@@ -296,7 +293,7 @@ def test_ahp_needs_confirmation_when_inconsistent():
 
 def test_ahp_cr_is_a_warning_in_the_result(ds):
     res = run_scoring(ds, cfg(ahp_cr=0.25), stability=False, hotspots=False)
-    assert any("CR" in w for w in res.warnings)
+    assert any("CR" in w for w in render_all(res.warnings))
 
 
 # --------------------------------------------------------------------------- hotspots, explain, quadrant
@@ -352,8 +349,8 @@ def test_quadrant_gap_uses_targets(ds):
 
 # --------------------------------------------------------------------------- embedded data
 @pytest.fixture(scope="module")
-def sumedang(data_dir) -> Dataset:
-    return load_folder(data_dir / "sumedang", data_dir=data_dir)
+def sumedang(sumedang_dataset) -> Dataset:
+    return sumedang_dataset
 
 
 def test_presets_on_sumedang(sumedang):
@@ -376,7 +373,7 @@ def test_sumedang_scorecard_run(sumedang):
     t = res.table
     assert len(t) == 277 and (t["rekomendasi"] == "ya").sum() == 15
     assert t.loc[t["rekomendasi"] == "ya"].groupby("kode_kec").size().max() <= 2
-    assert res.synthetic and any("SINTETIS" in w for w in res.warnings)
+    assert res.synthetic and any("SINTETIS" in w for w in render_all(res.warnings))
     meta = methodology(res, sumedang)
     assert meta["tahun_dinilai"] == 2021 and meta["cakupan"][0]["sintetis"] is True
     assert (t["lisa"] != "").all() and t["lisa"].eq("Tinggi-Tinggi").any()

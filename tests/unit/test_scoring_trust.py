@@ -26,18 +26,16 @@ from pymcdm.normalizations import vector_normalization
 from geo.cli.main import main
 from geo.core.errors import InputError
 from geo.core.indicators import catalogue, compute, definition_gap, definition_gaps_by_year
+from geo.core.messages import render_all
 from geo.core.rates import eb_smooth
-from geo.data.dataset import CoverageSpec, Dataset, load_dataset, load_folder
+from geo.data.loading import load_dataset, load_folder
+from geo.data.model import CoverageSpec, Dataset
 from geo.export.common import export_context
 from geo.export.content import methodology_rows
-from geo.scoring.pipeline import (
-    PRESETS,
-    ScoringConfig,
-    localise,
-    methodology,
-    preset_config,
-    run_scoring,
-)
+from geo.scoring.config import PRESETS, ScoringConfig
+from geo.scoring.pipeline import run_scoring
+from geo.scoring.presets import preset_config
+from geo.scoring.result import flags_text, methodology, with_texts
 from geo.scoring.stability import rank_stability
 
 # --------------------------------------------------------------------------- a small kabupaten
@@ -113,7 +111,8 @@ def cfg(**kw) -> ScoringConfig:
 
 
 def by_code(result) -> pd.DataFrame:
-    return result.table.set_index("kode")
+    """The result table by code, reasons and flags as Indonesian text."""
+    return with_texts(result.table).set_index("kode")
 
 
 def rate(k: float, n: float) -> float:
@@ -146,9 +145,9 @@ def test_median_policy_never_fills_an_outcome_and_never_ranks_a_village_without_
     kek = minmax({c: rate(Y2021[c][3], Y2021[c][2]) for c in ranked}, True)
     cov = minmax({c: (MPASI[c] if MPASI[c] is not None else 50.0) for c in ranked}, False)
     assert t.loc[G, "skor"] == pytest.approx((kek[G] + cov[G]) / 2)
-    assert any("sel data hasil yang kosong tidak diisi" in w for w in res.warnings)
+    assert any("sel data hasil yang kosong tidak diisi" in w for w in render_all(res.warnings))
     assert any(w.startswith("1 desa/kelurahan tanpa data hasil (rasio_merah, rasio_kek)")
-               for w in res.warnings)
+               for w in render_all(res.warnings))
     # forced in with a reason, K is recommended, and says why
     forced = by_code(run_scoring(ds, cfg(top_n=2, force_in={K: "SK Bupati 2026"}), stability=False,
                                  hotspots=False))
@@ -178,9 +177,9 @@ def test_topsis_leaves_villages_missing_an_outcome_out_and_fills_coverage_only(d
         warnings.simplefilter("ignore")
         ref = TOPSIS(normalization_function=vector_normalization)(X, np.full(3, 1 / 3), np.array([1, 1, -1]))
     np.testing.assert_allclose(t.loc[ranked, "skor"].to_numpy(), ref, atol=1e-9)
-    assert any(w.startswith("TOPSIS: 1 desa tanpa nilai lengkap") for w in res.warnings)
-    assert any("nilai cakupan yang kosong diisi median kecamatan" in w for w in res.warnings)
-    english = res.warning_texts("en")
+    assert any(w.startswith("TOPSIS: 1 desa tanpa nilai lengkap") for w in render_all(res.warnings))
+    assert any("nilai cakupan yang kosong diisi median kecamatan" in w for w in render_all(res.warnings))
+    english = render_all(res.warnings, "en")
     assert any(w.startswith("TOPSIS: 1 villages without complete outcome data") for w in english)
     # stability runs on the ranked villages and a forced-in village without a complete outcome
     st = by_code(run_scoring(ds, cfg(method="topsis", top_n=2, force_in={G: "rembuk"}), hotspots=False))
@@ -283,13 +282,15 @@ def test_preset_without_its_indicators_names_them_and_its_weights(ds_plain):
                "sp_tatalaksana_gizi_buruk", "sp_pantau_tumbuh", "sp_pmt_balita_gizi_kurang", "sp_imunisasi")
     assert res.preset is not None and res.preset.missing_ids == missing
     assert res.preset.used == ("rasio_merah", "rasio_kek") and res.preset.total == 11
-    text = next(w for w in res.warnings if w.startswith("Preset 'Perpres 72/2021 intervensi spesifik'"))
+    text = next(w for w in render_all(res.warnings)
+                if w.startswith("Preset 'Perpres 72/2021 intervensi spesifik'"))
     assert "9 dari 11 indikator" in text and ", ".join(missing) in text
     assert "rasio_merah 76%, rasio_kek 24%" in text  # 0.28/0.37 = 75.7 %, 0.09/0.37 = 24.3 %
-    english = res.warning_texts("en")
+    english = render_all(res.warnings, "en")
     assert any(w.startswith("Preset 'Perpres 72/2021 specific interventions': 9 of 11 indicators")
                for w in english)
-    assert not any(w.startswith("PERHATIAN") for w in res.warnings)  # two indicators left: no alarm
+    # two indicators left: no alarm
+    assert not any(w.startswith("PERHATIAN") for w in render_all(res.warnings))
 
 
 def test_preset_with_one_indicator_left_says_so_loudly_everywhere(ds_plain, tmp_path, capsys):
@@ -298,9 +299,9 @@ def test_preset_with_one_indicator_left_says_so_loudly_everywhere(ds_plain, tmp_
     res = run_scoring(ds_plain, c, stability=False, hotspots=False)
     assert len(res.preset.missing) == 15 and "sc_kelas_pengasuhan" in res.preset.missing_ids
     assert any(w.startswith("PERHATIAN: preset 'Scorecard konvergensi desa' hanya memakai 1 dari 16")
-               for w in res.warnings)
+               for w in render_all(res.warnings))
     assert any(w.startswith("WARNING: preset 'Village convergence scorecard' uses only 1 of its 16")
-               for w in res.warning_texts("en"))
+               for w in render_all(res.warnings, "en"))
     # the methodology sheet lists each missing indicator by label and id, and the effective weights
     rows = methodology_rows(export_context(res, ds_plain), "id")
     missing_rows = [r for r in rows if r[0] == "Preset" and r[1] == "Indikator preset tidak dipakai"]
@@ -355,14 +356,14 @@ def test_delta_across_different_definitions_is_withheld_with_a_named_warning(ds)
     assert res.withheld == {"rasio_merah__delta": (2020, ("kuning",))}
     assert "rasio_merah__delta" not in res.table
     assert ("rasio_merah__delta ditahan: definisi berbeda antara 2020 dan 2021 (kolom kuning kosong di semua "
-            "baris salah satu tahun), sehingga perubahannya tidak dinilai.") in res.warnings
+            "baris salah satu tahun), sehingga perubahannya tidak dinilai.") in render_all(res.warnings)
     # the 2021 rate itself is shown, with a warning that it is not comparable with 2020
     assert ("rasio_merah 2021: penyebut dihitung tanpa kolom kuning (kosong di semua baris 2021), sedangkan "
             "tahun 2020 memakainya; angka 2021 ditampilkan tetapi tidak sebanding dengan tahun itu."
-            ) in res.warnings
+            ) in render_all(res.warnings)
     assert by_code(res).loc[A, "rasio_merah"] == pytest.approx(10.0)  # 10 / (10 + 90)
     assert any(w.startswith("rasio_merah__delta withheld: the definition differs between 2020 and 2021")
-               for w in res.warning_texts("en"))
+               for w in render_all(res.warnings, "en"))
     with pytest.raises(InputError) as err:
         run_scoring(ds, cfg(indicators=("rasio_merah__delta",), weights={"rasio_merah__delta": 1}),
                     stability=False)
@@ -375,8 +376,8 @@ def test_worsening_trend_preset_skips_an_incomparable_change(ds_plain):
     res = run_scoring(ds_plain, c, stability=False, hotspots=False)
     assert res.preset.withheld == (("rasio_merah__delta", 2020, ("kuning",)),)
     assert any(w.startswith("rasio_merah__delta ditahan: definisi berbeda antara 2020 dan 2021")
-               for w in res.warnings)
-    assert any("prevalensi__delta / rasio_merah__delta" in w for w in res.warnings)
+               for w in render_all(res.warnings))
+    assert any("prevalensi__delta / rasio_merah__delta" in w for w in render_all(res.warnings))
     rows = methodology_rows(export_context(res, ds_plain), "id")
     assert any(r[0] == "Preset" and "[rasio_merah__delta]" in r[2] and "kuning" in r[3] for r in rows)
 
@@ -425,10 +426,10 @@ def test_measurement_coverage_indicator_and_low_coverage_flag(ds):
     assert flagged == [A, D]
     assert ("angka rendah karena sedikit yang diukur? (rasio_merah di bawah median, cakupan pengukuran 25% "
             "< 50%)") in t.loc[A, "flags"]
-    assert localise(t.loc[A, "flags"], "en").endswith(
+    assert flags_text(res.table.set_index("kode").loc[A, "flags"], "en").endswith(
         "low figure because few were measured? (rasio_merah below the median, "
         "measurement coverage 25% < 50%)")
-    assert any(w.startswith("2 desa dengan rasio_merah di bawah median") for w in res.warnings)
+    assert any(w.startswith("2 desa dengan rasio_merah di bawah median") for w in render_all(res.warnings))
 
 
 def test_prevalence_only_indicator_is_scored_unsmoothed_and_says_so(ds):
@@ -444,7 +445,7 @@ def test_prevalence_only_indicator_is_scored_unsmoothed_and_says_so(ds):
     assert np.isnan(t.loc[D, "skor"]) and t.loc[D, "flags"] == "tanpa data"  # 150 % is no value
     assert res.ranked()["kode"].tolist()[:3] == [A, F, C]
     assert ("prevalensi_dilaporkan: tanpa pemulusan: tidak ada jumlah anak, hanya persen; angka desa yang "
-            "mengukur sedikit anak bisa melonjak.") in res.warnings
+            "mengukur sedikit anak bisa melonjak.") in render_all(res.warnings)
 
 
 def test_measurement_quality_column_flags_villages(ds):
@@ -456,8 +457,9 @@ def test_measurement_quality_column_flags_villages(ds):
     assert sorted(c for c in CODES if "mutu pengukuran perlu dicek" in t.loc[c, "flags"]) == [B, E]
     chosen = int(t.loc[[B, E], "rekomendasi"].eq("ya").sum())
     assert (f"2 desa dengan mutu pengukuran perlu dicek pada tahun 2021 ({chosen} di antaranya "
-            "direkomendasikan).") in res.warnings
-    assert "measurement quality to be checked" in localise(t.loc[B, "flags"], "en")
+            "direkomendasikan).") in render_all(res.warnings)
+    flags_b = res.table.set_index("kode").loc[B, "flags"]
+    assert "measurement quality to be checked" in flags_text(flags_b, "en")
 
 
 # --------------------------------------------------------------------------- 6. number traps

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo.core.errors import InputError
+from geo.core.messages import render_all
 from geo.scoring.selection import select_top, selection_mask
 
 RANKED = pd.DataFrame({
@@ -49,7 +50,9 @@ def _reference(ranked: pd.DataFrame, n: int, k: int | None, min_one: bool,
 def test_plain_top_n() -> None:
     sel = select_top(RANKED, 3)
     assert sel.chosen == ("a", "b", "c")
-    assert sel.reasons == {"a": "peringkat 1", "b": "peringkat 2", "c": "peringkat 3"}
+    assert {c: r.render() for c, r in sel.reasons.items()} == {
+        "a": "peringkat 1", "b": "peringkat 2", "c": "peringkat 3"}
+    assert sel.reasons["a"].render("en") == "rank 1"
     assert sel.skipped_by_quota == () and sel.warnings == ()
 
 
@@ -58,10 +61,10 @@ def test_quota_force_in_and_out() -> None:
     sel = select_top(RANKED, 4, max_per_kecamatan=2, force_in={"h": "SK Bupati 2024"},
                      force_out={"b": "sudah lokus tahun lalu"})
     assert sel.chosen == ("a", "c", "e", "h")
-    assert sel.reasons["h"] == "dipaksa masuk: SK Bupati 2024"
-    assert sel.reasons["e"] == "peringkat 5"
+    assert sel.reasons["h"].render() == "dipaksa masuk: SK Bupati 2024"
+    assert sel.reasons["e"].render() == "peringkat 5"
     assert sel.skipped_by_quota == ("d",)
-    assert sel.excluded == {"b": "dikeluarkan: sudah lokus tahun lalu"}
+    assert {c: r.render() for c, r in sel.excluded.items()} == {"b": "dikeluarkan: sudah lokus tahun lalu"}
 
 
 def test_forced_beyond_quota_are_kept_and_fill_stops_there() -> None:
@@ -74,23 +77,23 @@ def test_forced_beyond_quota_are_kept_and_fill_stops_there() -> None:
 def test_force_in_exceeding_n_keeps_all_with_warning() -> None:
     sel = select_top(RANKED, 2, force_in={"f": "1", "g": "2", "h": "3"})
     assert sel.chosen == ("f", "g", "h")
-    assert len(sel.warnings) == 1 and "melebihi" in sel.warnings[0]
+    assert len(sel.warnings) == 1 and "melebihi" in render_all(sel.warnings)[0]
 
 
 def test_min_one_per_kecamatan() -> None:
     sel = select_top(RANKED, 4, min_one_per_kecamatan=True)
     # best of each kecamatan: a (x), e (y), g (z); then rank fill: b
     assert sel.chosen == ("a", "b", "e", "g")
-    assert sel.reasons["e"] == "minimal satu per kecamatan"
-    assert sel.reasons["b"] == "peringkat 2"
+    assert sel.reasons["e"].render() == "minimal satu per kecamatan"
+    assert sel.reasons["b"].render() == "peringkat 2"
     over = select_top(RANKED, 2, min_one_per_kecamatan=True)
-    assert over.chosen == ("a", "e", "g") and "melebihi" in over.warnings[0]
+    assert over.chosen == ("a", "e", "g") and "melebihi" in over.warnings[0].render()
 
 
 def test_infeasible_warns() -> None:
     sel = select_top(RANKED, 7, max_per_kecamatan=1)
     assert sel.chosen == ("a", "e", "g")
-    assert "Hanya 3" in sel.warnings[0]
+    assert "Hanya 3" in sel.warnings[0].render()
 
 
 def test_invalid_configuration() -> None:

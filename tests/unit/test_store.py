@@ -17,25 +17,25 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect, select
 
 from geo.core.errors import InputError
+from geo.core.settings import Settings
 from geo.decide.continuity import PreviousList
 from geo.decide.plan import PlanItem
-from geo.scoring.pipeline import ScoringConfig, preset_config, run_scoring
-from geo.store.repository import (
+from geo.scoring.config import ScoringConfig
+from geo.scoring.pipeline import run_scoring
+from geo.scoring.presets import preset_config
+from geo.store import plans as store_plans
+from geo.store import scenarios as store_scenarios
+from geo.store.engine import MIGRATIONS_DIR, default_url
+from geo.store.model import (
     ChosenVillage,
     Scenario,
     ScenarioNotFoundError,
     StaleScenarioError,
-    Store,
-    audit_table,
     chosen_from_result,
-    default_url,
-    metadata,
-    plan_item_table,
-    previous_list_table,
     read_export,
-    scenario_table,
 )
-from geo.view.registry import Registry
+from geo.store.scenarios import Store
+from geo.store.schema import audit_table, metadata, plan_item_table, previous_list_table, scenario_table
 from tests import conftest_db
 
 # fixtures (SQLite always, PostgreSQL when DATABASE_URL points to one)
@@ -77,7 +77,7 @@ def test_upgrade_on_empty_database_creates_the_schema(empty_store):
 
 
 def test_migrations_match_the_models(store):
-    """Autogenerate finds nothing to do: the revisions create exactly what geo.store.repository declares."""
+    """Autogenerate finds nothing to do: the revisions create exactly what geo.store.schema declares."""
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     assert diff == []
@@ -92,7 +92,7 @@ def test_downgrade_to_base_and_up_again(store):
 
 
 def test_revision_history_is_linear():
-    script = ScriptDirectory(str(ROOT / "migrations"))
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
     heads, bases = script.get_heads(), script.get_bases()
     assert len(heads) == 1 and len(bases) == 1
     revisions = list(script.walk_revisions())  # head to base
@@ -103,19 +103,19 @@ def test_revision_history_is_linear():
     assert len({r.revision for r in revisions}) == len(revisions)
 
 
-def test_sqlite_default_url_wal_and_foreign_keys(tmp_path, monkeypatch):
-    monkeypatch.delenv("DATABASE_URL", raising=False)
+def test_sqlite_default_url_wal_and_foreign_keys(tmp_path):
     folder = tmp_path / "belum" / "ada"
-    assert default_url(folder).endswith(str(folder / "lokus.db"))
+    assert default_url(folder, Settings.from_env({}).database_url).endswith(str(folder / "lokus.db"))
     with Store(data_dir=folder) as st:
         assert st.dialect == "sqlite" and (folder).is_dir()
         st.upgrade()
         with st.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-    monkeypatch.setenv("DATABASE_URL", "postgres://u:rahasia@db/lokus")
-    assert default_url(folder) == "postgres://u:rahasia@db/lokus"
-    assert "rahasia" not in repr(Store(data_dir=folder))  # password never shown; no connection made
+    database_url = Settings.from_env({"DATABASE_URL": "postgres://u:rahasia@db/lokus"}).database_url
+    assert default_url(folder, database_url) == "postgres://u:rahasia@db/lokus"
+    # password never shown; no connection made
+    assert "rahasia" not in repr(Store(database_url, data_dir=folder))
 
 
 # --------------------------------------------------------------------------- CRUD
@@ -290,9 +290,9 @@ class Boom(RuntimeError):
     pass
 
 
-def _fail_on(store: Store, monkeypatch, method: str, nth: int) -> None:
-    """Make ``store.<method>`` raise on its ``nth`` call (earlier calls really write)."""
-    real = getattr(store, method)
+def _fail_on(module, monkeypatch, method: str, nth: int) -> None:
+    """Make ``module.<method>`` raise on its ``nth`` call (earlier calls really write)."""
+    real = getattr(module, method)
     calls = {"n": 0}
 
     def wrapper(*args, **kwargs):
@@ -301,7 +301,7 @@ def _fail_on(store: Store, monkeypatch, method: str, nth: int) -> None:
             raise Boom(f"{method} #{nth}")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(store, method, wrapper)
+    monkeypatch.setattr(module, method, wrapper)
 
 
 def test_failure_mid_write_leaves_nothing_half_saved(store, monkeypatch):
@@ -310,7 +310,7 @@ def test_failure_mid_write_leaves_nothing_half_saved(store, monkeypatch):
     before, plan_before, audit_before = store.get(sc.id), store.plan(sc.id), store.audit(sc.id)
 
     # update_config: config row + first audit row written, then the second audit row fails
-    _fail_on(store, monkeypatch, "_insert_audit_row", 3)
+    _fail_on(store_scenarios, monkeypatch, "insert_audit", 3)
     with pytest.raises(Boom):
         store.update_config(sc.id, cfg(top_n=9), [(V3, "a"), (V4, "b")], author="x", reason="uji",
                             expected_version=before.version)
@@ -318,13 +318,13 @@ def test_failure_mid_write_leaves_nothing_half_saved(store, monkeypatch):
     assert store.get(sc.id) == before and store.audit(sc.id) == audit_before
 
     # save_plan: old items deleted, one new item inserted, then the insert fails
-    real_insert = store._insert_plan
+    real_insert = store_plans.insert_plan
 
     def partial(conn, sid, items):
         real_insert(conn, sid, items[:1])
         raise Boom("plan")
 
-    monkeypatch.setattr(store, "_insert_plan", partial)
+    monkeypatch.setattr(store_plans, "insert_plan", partial)
     with pytest.raises(Boom):
         store.save_plan(sc.id, [PlanItem(kode=V3, kegiatan="C"), PlanItem(kode=V4, kegiatan="D")], author="x")
     monkeypatch.undo()
@@ -332,7 +332,7 @@ def test_failure_mid_write_leaves_nothing_half_saved(store, monkeypatch):
 
     # save_new: scenario row and 'create' audit row written, then an 'add' row fails
     n_scen, n_audit = rows(store, scenario_table), rows(store, audit_table)
-    _fail_on(store, monkeypatch, "_insert_audit_row", 2)
+    _fail_on(store_scenarios, monkeypatch, "insert_audit", 2)
     with pytest.raises(Boom):
         new(store, name="Setengah")
     monkeypatch.undo()
@@ -340,7 +340,7 @@ def test_failure_mid_write_leaves_nothing_half_saved(store, monkeypatch):
     assert new(store, name="Setengah").name == "Setengah"  # the name was not taken by a ghost row
 
     # delete: tombstone written, then the delete fails -> scenario and no tombstone
-    monkeypatch.setattr(store, "_scenario", lambda row: (_ for _ in ()).throw(Boom("read")))
+    monkeypatch.setattr(store_scenarios, "scenario_of", lambda row: (_ for _ in ()).throw(Boom("read")))
     with pytest.raises(Boom):
         store.delete(sc.id, author="x")
     monkeypatch.undo()
@@ -410,8 +410,8 @@ def test_targets_notes_previous(store):
 
 # --------------------------------------------------------------------------- JSON export
 @pytest.fixture(scope="module")
-def sumedang():
-    return Registry(ROOT / "data").get("sumedang")
+def sumedang(sumedang_dataset):
+    return sumedang_dataset
 
 
 def test_json_round_trip_reproduces_the_ranking_exactly(store, sumedang):

@@ -14,9 +14,11 @@ import pandas as pd
 import pytest
 
 from geo.cli.main import main
-from geo.data.dataset import CoverageSpec, Dataset, load_dataset
+from geo.core.messages import render_all
+from geo.data.loading import load_dataset
+from geo.data.model import CoverageSpec, Dataset
 from geo.decide.continuity import read_previous_list
-from geo.io.readers import read_boundaries
+from geo.io.boundaries import read_boundaries
 
 SEED = 20240610
 KEC = {"32.11.01": "Alpha", "32.11.02": "Beta"}
@@ -104,7 +106,7 @@ def test_coverage_with_bps_codes_is_matched_by_name_never_by_code(tmp_path: Path
                  coverage=write_csv(tmp_path, "cakupan.csv", cov))
     rep = ds.coverage_report
     assert (rep.n_rows, rep.n_rows_by_code, rep.n_rows_by_name, rep.n_matched) == (16, 0, 16, 16)
-    assert "kode BPS" in rep.name_matching[0]
+    assert "kode BPS" in rep.name_matching[0].render()
     got = ds.coverage.set_index("kode")["se_sanitasi"].to_dict()
     assert got == dict(zip(c["kode"], c["cakupan"], strict=True))  # each village its own value
     log = ds.quality_log
@@ -129,7 +131,7 @@ def test_mixed_code_and_name_rows_in_one_table(tmp_path: Path) -> None:
     assert by_code(ds, "anak_diukur") == dict(zip(c["kode"], c["diukur"].astype(float), strict=True))
     assert by_code(ds, "stunting") == dict(zip(c["kode"], c["stunting"].astype(float), strict=True))
     assert ds.quality_log.files[0].rows_used == 16 and len(ds.quality_log) == 0
-    assert any("4 lewat nama desa" in line for line in rep.summary_lines())
+    assert any("4 lewat nama desa" in line for line in render_all(rep.summary()))
 
 
 def test_name_only_row_that_matches_nothing_is_listed(tmp_path: Path) -> None:
@@ -179,7 +181,7 @@ def test_identical_duplicates_collapse_conflicts_are_all_left_out(tmp_path: Path
     rep = ds.report
     assert len(rep.conflicts) == 4 and len(rep.duplicates) == 1
     assert {x["via"] for x in rep.conflicts} == {"kode", "nama"}
-    assert any("nilai berbeda" in line for line in rep.summary_lines())
+    assert any("nilai berbeda" in line for line in render_all(rep.summary()))
 
 
 # --------------------------------------------------------------------------- bad cells
@@ -225,7 +227,7 @@ def test_bad_cells_and_years_are_left_out_and_listed_never_fatal(tmp_path: Path)
     assert np.isnan(rate[list(ds.codes).index(c.loc[8, "kode"])])   # the rate, not the row
     for i in (9, 10, 11, 12, 13, 14, 15):
         assert measured[c.loc[i, "kode"]] == c.loc[i, "diukur"]
-    text = " ".join(ds.quality)
+    text = " ".join(render_all(ds.warnings))
     assert "pertama" not in text
     assert "Berkas 'kotor.csv', kolom 'balita_stunting': 1 sel dikeluarkan — bukan angka (baris 2)." in text
     assert "'balita_stunting' > 'balita_diukur' (baris 10)" in text
@@ -234,7 +236,7 @@ def test_bad_cells_and_years_are_left_out_and_listed_never_fatal(tmp_path: Path)
 def test_year_range_is_next_year_at_most() -> None:
     from datetime import date
 
-    from geo.io.readers import clean_years
+    from geo.io.tables import clean_years
 
     years, keep, _ = clean_years(pd.Series(["1989", "1990", str(date.today().year + 1),
                                             str(date.today().year + 2), "inf", "1e308"]),
@@ -260,8 +262,9 @@ def test_common_indonesian_headers_are_recognised(tmp_path: Path) -> None:
     assert by_code(ds, "balita") == dict(zip(c["kode"], (c["diukur"] + 10).astype(float), strict=True))
     mutu = ds.measures.set_index("kode")["mutu_pengukuran"]
     assert mutu[c.loc[15, "kode"]] == "perlu_dicek" and mutu[c.loc[0, "kode"]] == "baik"
-    assert ds.table_notes == ("dinkes.csv: kolom 'Kolom Aneh' tidak dikenali, tidak dipakai.",)
-    assert ds.table_notes[0] in ds.quality
+    assert tuple(render_all(ds.table_notes)) == (
+        "dinkes.csv: kolom 'Kolom Aneh' tidak dikenali, tidak dipakai.",)
+    assert ds.table_notes[0] in ds.warnings
 
 
 def test_prevalence_only_table_is_accepted(tmp_path: Path) -> None:
@@ -271,8 +274,8 @@ def test_prevalence_only_table_is_accepted(tmp_path: Path) -> None:
     ds = dataset(tmp_path, write_csv(tmp_path, "prev.csv", table))
     got = by_code(ds, "prevalensi")
     assert got == pytest.approx(dict(zip(c["kode"], share * 100, strict=True)))
-    assert any("proporsi 0–1" in n for n in ds.table_notes)
-    assert any("hanya berisi prevalensi" in n for n in ds.table_notes)
+    assert any("proporsi 0–1" in n for n in render_all(ds.table_notes))
+    assert any("hanya berisi prevalensi" in n for n in render_all(ds.table_notes))
 
 
 # --------------------------------------------------------------------------- last year's list

@@ -1,21 +1,21 @@
 """Alembic environment of the Lokus scenario store.
 
-In the app and the tests, :meth:`geo.store.repository.Store.upgrade` passes an open connection
-(inside its transaction) in ``config.attributes["connection"]``. From the command line
-(developers), the URL is ``-x url=...`` or ``DATABASE_URL``; the engine gets the same
-SQLite settings as the store (:func:`geo.store.repository.make_engine`).
+In the app and the tests, :func:`geo.store.engine.upgrade` passes an open connection (inside
+its transaction) in ``config.attributes["connection"]``. From the ``alembic`` command line
+(developers, ``alembic.ini`` at the repository root), the URL is ``-x url=...`` or
+``DATABASE_URL`` (:meth:`geo.core.settings.Settings.from_env`); the engine gets the same SQLite
+settings as the store (:func:`geo.store.engine.make_engine`).
 """
 
 from __future__ import annotations
 
-import os
-
 from alembic import context
 from sqlalchemy import Connection
 
-from geo.store.repository import make_engine, metadata
+from geo.core.settings import Settings
+from geo.store.engine import make_engine
+from geo.store.schema import metadata
 
-config = context.config
 target_metadata = metadata
 
 
@@ -30,8 +30,8 @@ def _configure(connection: Connection) -> None:
 
 
 def _url() -> str:
-    url = context.get_x_argument(as_dictionary=True).get("url") or os.environ.get("DATABASE_URL", "")
-    url = url or config.get_main_option("sqlalchemy.url") or ""
+    url = context.get_x_argument(as_dictionary=True).get("url") or Settings.from_env().database_url
+    url = url or context.config.get_main_option("sqlalchemy.url") or ""
     if not url:
         raise SystemExit("Set DATABASE_URL or pass -x url=... (e.g. sqlite:///data/lokus.db).")
     return url
@@ -47,7 +47,7 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     """Run on the connection given by the store, or on a new engine (CLI)."""
-    connection = config.attributes.get("connection")
+    connection = context.config.attributes.get("connection")
     if connection is not None:
         _configure(connection)
         with context.begin_transaction():
@@ -63,7 +63,10 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
-if context.is_offline_mode():
-    run_migrations_offline()
-else:
-    run_migrations_online()
+# Alembic runs this file with its context set up; imported any other way (doctest
+# collection, a type checker) it must do nothing.
+if hasattr(context, "config"):
+    if context.is_offline_mode():
+        run_migrations_offline()
+    else:
+        run_migrations_online()

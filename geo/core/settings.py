@@ -1,0 +1,100 @@
+"""The settings of one Lokus process, read from the environment once, at the edge.
+
+:meth:`Settings.from_env` is the only reader of environment variables; the app factory
+(``create_app(settings)``) and the command line (``lokus ... --data-dir ...``) build one
+:class:`Settings` and pass its values down as parameters. Nothing else in ``geo`` reads
+``os.environ``.
+
+Environment variable → field (default):
+
+- ``DATABASE_URL`` → ``database_url`` (empty: SQLite file ``<state_dir>/lokus.db``)
+- ``LOKUS_DATA_DIR`` → ``data_dir`` (the embedded data shipped with Lokus)
+- ``LOKUS_STATE_DIR`` → ``state_dir`` (``var/`` in the working directory)
+- ``LOKUS_MAX_UPLOAD_MB`` → ``max_upload_mb`` (200)
+- ``LOKUS_MAX_UNZIPPED_MB`` → ``max_unzipped_mb`` (1000: a zip archive unpacked, at most)
+- ``HOST``, ``PORT`` → ``host``, ``port`` (``127.0.0.1``, 8050)
+- ``LOKUS_LANG`` → ``lang`` (``id``, Bahasa Indonesia; or ``en``)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from geo.core.i18n import DEFAULT_LANG, lang_of
+
+__all__ = ["Settings", "embedded_data_dir"]
+
+_MB = 1024 * 1024
+
+
+def embedded_data_dir() -> Path:
+    """The data shipped with Lokus (the Sumedang dataset, region code lists): package
+    ``lokus_data``, the repository's ``data/`` folder installed as package data."""
+    return Path(str(resources.files("lokus_data")))
+
+
+def _number(text: str | None, default: float, minimum: float) -> float:
+    """A positive number from the environment; a typo falls back to the default."""
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        value = default
+    return max(value, minimum)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about one Lokus process.
+
+    >>> Settings.from_env({"PORT": "9000", "LOKUS_MAX_UPLOAD_MB": "5"}).max_upload_bytes
+    5242880
+    """
+
+    database_url: str = ""
+    data_dir: Path = field(default_factory=embedded_data_dir)
+    state_dir: Path = field(default_factory=lambda: Path("var"))
+    max_upload_mb: float = 200.0
+    max_unzipped_mb: float = 1000.0
+    host: str = "127.0.0.1"
+    port: int = 8050
+    lang: str = DEFAULT_LANG
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from environment variables (missing or empty ones keep their default);
+        ``environ`` defaults to the process environment, the one place Lokus reads it."""
+        source = os.environ if environ is None else environ
+
+        def get(name: str) -> str:
+            return (source.get(name) or "").strip()
+
+        defaults = cls()
+        return cls(
+            database_url=get("DATABASE_URL"),
+            data_dir=Path(get("LOKUS_DATA_DIR")) if get("LOKUS_DATA_DIR") else defaults.data_dir,
+            state_dir=Path(get("LOKUS_STATE_DIR")) if get("LOKUS_STATE_DIR") else defaults.state_dir,
+            max_upload_mb=_number(get("LOKUS_MAX_UPLOAD_MB"), defaults.max_upload_mb, 1),
+            max_unzipped_mb=_number(get("LOKUS_MAX_UNZIPPED_MB"), defaults.max_unzipped_mb, 1),
+            host=get("HOST") or defaults.host,
+            port=int(_number(get("PORT"), defaults.port, 1)),
+            lang=lang_of(get("LOKUS_LANG") or defaults.lang),
+        )
+
+    def override(self, **options: Any) -> Settings:
+        """A copy with the command-line options that were given (None = not given)."""
+        given = {name: value for name, value in options.items() if value is not None}
+        for name in ("data_dir", "state_dir"):
+            if name in given:
+                given[name] = Path(given[name])
+        return dataclasses.replace(self, **given)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """Upload size limit in bytes."""
+        return int(self.max_upload_mb * _MB)
