@@ -20,7 +20,6 @@ from dash import Dash, html
 
 from callbacks import register_all
 from geo.core.errors import InputError
-from geo.core.i18n import t
 from geo.core.settings import Settings
 from geo.data.library import clean_staging, user_datasets_dir
 from geo.store.scenarios import Store
@@ -37,6 +36,7 @@ from layouts.dataset_view import (
 )
 from layouts.present import present_mode
 from layouts.shell import shell
+from layouts.text import t
 
 #: Dash assets (CSS, Bootstrap, scripts) ship inside the ``layouts`` package.
 ASSETS = Path(str(resources.files("layouts").joinpath("assets")))

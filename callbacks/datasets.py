@@ -15,7 +15,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.errors import MESSAGE, alert, input_errors
 from geo.core.errors import InputError
-from geo.core.i18n import lang_of, t
+from geo.core.i18n import lang_of
 from geo.data.library import delete_dataset
 from geo.export import safe_filename
 from geo.export.quality import quality_report_bytes
@@ -32,6 +32,7 @@ from layouts.dataset_view import (
 from layouts.map_page import report_body
 from layouts.scoring import indicator_options
 from layouts.shell import dataset_label
+from layouts.text import t
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.errors import MESSAGE, alert, input_errors
 from geo.core.errors import InputError
-from geo.core.i18n import format_date, format_number, lang_of, t
+from geo.core.i18n import format_date, format_number, lang_of
 from geo.core.messages import render_all
 from geo.decide.continuity import continuity, read_previous_list
 from geo.decide.plan import PlanItem, draft_plan
@@ -28,6 +28,7 @@ from geo.view.registry import Registry
 from layouts import ids
 from layouts.map_page import legend_box
 from layouts.mapfig import NO_DATA_COLOUR, VILLAGE_TRACE, stepped_colourscale
+from layouts.text import t
 
 #: Comparison classes (status, colour); labels ``decide.compare.class.<status>``.
 COMPARE_CLASSES = [("masuk", "#1a9850"), ("keluar", "#d73027"), ("tetap", "#4575b4")]

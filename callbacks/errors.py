@@ -24,7 +24,8 @@ import dash_bootstrap_components as dbc
 from dash.exceptions import PreventUpdate
 
 from geo.core.errors import InputError
-from geo.core.i18n import lang_of, t
+from geo.core.i18n import lang_of
+from layouts.text import t
 
 __all__ = ["MESSAGE", "UNEXPECTED", "alert", "guarded", "input_errors", "problem_text"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
-from geo.core.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, t
+from geo.core.i18n import DEFAULT_LANG, format_number, lang_of
 from geo.core.indicators import IndicatorValues
 from geo.core.indicators import catalogue as indicator_catalogue
 from geo.core.rates import wilson_interval
@@ -23,6 +23,7 @@ from layouts.mapfig import (
     class_colours,
     stepped_colourscale,
 )
+from layouts.text import catalogue, t
 
 MAX_TABLE_ROWS = 5_000
 TABLE_ROWS_WHEN_LARGE = 2_000

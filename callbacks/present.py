@@ -28,7 +28,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.decide import active_ref
 from callbacks.errors import MESSAGE, guarded, input_errors
 from geo.core.errors import InputError
-from geo.core.i18n import format_number, format_percent, lang_of, plotly_separators, t
+from geo.core.i18n import format_number, format_percent, lang_of, plotly_separators
 from geo.decide.rembuk import (
     by_kecamatan,
     headline,
@@ -56,6 +56,7 @@ from layouts import present as view
 from layouts.dataset_view import map_figure, village_choices
 from layouts.mapfig import VILLAGE_TRACE, stepped_colourscale
 from layouts.scoring import forced_list
+from layouts.text import t
 
 MAP_STEPS = (1, 3)
 

@@ -13,7 +13,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.errors import MESSAGE, input_errors
 from geo.core.errors import InputError
-from geo.core.i18n import format_number, lang_of, t
+from geo.core.i18n import format_number, lang_of
 from geo.core.messages import render_all
 from geo.scoring.ahp import ahp_weights, matrix_from_judgements
 from geo.scoring.classify import classify
@@ -34,6 +34,7 @@ from layouts.scoring import (
     quadrant_message,
     weight_rows,
 )
+from layouts.text import t
 
 #: Map layers of the scoring result (title: ``scoring.layer.<layer>``).
 LAYERS = ("skor", "rekomendasi", "stabilitas", "lisa")

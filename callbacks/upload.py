@@ -21,7 +21,7 @@ from flask import jsonify, request
 
 from callbacks.errors import MESSAGE, alert, guarded, input_errors
 from geo.core.errors import InputError
-from geo.core.i18n import lang_of, t
+from geo.core.i18n import lang_of
 from geo.core.messages import render_all
 from geo.data.library import (
     delete_dataset,
@@ -42,6 +42,7 @@ from geo.store.scenarios import Store
 from geo.view.registry import Registry
 from layouts import ids
 from layouts.map_page import join_report_body, quality_body
+from layouts.text import t
 from layouts.upload import (
     BOUNDARY_EXT,
     NOT_ON_MAP,

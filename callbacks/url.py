@@ -23,13 +23,14 @@ from dash.exceptions import PreventUpdate
 from callbacks.decide import active_ref, config_outputs, controls_from_config
 from callbacks.errors import alert
 from geo.core.errors import InputError
-from geo.core.i18n import DEFAULT_LANG, lang_of, t
+from geo.core.i18n import DEFAULT_LANG, lang_of
 from geo.store.scenarios import Store
 from geo.view.registry import Registry
 from geo.view.viewstate import ViewState, parse_query, resolve_view, scenario_of, to_query, with_lang
 from layouts import ids
 from layouts.dataset_view import view_choices
 from layouts.shell import other_lang
+from layouts.text import t
 
 log = logging.getLogger(__name__)
 

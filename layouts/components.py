@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import dcc
 
-from geo.core.i18n import t
+from layouts.text import t
 
 _DROPDOWN_TEXTS = ("select_all", "deselect_all", "selected_count", "search", "clear_search",
                    "clear_selection", "no_options_found")

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from geo.core.i18n import DEFAULT_LANG, t
+from geo.core.i18n import DEFAULT_LANG
 from geo.core.indicators import base_id
 from geo.data.model import Dataset
 from geo.scoring.config import PRESETS
 from geo.view.mapdata import MapGeometry, fit_view
 from geo.view.viewstate import ViewChoices
 from layouts.mapfig import base_figure
+from layouts.text import t
 
 PREFERRED_INDICATORS = ("rasio_merah", "prevalensi", "merah", "stunting")
 

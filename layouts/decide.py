@@ -7,10 +7,10 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from geo.core.i18n import t
 from geo.export import page_buttons
 from layouts import ids
 from layouts.components import dropdown
+from layouts.text import t
 
 #: Export buttons, in page order (label: ``decide.export.format.<button>``), from the one
 #: table of export formats.

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from geo.core.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, t
+from geo.core.i18n import DEFAULT_LANG, format_number, lang_of
 from geo.core.indicators import IndicatorValues
 from geo.core.messages import render_all
 from geo.core.quality import QualityLog
@@ -19,6 +19,7 @@ from geo.io.eppgbm_quality import quality_rule_text
 from geo.scoring.classify import Classes
 from layouts import ids
 from layouts.components import dropdown
+from layouts.text import catalogue, t
 
 #: Classification schemes in the order of the picker (labels: ``map.scheme.<key>``).
 SCHEMES = ("who", "quantiles", "equal_interval", "natural_breaks")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import plotly.colors
 import plotly.graph_objects as go
 
-from geo.core.i18n import DEFAULT_LANG, plotly_separators, t
+from geo.core.i18n import DEFAULT_LANG, plotly_separators
 from geo.view.mapdata import MapGeometry, View
+from layouts.text import t
 
 NO_DATA_COLOUR = "#cfcfcf"
 OFFLINE_STYLE = "white-bg"  # MapLibre style with no tiles: works with no internet

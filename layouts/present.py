@@ -15,10 +15,11 @@ import plotly.colors
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from geo.core.i18n import plotly_separators, t
+from geo.core.i18n import plotly_separators
 from layouts import ids
 from layouts.components import dropdown
 from layouts.mapfig import NO_DATA_COLOUR
+from layouts.text import t
 
 STEPS = ("situation", "distribution", "candidates", "proposed", "agreed")
 LOKUS_LINE = "#ff7f00"  # orange: a hue viridis never uses, clear on dark and light classes

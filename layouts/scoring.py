@@ -11,10 +11,11 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from geo.core.i18n import DEFAULT_LANG, catalogue, format_number, lang_of, plotly_separators, t
+from geo.core.i18n import DEFAULT_LANG, format_number, lang_of, plotly_separators
 from geo.scoring.config import PRESETS
 from layouts import ids
 from layouts.components import dropdown
+from layouts.text import catalogue, t
 
 #: Option values in menu order; labels are ``scoring.<kind>.<value>`` catalogue keys.
 METHODS = ("saw", "geomean", "topsis")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from geo.core.i18n import DEFAULT_LANG, lang_of, t
+from geo.core.i18n import DEFAULT_LANG, lang_of
 from geo.view.viewstate import with_lang
 from layouts import ids
 from layouts.components import dropdown
+from layouts.text import t
 
 
 def dataset_label(dataset_title: str, synthetic: bool, lang: str = DEFAULT_LANG) -> list:

@@ -10,12 +10,12 @@ import pandas as pd
 from dash import dcc, html
 
 from geo.core.errors import InputError
-from geo.core.i18n import t
 from geo.io.archives import upload_suffixes
 from geo.io.boundaries import BOUNDARY_FORMATS
 from geo.io.tables import TABLE_FORMATS
 from layouts import ids
 from layouts.components import dropdown
+from layouts.text import t
 
 BOUNDARY_EXT = upload_suffixes(BOUNDARY_FORMATS)
 TABLE_EXT = upload_suffixes(TABLE_FORMATS)

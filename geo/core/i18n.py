@@ -22,8 +22,7 @@ from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
 
 __all__ = ["DEFAULT_LANG", "LANGS", "LOCALES", "catalogue", "format_date", "format_number", "format_percent",
-           "lang_of",
-           "plotly_separators", "t"]
+           "lang_of", "plotly_separators", "read_catalogue", "t"]
 
 LANGS: Final = ("id", "en")
 DEFAULT_LANG: Final = "id"
@@ -32,7 +31,13 @@ _DIR = Path(__file__).parents[1] / "resources" / "i18n"
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    """Key → text of one language (read once per process).
+    """Key → text of one language for the domain (read once per process); the pages add
+    their own keys on top (``layouts.text``)."""
+    return read_catalogue(_DIR, lang)
+
+
+def read_catalogue(folder: Path, lang: str) -> dict[str, str]:
+    """The ``<folder>/<lang>/*.json`` files of one language merged into one dict.
 
     Raises
     ------
@@ -40,7 +45,7 @@ def catalogue(lang: str) -> dict[str, str]:
         A key defined in two files of the language.
     """
     merged: dict[str, str] = {}
-    for path in sorted((_DIR / lang_of(lang)).glob("*.json")):
+    for path in sorted((folder / lang_of(lang)).glob("*.json")):
         part = json.loads(path.read_text(encoding="utf-8"))
         twice = sorted(set(part) & set(merged))
         if twice:

@@ -14,11 +14,11 @@ from dash.exceptions import PreventUpdate
 from app import create_app
 from callbacks.errors import MESSAGE, guarded, input_errors
 from geo.core.errors import InputError
-from geo.core.i18n import t
 from geo.scoring.presets import preset_config
 from geo.store.scenarios import Store
 from geo.view.registry import Registry
 from layouts import ids
+from layouts.text import t
 
 ROOT = Path(__file__).resolve().parents[2]
 

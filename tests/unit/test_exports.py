@@ -21,7 +21,6 @@ from PIL import Image
 from pypdf import PdfReader
 
 from geo.core.errors import InputError
-from geo.core.i18n import t
 from geo.data.model import Dataset
 from geo.export import (
     FORMATS,
@@ -47,6 +46,7 @@ from geo.scoring.config import ScoringConfig
 from geo.scoring.pipeline import run_scoring
 from geo.scoring.presets import preset_config
 from geo.scoring.result import ScoringResult
+from layouts.text import t
 
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
 WHEN = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)

@@ -7,7 +7,9 @@ import string
 
 import pytest
 
-from geo.core.i18n import LANGS, catalogue, format_number, format_percent, lang_of, plotly_separators, t
+from geo.core.i18n import LANGS, format_number, format_percent, lang_of, plotly_separators, t
+from geo.core.i18n import catalogue as domain_catalogue
+from layouts.text import catalogue, page_catalogue
 
 
 def placeholders(text: str) -> set[str]:
@@ -20,6 +22,13 @@ def test_every_key_in_every_language():
     for lang in LANGS:
         missing = keys["id"] ^ keys[lang]
         assert not missing, f"{lang}: keys missing in one language: {sorted(missing)[:10]}"
+
+
+def test_pages_and_domain_keep_their_own_keys():
+    for lang in LANGS:
+        domain, page = domain_catalogue(lang), page_catalogue(lang)
+        assert domain and page and not set(domain) & set(page)
+        assert catalogue(lang) == {**domain, **page}
 
 
 def test_placeholders_agree_and_texts_are_not_empty():
