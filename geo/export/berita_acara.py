@@ -32,7 +32,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from geo.core.errors import InputError
-from geo.core.i18n import lang_of, t
+from geo.core.i18n import format_date, lang_of, t
 from geo.decide.rembuk import MeetingChange
 from geo.export.common import ExportContext, safe_filename
 from geo.export.pdf import _register_fonts, _styles, _table, build_a4
@@ -118,11 +118,6 @@ class Meeting:
         people = tuple(p for p in (" ".join(line.split()) for line in (participants or "").splitlines()) if p)
         return cls(date=when, place=" ".join((place or "").split()), chair=" ".join((chair or "").split()),
                    participants=people, planning_year=year)
-
-
-def format_date(value: date, lang: str = "id") -> str:
-    """"10 Februari 2026" / "10 February 2026"."""
-    return f"{value.day} {t(f'present.month.{value.month}', lang)} {value.year}"
 
 
 def _year(ctx: ExportContext, meeting: Meeting | None) -> int:

@@ -115,9 +115,7 @@ def direction_text(direction: str, lang: str = "id") -> str:
 
 def compact_number(value: Any, decimals: int = 1, lang: str = "id") -> str:
     """:func:`geo.core.i18n.format_number` without trailing zero decimals: ``0,15`` / ``2`` / ``1,234.5``."""
-    text = format_number(value, decimals, lang)
-    point = "," if lang_of(lang) == "id" else "."
-    return text.rstrip("0").rstrip(point) if point in text else text
+    return format_number(value, decimals, lang, trim=True)
 
 
 def criterion_label(ctx: ExportContext, criterion: Criterion, lang: str = "id") -> str:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Sequence
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -47,7 +46,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from geo.core.i18n import format_number, format_percent, lang_of, t
+from geo.core.i18n import format_date, format_number, format_percent, lang_of, t
 from geo.export.common import (
     ExportContext,
     compact_number,
@@ -59,7 +58,7 @@ from geo.export.common import (
 from geo.export.content import aksi2_matrix, method_text, methodology_rows
 from geo.export.staticmap import render_lokus_map
 
-__all__ = ["FONT", "export_pdf", "format_long_date", "lampiran_title", "report_title"]
+__all__ = ["FONT", "export_pdf", "lampiran_title", "report_title"]
 
 FONT = "DejaVuSans"
 _FONT_FILES = {FONT: "DejaVuSans.ttf", f"{FONT}-Bold": "DejaVuSans-Bold.ttf",
@@ -82,11 +81,6 @@ def _register_fonts() -> None:
             pdfmetrics.registerFont(TTFont(name, str(folder / file)))
         pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=f"{FONT}-Bold", italic=f"{FONT}-Oblique",
                                       boldItalic=f"{FONT}-BoldOblique")
-
-
-def format_long_date(value: date | datetime, lang: str = "id") -> str:
-    """"23 November 2026" (month name in ``lang``)."""
-    return f"{value.day} {t(f'present.month.{value.month}', lang)} {value.year}"
 
 
 def report_title(ctx: ExportContext, lang: str = "id") -> str:
@@ -174,7 +168,7 @@ def _cover(ctx: ExportContext, st: dict[str, ParagraphStyle], lang: str) -> list
                         _p(ctx.kabupaten, st["subtitle"]), Spacer(1, 0.3 * cm),
                         _p(pdf("cover_subtitle"), st["center"]), Spacer(1, 1.5 * cm)]
     info = [
-        (pdf("date"), format_long_date(ctx.created_at, lang)),
+        (pdf("date"), format_date(ctx.created_at, lang)),
         (pdf("scenario"), ctx.name or pdf("default_scenario")),
         (t("export.meth.author", lang), ctx.author or "–"),
         (t("export.meth.count", lang), str(len(ctx.lokus))),

@@ -10,6 +10,7 @@ import pypdf
 import pytest
 
 from geo.core.errors import InputError
+from geo.core.i18n import format_date
 from geo.decide.rembuk import (
     MeetingChange,
     by_kecamatan,
@@ -23,7 +24,6 @@ from geo.export.berita_acara import (
     berita_acara_filename,
     default_planning_year,
     export_berita_acara,
-    format_date,
 )
 from geo.export.common import export_context
 from tests.conftest_db import A, B, C, D
