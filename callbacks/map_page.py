@@ -201,6 +201,7 @@ def register(app: Dash, registry: Registry) -> None:
         Output(ids.TABLE_GRID, "columnDefs"), Output(ids.FILTER_NOTE, "children"),
         Output(ids.MAP_EMPTY, "children"), Output(ids.MAP_EMPTY, "hidden"),
         Output(ids.TABLE_EMPTY, "children"), Output(ids.TABLE_EMPTY, "hidden"),
+        Output(ids.APP_READY, "children"),
         Input(ids.FILTER_INDICATOR, "value"), Input(ids.FILTER_YEAR, "value"),
         Input(ids.FILTER_SCHEME, "value"), Input(ids.FILTER_CLASSES, "value"),
         Input(ids.FILTER_KECAMATAN, "value"), Input(ids.MAP_LAYER, "value"),
@@ -212,8 +213,8 @@ def register(app: Dash, registry: Registry) -> None:
         map_msg, map_hidden, table_msg, table_hidden = empty_state(
             registry.get(dataset_id).values(indicator_id, int(year)), lang_of(lang))
         if layer != "indikator":  # the map shows a scoring layer: keep it, refresh the table
-            return (no_update, no_update, *out[2:], "", True, table_msg, table_hidden)
-        return (*out, map_msg, map_hidden, table_msg, table_hidden)
+            return (no_update, no_update, *out[2:], "", True, table_msg, table_hidden, "ready")
+        return (*out, map_msg, map_hidden, table_msg, table_hidden, "ready")
 
     @app.callback(
         Output(ids.STORE_SELECTED, "data"), Output(graph, "figure", allow_duplicate=True),

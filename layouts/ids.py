@@ -17,6 +17,8 @@ STORE_SELECTED: Final = "store-selected"
 
 # messages
 ALERT: Final = "msg-alert"
+#: "ready" once the first map update has arrived: the browser tests' ready signal
+APP_READY: Final = "app-ready"
 
 # map page controls
 FILTER_INDICATOR: Final = "filter-indicator"

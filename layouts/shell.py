@@ -72,6 +72,7 @@ def shell(dataset_id: str, dataset_title: str, synthetic: bool, content: list, *
         dcc.Store(id=ids.STORE_UPLOAD, data=None),  # upload id + file names, never contents
         html.Main(dbc.Container([
             html.Div(id=ids.ALERT, role="status"),
+            html.Div(id=ids.APP_READY, hidden=True),
             *content,
         ], fluid=True), id=ids.PAGE_CONTENT, tabIndex="-1"),
     ], lang=lang)

@@ -13,13 +13,14 @@ if shutil.which("chromedriver") is None:
 
 
 def pytest_setup_options():
-    """Chromium flags for a closed network, no display, and a 1600×1000 window."""
+    """Chromium flags for a closed network, no display, and a window of a 1366×768 laptop
+    (the page is a little smaller: the browser's frame; ``helpers.set_size`` sets the page)."""
     from selenium.webdriver.chrome.options import Options
 
     options = Options()
     for flag in ("--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--window-size=1600,1000", "--lang=id"):
+                 "--window-size=1366,768", "--lang=id"):
         options.add_argument(flag)
     return options
 
@@ -28,8 +29,13 @@ def pytest_setup_options():
 def settle(dash_duo):
     """After each test, wait until no callback is running, so the server is not stopped in
     the middle of a request (which raises in its threads). Depending on ``dash_duo`` makes
-    this teardown run before the server's."""
+    this teardown run before the server's. Before the test: the page is 1366×768."""
+    from tests.e2e.helpers import LAPTOP, set_size
+
+    set_size(dash_duo, LAPTOP)
     yield
     from dash.testing.wait import until
 
-    until(dash_duo._wait_for_callbacks, timeout=30, poll=0.2)  # dash.testing's own check
+    from tests.e2e.helpers import TIMEOUT
+
+    until(dash_duo._wait_for_callbacks, timeout=TIMEOUT, poll=0.2)  # dash.testing's own check

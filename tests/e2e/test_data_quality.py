@@ -11,6 +11,7 @@ import pytest
 from dash.testing.wait import until
 
 from app import create_app
+from tests.e2e.helpers import TIMEOUT
 from tests.e2e.test_map_page import trace, wait_for_map
 from tests.e2e.test_upload_page import click, open_tab, send_file
 from tests.upload_files import write_kecamatan
@@ -42,27 +43,27 @@ def test_e2e_messy_table_is_used_and_its_bad_rows_listed(dash_duo, tmp_path):
     geojson, csv = write_kecamatan(tmp_path / "in")
     rows = messy_table(csv)
     send_file(dash_duo, "upload-boundaries", geojson)
-    dash_duo.wait_for_contains_text("#upload-boundaries-progress", "✓ batas_wado.geojson", timeout=20)
+    dash_duo.wait_for_contains_text("#upload-boundaries-progress", "✓ batas_wado.geojson", timeout=TIMEOUT)
     send_file(dash_duo, "upload-table", csv)
-    dash_duo.wait_for_contains_text("#upload-preview", "32.11.01.2001", timeout=20)
+    dash_duo.wait_for_contains_text("#upload-preview", "32.11.01.2001", timeout=TIMEOUT)
 
     click(dash_duo, "#upload-check")
     # the file is used, not refused; the report says how many rows went into the numbers
-    dash_duo.wait_for_contains_text("#upload-report", "Data valid: 10 desa", timeout=30)
+    dash_duo.wait_for_contains_text("#upload-report", "Data valid: 10 desa", timeout=TIMEOUT)
     report = dash_duo.find_element("#upload-report").text
     assert "tabel_wado.csv (tabel desa): 29 dari 32 baris dipakai." in report
     assert "bukan angka" in report and "nilai berbeda" in report and "nilai sama" in report
 
     dash_duo.find_element("#upload-name").send_keys("Wado berantakan")
     click(dash_duo, "#upload-save")
-    dash_duo.wait_for_contains_text("#upload-status", "tersimpan", timeout=30)
-    until(lambda: trace(dash_duo, "gd.data[0].locations.length") == 10, timeout=30)
+    dash_duo.wait_for_contains_text("#upload-status", "tersimpan", timeout=TIMEOUT)
+    until(lambda: trace(dash_duo, "gd.data[0].locations.length") == 10, timeout=TIMEOUT)
 
     open_tab(dash_duo, "Data & sumber")
-    dash_duo.wait_for_contains_text("#report-body", "Laporan kualitas data", timeout=20)
+    dash_duo.wait_for_contains_text("#report-body", "Laporan kualitas data", timeout=TIMEOUT)
     click(dash_duo, "#quality-csv")
     folder = Path(dash_duo.download_path)
-    until(lambda: any(p.suffix == ".csv" for p in folder.iterdir()), timeout=20)
+    until(lambda: any(p.suffix == ".csv" for p in folder.iterdir()), timeout=TIMEOUT)
     time.sleep(0.5)  # let Chromium finish renaming the .crdownload file
     got = pd.read_csv(next(p for p in folder.iterdir() if p.suffix == ".csv"), encoding="utf-8-sig",
                       keep_default_na=False)

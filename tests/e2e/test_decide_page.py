@@ -10,6 +10,7 @@ import pytest
 from dash.testing.wait import until
 
 from app import create_app
+from tests.e2e.helpers import TIMEOUT
 from tests.e2e.test_map_page import wait_for_map
 from tests.e2e.test_scoring_page import click, pick
 
@@ -29,22 +30,22 @@ def test_e2e201_save_reload_find_and_download_xlsx(dash_duo, tmp_path):
     dash_duo.find_element("#scn-author").send_keys("Bappeda Sumedang")
     dash_duo.find_element("#scn-name").send_keys("Lokus 2026 usulan awal")
     click(dash_duo, "#scn-save-new")
-    dash_duo.wait_for_contains_text("#scn-status", "disimpan (20 desa)", timeout=20)
-    until(lambda: len(dash_duo.find_elements("#scn-audit .ag-row")) >= 1, timeout=10)
+    dash_duo.wait_for_contains_text("#scn-status", "disimpan (20 desa)", timeout=TIMEOUT)
+    until(lambda: len(dash_duo.find_elements("#scn-audit .ag-row")) >= 1, timeout=TIMEOUT)
 
     dash_duo.driver.refresh()
     wait_for_map(dash_duo)
     open_tab(dash_duo, "Keputusan & unduh")
     pick(dash_duo, dash_duo.find_element("#scn-list"), "Lokus 2026 usulan awal")
     click(dash_duo, "#scn-load")
-    dash_duo.wait_for_contains_text("#scn-status", "dimuat", timeout=10)
+    dash_duo.wait_for_contains_text("#scn-status", "dimuat", timeout=TIMEOUT)
 
     button = next(b for b in dash_duo.find_elements("button") if b.text == "Excel (XLSX)")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); "
                                    "arguments[0].click()", button)
-    dash_duo.wait_for_contains_text("#export-status", ".xlsx dibuat dari skenario", timeout=30)
+    dash_duo.wait_for_contains_text("#export-status", ".xlsx dibuat dari skenario", timeout=TIMEOUT)
     folder = Path(dash_duo.download_path)
-    until(lambda: any(p.suffix == ".xlsx" for p in folder.iterdir()), timeout=20)
+    until(lambda: any(p.suffix == ".xlsx" for p in folder.iterdir()), timeout=TIMEOUT)
     time.sleep(0.5)  # let Chromium finish renaming the .crdownload file
     xlsx = next(p for p in folder.iterdir() if p.suffix == ".xlsx")
     book = openpyxl.load_workbook(xlsx)

@@ -15,6 +15,7 @@ from geo.scoring.presets import preset_config
 from geo.store.model import chosen_from_result
 from geo.store.scenarios import Store
 from geo.view.registry import Registry
+from tests.e2e.helpers import TIMEOUT
 from tests.e2e.test_map_page import trace, wait_for_map
 from tests.e2e.test_scoring_page import grid_values, pick
 
@@ -63,11 +64,11 @@ def test_e2e401_controls_go_to_the_url_and_the_url_reopens_the_view(started):
     pick(dash_duo, dash_duo.find_element("#filter-year"), "2019")
     pick(dash_duo, dash_duo.find_element("#filter-kecamatan"), "Cimalaka")
     open_tab(dash_duo, "Skoring lokus")
-    until(lambda: query(dash_duo).get("page") == "skoring", timeout=10)
+    until(lambda: query(dash_duo).get("page") == "skoring", timeout=TIMEOUT)
     args = query(dash_duo)
     assert args["year"] == "2019" and args["indicator"] == "ibu_hamil_kek"
     assert args["kec"] == "32.11.22" and args["dataset"] == "sumedang"
-    dash_duo.wait_for_contains_text("#map-legend", "2019", timeout=10)
+    dash_duo.wait_for_contains_text("#map-legend", "2019", timeout=TIMEOUT)
     z = trace(dash_duo, "gd.data[0].z.slice()")
     legend = dash_duo.find_element("#map-legend").text
     rows = len(dash_duo.driver.execute_script(
@@ -76,12 +77,12 @@ def test_e2e401_controls_go_to_the_url_and_the_url_reopens_the_view(started):
 
     fresh_window(dash_duo, dash_duo.driver.current_url)
     wait_for_map(dash_duo)
-    dash_duo.wait_for_contains_text("#map-legend", "2019", timeout=20)
+    dash_duo.wait_for_contains_text("#map-legend", "2019", timeout=TIMEOUT)
     assert picked(dash_duo, "filter-indicator").startswith("Ibu hamil KEK")
     assert picked(dash_duo, "filter-year") == "2019"
     assert picked(dash_duo, "filter-kecamatan") == "Cimalaka"
     assert active_tab(dash_duo) == "Skoring lokus"
-    until(lambda: trace(dash_duo, "gd.data[0].z.slice()") == z, timeout=10)  # same colours
+    until(lambda: trace(dash_duo, "gd.data[0].z.slice()") == z, timeout=TIMEOUT)  # same colours
     assert dash_duo.find_element("#map-legend").text == legend
     assert rows < 277  # the table is filtered to the kecamatan, as before
     assert dash_duo.get_logs() == []
@@ -90,22 +91,22 @@ def test_e2e401_controls_go_to_the_url_and_the_url_reopens_the_view(started):
 def test_e2e402_back_restores_the_previous_year(started):
     dash_duo = started
     pick(dash_duo, dash_duo.find_element("#filter-year"), "2020")
-    until(lambda: query(dash_duo).get("year") == "2020", timeout=10)
-    dash_duo.wait_for_contains_text("#map-legend", "2020", timeout=10)
+    until(lambda: query(dash_duo).get("year") == "2020", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#map-legend", "2020", timeout=TIMEOUT)
     z_2020 = trace(dash_duo, "gd.data[0].z.slice()")
     pick(dash_duo, dash_duo.find_element("#filter-year"), "2019")
-    until(lambda: query(dash_duo).get("year") == "2019", timeout=10)
-    dash_duo.wait_for_contains_text("#map-legend", "2019", timeout=10)
+    until(lambda: query(dash_duo).get("year") == "2019", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#map-legend", "2019", timeout=TIMEOUT)
     assert trace(dash_duo, "gd.data[0].z.slice()") != z_2020
 
     dash_duo.driver.back()
-    until(lambda: query(dash_duo).get("year") == "2020", timeout=10)
-    dash_duo.wait_for_contains_text("#map-legend", "2020", timeout=10)
-    until(lambda: picked(dash_duo, "filter-year") == "2020", timeout=10)
-    until(lambda: trace(dash_duo, "gd.data[0].z.slice()") == z_2020, timeout=10)
+    until(lambda: query(dash_duo).get("year") == "2020", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#map-legend", "2020", timeout=TIMEOUT)
+    until(lambda: picked(dash_duo, "filter-year") == "2020", timeout=TIMEOUT)
+    until(lambda: trace(dash_duo, "gd.data[0].z.slice()") == z_2020, timeout=TIMEOUT)
     # Back did not push a new entry: one more Back reaches the page as first opened
     dash_duo.driver.back()
-    until(lambda: picked(dash_duo, "filter-year") == "2021", timeout=10)
+    until(lambda: picked(dash_duo, "filter-year") == "2021", timeout=TIMEOUT)
     assert "year" not in query(dash_duo)
     assert dash_duo.get_logs() == []
 
@@ -138,14 +139,14 @@ def test_e2e403_bad_values_in_the_url_fall_back_to_defaults(dash_duo, tmp_path):
 def test_e2e404_language_switch_english_and_back(started):
     dash_duo = started
     pick(dash_duo, dash_duo.find_element("#filter-year"), "2020")
-    until(lambda: query(dash_duo).get("year") == "2020", timeout=10)
+    until(lambda: query(dash_duo).get("year") == "2020", timeout=TIMEOUT)
     id_summary = dash_duo.find_element("#map-summary").text
     assert re.search(r"\d,\d%", id_summary)  # Indonesian: decimal comma
 
     dash_duo.find_element("#lang-switch").click()
-    until(lambda: query(dash_duo).get("lang") == "en", timeout=10)
+    until(lambda: query(dash_duo).get("lang") == "en", timeout=TIMEOUT)
     wait_for_map(dash_duo)
-    dash_duo.wait_for_contains_text(".navbar", "Stunting situation analysis", timeout=10)
+    dash_duo.wait_for_contains_text(".navbar", "Stunting situation analysis", timeout=TIMEOUT)
     tabs = [t.text for t in dash_duo.find_elements("#tabs-main .nav-link")]
     assert tabs[:2] == ["Village table", "Lokus scoring"]
     assert query(dash_duo)["year"] == "2020"  # the other arguments survive the switch
@@ -159,9 +160,9 @@ def test_e2e404_language_switch_english_and_back(started):
     assert dash_duo.find_element("#lang-switch").text == "Bahasa Indonesia"
 
     dash_duo.find_element("#lang-switch").click()
-    until(lambda: query(dash_duo).get("lang") == "id", timeout=10)
+    until(lambda: query(dash_duo).get("lang") == "id", timeout=TIMEOUT)
     wait_for_map(dash_duo)
-    dash_duo.wait_for_contains_text("#tabs-main", "Tabel desa", timeout=10)
+    dash_duo.wait_for_contains_text("#tabs-main", "Tabel desa", timeout=TIMEOUT)
     assert dash_duo.find_element("#map-summary").text == id_summary
     assert trace(dash_duo, "gd._fullLayout.separators") == ",."
     assert dash_duo.get_logs() == []
@@ -180,8 +181,8 @@ def test_e2e405_a_link_with_a_scenario_loads_it(dash_duo, tmp_path):
     dash_duo.driver.get(f"{dash_duo.server_url}/?scenario={saved.id}&page=skoring")
     wait_for_map(dash_duo)
     status = dash_duo.find_element("#scn-status")  # on a hidden tab: read textContent
-    until(lambda: "dimuat dari tautan" in status.get_attribute("textContent"), timeout=20)
-    until(lambda: grid_values(dash_duo, "score-grid", "rekomendasi").count("ya") == 7, timeout=30)
+    until(lambda: "dimuat dari tautan" in status.get_attribute("textContent"), timeout=TIMEOUT)
+    until(lambda: grid_values(dash_duo, "score-grid", "rekomendasi").count("ya") == 7, timeout=TIMEOUT)
     assert dash_duo.find_element("#score-top-n").get_attribute("value") == "7"
     assert picked(dash_duo, "score-method") == "TOPSIS"
     assert query(dash_duo)["scenario"] == str(saved.id)
