@@ -18,7 +18,7 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import Dash, html
 
-from callbacks import register_all
+from callbacks import auth, register_all
 from geo.core.errors import InputError
 from geo.core.settings import Settings
 from geo.data.library import clean_staging, user_datasets_dir
@@ -26,6 +26,8 @@ from geo.store.scenarios import Store
 from geo.view.registry import Registry
 from geo.view.viewstate import parse_query, pick_dataset, resolve_view, to_query
 from layouts import decide, ids, map_page, scoring, upload
+from layouts.analytics import analytics_panel
+from layouts.camat import camat_panel
 from layouts.dataset_view import (
     map_figure,
     preset_labels,
@@ -36,6 +38,7 @@ from layouts.dataset_view import (
 )
 from layouts.present import present_mode
 from layouts.shell import shell
+from layouts.stepbar import step_bar
 from layouts.text import t
 
 #: Dash assets (CSS, Bootstrap, scripts) ship inside the ``layouts`` package.
@@ -102,20 +105,27 @@ def create_app(settings: Settings | None = None, **options: Any) -> Dash:
                     tab_id=ids.TAB_DATA),
             dbc.Tab(upload.upload_panel(max_bytes, lang), label=t("shell.tab.upload", lang),
                     tab_id=ids.TAB_UPLOAD),
+            dbc.Tab(analytics_panel(dataset, lang), label=t("an.tab", lang), tab_id=ids.TAB_ANALYTICS),
+            dbc.Tab(camat_panel(lang), label=t("camat.tab", lang), tab_id=ids.TAB_CAMAT),
         ], id=ids.TABS, active_tab=view.page)
+        # the step bar (sticky) on top; then the compact controls; then the map (sticky,
+        # sized to the viewport) beside the active list, both above the fold at 1366×768
         page = shell(dataset.id, dataset.title, dataset.synthetic or dataset.coverage_synthetic, [
-            present_mode(lang, view.step),
-            map_page.controls(dataset, view.indicator, view.year, view.kecamatan, lang),
+            html.Div([step_bar(lang), present_mode(lang, view.step)], className="flow-head"),
+            html.Div(map_page.controls(dataset, view.indicator, view.year, view.kecamatan, lang),
+                     className="controls-bar"),
             dbc.Row([
-                dbc.Col(map_page.map_panel(figure, source, lang), lg=6),
+                dbc.Col(map_page.map_panel(figure, source, lang), lg=6, id=ids.MAP_COLUMN,
+                        className="map-column"),
                 dbc.Col(tabs, lg=6, className="right-panel"),
-            ], className="g-2"),
+            ], className="g-2 flow-row"),
         ], lang=lang, search=to_query(view))  # canonical: matches what the controls show
         return page
 
     app.layout = layout
     register_all(app, registry, store, state_dir=state_dir, max_bytes=max_bytes,
                  max_unzipped_mb=settings.max_unzipped_mb)
+    auth.install(app, store, settings)  # sign-in, guard and security headers: after every callback
     return app
 
 

@@ -6,7 +6,19 @@ from pathlib import Path
 
 from dash import Dash
 
-from callbacks import datasets, decide, map_page, present, scoring, upload, url
+from callbacks import (
+    analytics,
+    camat,  # the camat review (issue 12)
+    datasets,
+    decide,
+    map_page,
+    present,
+    profile,
+    scoring,
+    stepbar,
+    upload,
+    url,
+)
 from geo.data.library import user_datasets_dir
 from geo.store.scenarios import Store
 from geo.view.registry import Registry
@@ -25,4 +37,8 @@ def register_all(app: Dash, registry: Registry, store: Store, *, state_dir: Path
                     datasets_root=datasets_root, crosswalk_dir=Path(state_dir) / "crosswalks",
                     max_bytes=max_bytes, max_unzipped_mb=max_unzipped_mb)
     present.register(app, registry, store)
+    profile.register(app, registry)  # village profile panel and glossary
+    stepbar.register(app, registry, store)  # the Aksi 1 → 2 → 3 step bar
+    analytics.register(app, registry, store, state_dir=Path(state_dir))  # "Analisis lanjutan" tab
+    camat.register(app, registry, store)  # "Tinjauan camat" tab (issue 12)
     url.register(app, registry, store)  # last: it follows stores other features add

@@ -11,7 +11,9 @@ import numpy as np
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.analytics import content_for_export
 from callbacks.errors import MESSAGE, alert, input_errors
+from callbacks.map_layers import compare_placeholder
 from geo.core.errors import InputError
 from geo.core.i18n import format_date, format_number, lang_of
 from geo.core.messages import render_all
@@ -242,34 +244,28 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         options = scenario_options(store, dataset_id or registry.default_id, lang_of(lang))
         return no_update, "", options, options
 
-    @app.callback(*write_outputs(), Input(ids.SCN_SAVE_NEW, "n_clicks"),
-                  State(ids.SCN_NAME, "value"), State(ids.SCN_AUTHOR, "value"),
-                  State(ids.SCN_NOTES, "value"), State(ids.STORE_CONFIG, "data"),
-                  State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
-                  prevent_initial_call=True)
-    @input_errors(*WRITE_FAILED)
-    def _save_scenario(_n, name, author, notes, config, dataset_id, lang):
-        dataset_id, lang, author = dataset_id or registry.default_id, lang_of(lang), required_author(author)
-        if not config:
-            raise InputError.of("decide.error.no_result_save")
-        result, chosen = current(dataset_id, config)
-        sc = store.save_new(name or "", dataset_id, result.config, chosen, author=author, notes=notes or "")
-        return written(dataset_id, active_ref(sc), t("decide.scenario.saved", lang, name=sc.name,
-                                                     n=count_text(len(chosen), lang)), lang)
-
+    # "Simpan" writes a new version of the active scenario (no name to retype, the reason is
+    # optional); "Simpan sebagai…", or "Simpan" with none active yet, a new one named as typed
     @app.callback(*write_outputs(), Input(ids.SCN_UPDATE, "n_clicks"),
+                  Input(ids.SCN_SAVE_NEW, "n_clicks"), State(ids.SCN_NAME, "value"),
                   State(ids.SCN_AUTHOR, "value"), State(ids.SCN_REASON, "value"),
                   State(ids.SCN_NOTES, "value"), State(ids.STORE_CONFIG, "data"),
                   State(ids.STORE_SCENARIO, "data"), State(ids.STORE_DATASET, "data"),
                   State(ids.STORE_LANG, "data"), prevent_initial_call=True)
     @input_errors(*WRITE_FAILED)
-    def _update_scenario(_n, author, reason, notes, config, active, dataset_id, lang):
+    def _save_scenario(_n, _n_new, name, author, reason, notes, config, active, dataset_id, lang):
         dataset_id, lang, author = dataset_id or registry.default_id, lang_of(lang), required_author(author)
-        if not active:
-            raise InputError.of("decide.error.no_active")
+        if not config:
+            raise InputError.of("decide.error.no_result_save")
         result, chosen = current(dataset_id, config)
+        if not active or ctx.triggered_id == ids.SCN_SAVE_NEW:
+            sc = store.save_new(name or "", dataset_id, result.config, chosen, author=author,
+                                notes=notes or "")
+            return written(dataset_id, active_ref(sc), t("decide.scenario.saved", lang, name=sc.name,
+                                                         n=count_text(len(chosen), lang)), lang)
         sc = store.update_config(active["id"], result.config, chosen, author=author,
-                                 reason=reason or "", expected_version=active["version"])
+                                 reason=(reason or "").strip() or t("flow.reason.default", "id"),
+                                 expected_version=active["version"])
         if (notes or "") != sc.notes:
             sc = store.set_notes(sc.id, notes or "", author=author, expected_version=sc.version)
         return written(dataset_id, active_ref(sc), t("decide.scenario.updated", lang, name=sc.name,
@@ -425,8 +421,12 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"), prevent_initial_call=True,
     )
     def _compare(other, layer, active, config, dataset_id, lang):
-        if not other or not config:
-            return "", no_update, no_update
+        if not other or not config:  # the comparison layer says what to choose, in grey
+            if layer != "banding":
+                return "", no_update, no_update
+            fig, legend = compare_placeholder(len(registry.geometry(dataset_id).codes),
+                                              bool(config), lang_of(lang))
+            return "", fig, legend
         dataset, lang = registry.get(dataset_id), lang_of(lang)
         base = store.get(active["id"]).chosen if active else current(dataset_id, config)[1]
         diff = compare_lists(base, store.get(other).chosen)
@@ -470,11 +470,12 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         State(ids.SCN_AUTHOR, "value"), State(ids.EXPORT_PLACE, "value"),
         State(ids.EXPORT_DATE, "value"), State(ids.EXPORT_SIGNER, "value"),
         State(ids.EXPORT_NIP, "value"), State(ids.EXPORT_YEAR, "value"),
+        State(ids.STORE_ANALYTICS, "data"),  # further analyses run (issue 15): XLSX sheets, PDF page
         State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"), prevent_initial_call=True,
     )
     @input_errors(no_update, MESSAGE)
     def _export(clicks, config, active, author, place, date_text, signer, nip, lokus_year,
-                dataset_id, lang):
+                analytics, dataset_id, lang):
         if not ctx.triggered_id or not any(clicks):
             raise PreventUpdate
         button = ctx.triggered_id["format"]
@@ -499,6 +500,8 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
             data, filename, _mime = export(
                 fmt, result, dataset, chosen=chosen, plan=plan, place=place or "",
                 date_text=date_text or "", signer_name=signer or "", nip=nip or "",
-                lokus_year=int(lokus_year) if lokus_year else None, lang=lang, **options, **meta)
+                lokus_year=int(lokus_year) if lokus_year else None, lang=lang, **options, **meta,
+                analytics=content_for_export(registry, store, dataset.id, result, analytics)
+                if fmt in ("xlsx", "pdf") else None)
         return dcc.send_bytes(data, filename), \
             alert(t("decide.export.done", lang, file=filename, source=source), "success")

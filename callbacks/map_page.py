@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
+from callbacks import map_layers
 from geo.core.i18n import DEFAULT_LANG, format_number, lang_of
 from geo.core.indicators import IndicatorValues
 from geo.core.indicators import catalogue as indicator_catalogue
@@ -97,8 +98,28 @@ def update_indicator(registry: Registry, dataset_id: str, indicator_id: str, yea
     definition = values.indicator.note(lang)  # e.g. the screening ratio's denominator
     if definition:
         note = f"{definition} {note}".strip()
+    in_view, place = kecamatan_view(dataset, kecamatan)
     return (fig, legend(values, classes, colours, NO_DATA_COLOUR, lang),
-            summary(values, len(dataset.villages), lang), rows, column_defs(values, lang), note)
+            summary(values, len(dataset.villages), lang, in_view, place), rows,
+            column_defs(values, lang), note)
+
+
+def kecamatan_view(dataset, kecamatan: str | None) -> tuple[np.ndarray | None, str | None]:
+    """(villages of the kecamatan in view, its name), or (None, None) for the whole dataset
+    (also for a code the dataset does not know)."""
+    if not kecamatan:
+        return None, None
+    in_view = (dataset.villages["kode_kec"] == kecamatan).to_numpy()
+    if not in_view.any():
+        return None, None
+    return in_view, str(dataset.villages.loc[in_view, "nama_kec"].iloc[0])
+
+
+def summary_place(dataset, kecamatan: str | None, lang: str = DEFAULT_LANG) -> str:
+    """What the summary cards add up: "Ringkasan: Kecamatan Wado" / the whole kabupaten."""
+    _in_view, place = kecamatan_view(dataset, kecamatan)
+    return (t("map.summary.place_kec", lang, name=place) if place
+            else t("map.summary.place_all", lang))
 
 
 def has_data(values: IndicatorValues) -> bool:
@@ -139,7 +160,8 @@ def table_rows(villages, values: IndicatorValues, kecamatan: str | None,
 
 def select_village(registry: Registry, dataset_id: str, code: str | None,
                    lang: str = DEFAULT_LANG):
-    """Highlight a village on the map, zoom to it, and describe it."""
+    """Highlight a village on the map, pan to it with its kecamatan in view (the kecamatan's
+    bounds, widened to hold the village), and describe it."""
     fig = Patch()
     if not code:
         fig["data"][VILLAGE_TRACE]["selectedpoints"] = None
@@ -151,7 +173,8 @@ def select_village(registry: Registry, dataset_id: str, code: str | None,
     pos = geom.codes.index(code)
     row = dataset.villages.iloc[pos]
     point = row.geometry.representative_point()
-    view = fit_view(geom.bounds[code], max_zoom=13)
+    view = fit_view(_union(geom.kecamatan_bounds.get(row["kode_kec"]), geom.bounds[code]),
+                    max_zoom=13)
     fig["data"][VILLAGE_TRACE]["selectedpoints"] = [pos]
     fig["data"][PIN_TRACE]["lon"] = [point.x]
     fig["data"][PIN_TRACE]["lat"] = [point.y]
@@ -163,6 +186,23 @@ def select_village(registry: Registry, dataset_id: str, code: str | None,
     detail = t("map.detail", lang, name=row["nama"], kind=kind, kecamatan=row["nama_kec"],
                code=code)
     return fig, detail
+
+
+def _union(a, b):
+    """Bounding box holding both boxes (``a`` may be None)."""
+    if a is None:
+        return b
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def clicked_code(click: dict | None) -> str | None:
+    """Village code of a map click: a village polygon's location, or the code a count bubble
+    carries (its third customdata field); None for anything else."""
+    point = ((click or {}).get("points") or [{}])[0]
+    data = point.get("customdata")
+    if point.get("location"):
+        return point["location"]
+    return data[2] if isinstance(data, list) and len(data) > 2 else None
 
 
 def zoom_kecamatan(registry: Registry, dataset_id: str, kecamatan: str | None) -> Patch:
@@ -201,7 +241,7 @@ def register(app: Dash, registry: Registry) -> None:
         Output(ids.TABLE_GRID, "columnDefs"), Output(ids.FILTER_NOTE, "children"),
         Output(ids.MAP_EMPTY, "children"), Output(ids.MAP_EMPTY, "hidden"),
         Output(ids.TABLE_EMPTY, "children"), Output(ids.TABLE_EMPTY, "hidden"),
-        Output(ids.APP_READY, "children"),
+        Output(ids.APP_READY, "children"), Output(ids.MAP_SUMMARY_PLACE, "children"),
         Input(ids.FILTER_INDICATOR, "value"), Input(ids.FILTER_YEAR, "value"),
         Input(ids.FILTER_SCHEME, "value"), Input(ids.FILTER_CLASSES, "value"),
         Input(ids.FILTER_KECAMATAN, "value"), Input(ids.MAP_LAYER, "value"),
@@ -210,11 +250,14 @@ def register(app: Dash, registry: Registry) -> None:
     def _update(indicator_id, year, scheme, k, kecamatan, layer, dataset_id, lang):
         out = update_indicator(registry, dataset_id, indicator_id, year, scheme, k, kecamatan,
                                lang_of(lang))
+        dataset = registry.get(dataset_id)
         map_msg, map_hidden, table_msg, table_hidden = empty_state(
-            registry.get(dataset_id).values(indicator_id, int(year)), lang_of(lang))
+            dataset.values(indicator_id, int(year)), lang_of(lang))
+        place = summary_place(dataset, kecamatan, lang_of(lang))
         if layer != "indikator":  # the map shows a scoring layer: keep it, refresh the table
-            return (no_update, no_update, *out[2:], "", True, table_msg, table_hidden, "ready")
-        return (*out, map_msg, map_hidden, table_msg, table_hidden, "ready")
+            return (no_update, no_update, *out[2:], "", True, table_msg, table_hidden, "ready",
+                    place)
+        return (*out, map_msg, map_hidden, table_msg, table_hidden, "ready", place)
 
     @app.callback(
         Output(ids.STORE_SELECTED, "data"), Output(graph, "figure", allow_duplicate=True),
@@ -229,7 +272,7 @@ def register(app: Dash, registry: Registry) -> None:
     def _select(map_click, table_rows, score_rows, quadrant_click, current, dataset_id, lang):
         trigger = ctx.triggered_id
         code = {
-            graph: lambda: ((map_click or {}).get("points") or [{}])[0].get("location"),
+            graph: lambda: clicked_code(map_click),
             ids.TABLE_GRID: lambda: table_rows[0]["kode"] if table_rows else None,
             ids.SCORE_GRID: lambda: score_rows[0]["kode"] if score_rows else None,
             ids.QUADRANT_GRAPH: lambda: ((quadrant_click or {}).get("points") or [{}])[0]
@@ -253,6 +296,8 @@ def register(app: Dash, registry: Registry) -> None:
                   Input(ids.FILTER_BASEMAP, "value"), prevent_initial_call=True)
     def _basemap(online):
         return basemap(bool(online))
+
+    map_layers.register(app, registry)  # bubbles, names, numbered lokus, hand-out downloads
 
     @app.callback(Output(ids.TABLE_GRID, "dashGridOptions"), Input(ids.TABLE_SEARCH, "value"),
                   prevent_initial_call=True)

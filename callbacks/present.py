@@ -8,6 +8,7 @@ changes in the scenario's audit log and writes the Berita Acara.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -25,6 +26,9 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
+from callbacks.analytics_shown import survey_of_page
+from callbacks.camat import answers_for
+from callbacks.camat import markers as camat_markers
 from callbacks.decide import active_ref
 from callbacks.errors import MESSAGE, guarded, input_errors
 from geo.core.errors import InputError
@@ -53,6 +57,7 @@ from geo.store.scenarios import Store
 from geo.view.registry import Registry
 from layouts import ids
 from layouts import present as view
+from layouts.analytics_shown import survey_present
 from layouts.dataset_view import map_figure, village_choices
 from layouts.mapfig import VILLAGE_TRACE, stepped_colourscale
 from layouts.scoring import forced_list
@@ -94,9 +99,17 @@ def list_rows(result: ScoringResult, chosen: list[tuple[str, str]], *, why: bool
         row = {"no": i, "kode": code, "nama": table.at[code, "nama"], "kecamatan": table.at[code, "nama_kec"],
                "alasan": saved_reason_text(result, code, reason, lang)}
         if why:
-            row["why"] = explain_village(result, code, lang).sentence
+            explained = explain_village(result, code, lang)
+            row["why"], row["why_short"] = explained.sentence, short_why(explained.contributions)
         rows.append(row)
     return rows
+
+
+def short_why(contributions, top: int = 2) -> str:
+    """The explanation for a projector: the largest contributions as "indicator value",
+    without the parenthesised details ("Rasio skrining merah 90,6% · Anak 0–23 bln …")."""
+    return " · ".join(f"{label.split(' (')[0]} {value.split(' (')[0]}"
+                      for _cid, label, value, share in contributions[:top] if share > 0)
 
 
 def change_rows(store: Store, scenario: Scenario | None, villages, since: datetime | None,
@@ -190,14 +203,25 @@ def step_body(registry: Registry, store: Store, step: int, dataset_id: str, acti
     source = (t("present.list.scenario", lang, name=sc.name, version=sc.version) if sc
               else t("present.list.recommendation", lang))
     count = t("present.list.count", lang, count=len(chosen))
-    if step == 4:
-        return view.list_body(source, count, list_rows(result, chosen, why=True, lang=lang), lang, why=True)
+    if step == 4:  # with the camat's answers beside each village (callbacks/camat.py)
+        rows = camat_markers(store, sc, list_rows(result, chosen, why=True, lang=lang), lang)
+        return view.list_body(source, count, rows, lang, why=True)
     changes = change_rows(store, sc, registry.get(dataset_id).villages, since_of(meeting), lang)
     return view.list_body(source, count, list_rows(result, chosen, why=False, lang=lang), lang, why=False,
                           changes=changes)
 
 
 # --------------------------------------------------------------------------- map
+def legend_format(percent: bool, values: np.ndarray, lang: str, decimals: int = 1
+                  ) -> Callable[[float], str]:
+    """How the legend writes a value: "24,5 %" for rates, whole counts without decimals."""
+    finite = values[np.isfinite(values)]
+    if not percent and len(finite) and np.all(finite % 1 == 0):
+        decimals = 0
+    unit = " %" if percent else ""
+    return lambda v: f"{format_number(v, decimals, lang)}{unit}"
+
+
 def map_values(registry: Registry, store: Store, step: int, dataset_id: str, active, config, indicator,
                year, scheme, k, lang: str) -> tuple[dict, html.Div]:
     """Village trace values and legend for a map step (1 or 3); on step 3 the proposed
@@ -219,7 +243,8 @@ def map_values(registry: Registry, store: Store, step: int, dataset_id: str, act
                 for v, a, b in zip(values.value, values.numerator,
                                    values.denominator if rate else values.numerator, strict=True)]
         title = f"{values.indicator.label(lang)}, {year}"
-        note = ""
+        note, shown = "", values.value
+        fmt = legend_format(values.indicator.unit == "%", values.value, lang)
     else:
         result, chosen, _sc = decision(registry, store, dataset_id, active, config)
         if result is None:
@@ -230,15 +255,17 @@ def map_values(registry: Registry, store: Store, step: int, dataset_id: str, act
                 for s, r in zip(result.table["skor"], result.table["peringkat"], strict=True)]
         lokus = dataset.villages["kode"].isin([c for c, _ in chosen]).to_numpy()
         title = t("present.legend.score", lang, year=result.config.year)
-        note = t("present.legend.lokus", lang)
+        note, shown = t("present.legend.lokus", lang), result.table["skor"].to_numpy(dtype=float)
+        fmt = legend_format(False, shown, lang, decimals=3)
     trace = {"z": classes.index.tolist(), "zmin": -1, "zmax": max(len(colours) - 1, 0),
              "colorscale": stepped_colourscale(colours), "text": text,
              "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{text}<extra></extra>",
              "marker": {"opacity": 1.0, "line": {
                  "width": np.where(lokus, 4.0, 0.6).tolist(),
                  "color": np.where(lokus, view.LOKUS_LINE, "#ffffff").tolist()}}}
-    legend = view.legend(title, list(zip(colours, classes.labels, classes.counts, strict=True)),
-                         classes.n_missing, lang, note)
+    entries = view.level_entries(shown, classes.index, colours, fmt, lang)
+    notes = [classes.note.render(lang) if classes.note is not None else "", note]
+    legend = view.legend(title, entries, classes.n_missing, lang, " ".join(n for n in notes if n))
     return trace, legend
 
 
@@ -248,6 +275,7 @@ def full_map(registry: Registry, dataset_id: str, trace: dict, lang: str):
     fig.update_layout(height=None, autosize=True, font=view.FONT, uirevision="present",
                       separators=plotly_separators(lang))
     fig.layout.map.zoom += 0.5  # the presenter's map column is larger than the page's map
+    fig.data = fig.data[:3]  # villages, kecamatan outlines, pin: no bubbles, names or numbers here
     fig.data[VILLAGE_TRACE].update(**trace)
     return fig
 
@@ -335,7 +363,9 @@ def berita_acara(registry: Registry, store: Store, *, dataset_id: str, active: d
                           author=sc.author if sc else "", lokus_year=form.lokus_year)
     changes = (meeting_changes(store.audit(sc.id), dataset.villages, since_of(meeting))
                if sc is not None else [])
-    return export_berita_acara(ctx_, form, changes, lang=lang), berita_acara_filename(ctx_, form)
+    camat = answers_for(store, sc.id) if sc is not None and sc.id is not None else []
+    return (export_berita_acara(ctx_, form, changes, lang=lang, camat=camat),
+            berita_acara_filename(ctx_, form))
 
 
 # --------------------------------------------------------------------------- wiring
@@ -358,8 +388,9 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                   Input(ids.PRESENT_STEP, "data"), Input(ids.STORE_SCENARIO, "data"),
                   State(ids.STORE_DATASET, "data"), State(ids.STORE_CONFIG, "data"),
                   State(ids.FILTER_INDICATOR, "value"), State(ids.FILTER_YEAR, "value"),
-                  State(ids.PRESENT_MEETING, "data"), State(ids.STORE_LANG, "data"))
-    def _body(step, active, dataset_id, config, indicator, year, meeting, lang):
+                  State(ids.PRESENT_MEETING, "data"), State(ids.STORE_LANG, "data"),
+                  State(ids.STORE_ANALYTICS, "data"))  # a survey estimate entered: shown in step 1
+    def _body(step, active, dataset_id, config, indicator, year, meeting, lang, analytics):
         if not step:
             raise PreventUpdate
         lang, dataset_id = lang_of(lang), dataset_id or registry.default_id
@@ -370,6 +401,8 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
             out_meeting = no_update
         body = guarded(lambda: step_body(registry, store, int(step), dataset_id, active, config, indicator,
                                          year, meeting, lang), lang, show=view.message)
+        if int(step) == 1 and isinstance(body, list):
+            body = [*body, *survey_present(survey_of_page(registry, dataset_id, config, analytics), lang)]
         return view.step_title(int(step), lang), body, out_meeting
 
     @app.callback(Output(ids.PRESENT_MAP, "figure"), Output(ids.PRESENT_LEGEND, "children"),

@@ -11,6 +11,7 @@ import numpy as np
 from dash import ALL, MATCH, Dash, Input, Output, Patch, State, ctx, html, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.analytics_shown import smaa_of_page
 from callbacks.errors import MESSAGE, input_errors
 from geo.core.errors import InputError
 from geo.core.i18n import format_number, lang_of
@@ -22,10 +23,18 @@ from geo.scoring.explain import explain_village
 from geo.scoring.presets import preset_config
 from geo.scoring.quadrant import quadrant
 from geo.scoring.result import ScoringResult, with_texts
+from geo.scoring.smaa import SmaaResult
+from geo.view.analytics_shown import smaa_labels
 from geo.view.registry import Registry
 from layouts import ids
-from layouts.map_page import legend_box
-from layouts.mapfig import NO_DATA_COLOUR, VILLAGE_TRACE, class_colours, stepped_colourscale
+from layouts.map_page import legend_box, legend_message
+from layouts.mapfig import (
+    NO_DATA_COLOUR,
+    VILLAGE_TRACE,
+    class_colours,
+    neutral_patch,
+    stepped_colourscale,
+)
 from layouts.scoring import (
     ahp_matrix,
     explanation_card,
@@ -80,9 +89,10 @@ def config_from_controls(year, indicators, slider_ids, slider_values, method, no
     ).to_dict()
 
 
-def layer_classes(result: ScoringResult, layer: str,
-                  lang: str = "id") -> tuple[np.ndarray, list, list[str], str]:
-    """Class index per village (boundary order), legend entries, colours and title for a layer."""
+def layer_classes(result: ScoringResult, layer: str, lang: str = "id",
+                  smaa: SmaaResult | None = None) -> tuple[np.ndarray, list, list[str], str]:
+    """Class index per village (boundary order), legend entries, colours and title for a layer;
+    with ``smaa`` the stability layer classes P(lokus) under the weight ranking (SMAA)."""
     table = result.table
     if layer == "skor":
         classes = classify(table["skor"].to_numpy(dtype=float), "quantiles", 5, decimals=3, lang=lang)
@@ -92,6 +102,8 @@ def layer_classes(result: ScoringResult, layer: str,
                 t("scoring.layer.skor_title", lang, year=result.config.year))
     cats = CATEGORIES[layer]
     values = table[layer].fillna("").astype(str).to_numpy()
+    if layer == "stabilitas" and smaa is not None:
+        values = smaa_labels(smaa, table["kode"])[1]
     index = np.full(len(values), -1)
     for i, (key, _colour) in enumerate(cats):
         index[values == key] = i
@@ -102,10 +114,13 @@ def layer_classes(result: ScoringResult, layer: str,
     return index, entries, [c for _k, c in cats], t(f"scoring.layer.{layer}", lang)
 
 
-def map_patch(result: ScoringResult, layer: str, lang: str = "id"):
-    """Patch recolouring the villages for a scoring layer, and its legend."""
-    index, entries, colours, title = layer_classes(result, layer, lang)
+def map_patch(result: ScoringResult, layer: str, lang: str = "id", smaa: SmaaResult | None = None):
+    """Patch recolouring the villages for a scoring layer, and its legend (the stability layer
+    says its source: the draws of the run, or ``smaa`` = the weight ranking)."""
+    smaa = smaa if layer == "stabilitas" else None
+    index, entries, colours, title = layer_classes(result, layer, lang, smaa)
     table = result.table
+    p_smaa = smaa_labels(smaa, table["kode"])[0] if smaa is not None else np.full(len(table), np.nan)
     fig = Patch()
     trace = fig["data"][VILLAGE_TRACE]
     trace["z"] = index.tolist()
@@ -117,8 +132,9 @@ def map_patch(result: ScoringResult, layer: str, lang: str = "id"):
         t("scoring.map.hover", lang, score=format_number(s, 3, lang), rank=r,
           p=format_number(100 * p, 0, lang))
         + (lokus if rec == "ya" else "")
-        for s, r, p, rec in zip(table["skor"], table["peringkat"], table["p_top_n"].fillna(0),
-                                table["rekomendasi"], strict=True)]
+        + ("" if np.isnan(q) else "<br>" + t("shown.smaa.hover", lang, p=format_number(100 * q, 0, lang)))
+        for s, r, p, rec, q in zip(table["skor"], table["peringkat"], table["p_top_n"].fillna(0),
+                                   table["rekomendasi"], p_smaa, strict=True)]
     trace["hovertemplate"] = ("<b>%{customdata[0]}</b><br>"
                               + t("scoring.map.kecamatan", lang, name="%{customdata[1]}")
                               + "<br>%{text}<extra></extra>")
@@ -126,8 +142,17 @@ def map_patch(result: ScoringResult, layer: str, lang: str = "id"):
     legend = legend_box(title, t("scoring.map.subtitle", lang, n=result.config.top_n,
                                  method=result.config.method),
                         entries, (NO_DATA_COLOUR, t("scoring.map.legend_no_data", lang), missing)
-                        if missing else None, lang=lang)
+                        if missing else None, note=stability_source(layer, smaa, lang), lang=lang)
     return fig, legend
+
+
+def stability_source(layer: str, smaa: SmaaResult | None, lang: str = "id") -> str:
+    """The legend line of the stability layer saying what its P(lokus) comes from ("" elsewhere)."""
+    if layer != "stabilitas":
+        return ""
+    if smaa is None:
+        return t("shown.smaa.source_draws", lang)
+    return t("shown.smaa.source_smaa", lang, draws=format_number(smaa.draws, 0, lang), n=smaa.top_n)
 
 
 def ranking_rows(result: ScoringResult, lang: str = "id") -> list[dict]:
@@ -254,19 +279,27 @@ def register(app: Dash, registry: Registry) -> None:
         Output(ids.MAP_GRAPH, "figure", allow_duplicate=True),
         Output(ids.MAP_LEGEND, "children", allow_duplicate=True),
         Input(ids.STORE_CONFIG, "data"), Input(ids.MAP_LAYER, "value"),
+        Input(ids.STORE_ANALYTICS, "data"),  # an SMAA run recolours the stability layer
         State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"), prevent_initial_call=True,
     )
     @input_errors([], MESSAGE, "", no_update, no_update)
-    def _score(config, layer, dataset_id, lang):
+    def _score(config, layer, analytics, dataset_id, lang):
         lang = lang_of(lang)
-        if not config:
-            return [], None, "", no_update, no_update
+        if not config:  # a scoring layer with nothing scored: grey, and say what to choose
+            fig, legend = (no_update, no_update)
+            if layer in LAYERS:
+                fig = neutral_patch(len(registry.geometry(dataset_id).codes),
+                                    t("map.scoring.hover", lang), lang)
+                legend = legend_message(t(f"map.layer.{layer}", lang),
+                                        t("scoring.need_indicator", lang))
+            return [], None, "", fig, legend
         result = registry.score(dataset_id, config)
         alerts = [dbc.Alert(w, color="warning", className="py-1 small mb-1")
                   for w in render_all(result.warnings, lang)]
         fig, legend = (no_update, no_update)
         if layer in LAYERS:
-            fig, legend = map_patch(result, layer, lang)
+            smaa = smaa_of_page(registry, dataset_id, config, analytics) if layer == "stabilitas" else None
+            fig, legend = map_patch(result, layer, lang, smaa)
         return ranking_rows(result, lang), alerts, summary_line(result, lang), fig, legend
 
     @app.callback(Output(ids.SCORE_EXPLAIN, "children"), Input(ids.STORE_SELECTED, "data"),

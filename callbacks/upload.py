@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
-from dash import ALL, Dash, Input, Output, State, html, no_update
+from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 from flask import jsonify, request
 
 from callbacks.errors import MESSAGE, alert, guarded, input_errors
@@ -32,6 +32,7 @@ from geo.data.library import (
     validate_dataset,
 )
 from geo.data.model import Dataset
+from geo.export.template import template_coverage, template_filename, template_workbook
 from geo.io.archives import MAX_UNZIPPED_MB
 from geo.io.matching import NameMatch
 from geo.io.names import normalise_village_name
@@ -194,10 +195,17 @@ def _inputs(upload_dir: Path, state: dict | None, role_ids: list[dict], role_val
                  if crosswalk_dir else None)
     return {"boundaries": paths["boundaries"], "table": paths.get("table"),
             "eppgbm": paths.get("eppgbm"), "crosswalk": crosswalk,
-            "coverage": [paths["coverage"]] if "coverage" in paths else [],
+            "coverage": [paths["coverage"]] if "coverage" in paths else template_as_coverage(paths),
             "boundary_columns": boundary_columns,
             "table_columns": overrides(role_ids, role_values, "table"),
             "max_unzipped_mb": max_unzipped_mb}
+
+
+def template_as_coverage(paths: dict[str, Path]) -> list[Path]:
+    """A filled puskesmas template with coverage columns is its own coverage table too (one
+    file to upload); any other table: none."""
+    table = paths.get("table")
+    return [table] if table is not None and template_coverage(table) else []
 
 
 def review_rows(match: NameMatch, villages: pd.DataFrame, lang: str = "id") -> list[dict]:
@@ -257,6 +265,21 @@ def report(dataset: Dataset, lang: str = "id") -> list:
             *quality_body(dataset.quality_log, lang)]
 
 
+def template_year(dataset: Dataset) -> int:
+    """The year a template is pre-filled with by default: the dataset's latest year + 1."""
+    return max(dataset.years, default=time.localtime().tm_year - 1) + 1
+
+
+def template_download(dataset: Dataset, year, coverage, lang: str = "id") -> tuple[dict, object]:
+    """The template as a download and the message saying what it holds; an empty year is
+    :func:`template_year`."""
+    year = int(year) if year not in (None, "") else template_year(dataset)
+    data = template_workbook(dataset, year=year, coverage=list(coverage or []))
+    name = template_filename(dataset, year)
+    return dcc.send_bytes(data, name), alert(
+        t("upload.template.made", lang, file=name, n=len(dataset.villages), year=year), "success")
+
+
 def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
              datasets_root: Path, crosswalk_dir: Path, max_bytes: int,
              max_unzipped_mb: float = MAX_UNZIPPED_MB) -> None:
@@ -307,6 +330,19 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
         inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir, max_unzipped_mb)
         outcome, review = check_step({**inputs, "root": datasets_root, "data_dir": registry.data_dir}, lang)
         return outcome, review or [], HIDDEN if review is None else {}, ""
+
+    @app.callback(Output(ids.TEMPLATE_YEAR, "placeholder"), Input(ids.STORE_DATASET, "data"))
+    def _template_year(dataset_id):
+        return str(template_year(registry.get(dataset_id or registry.default_id)))
+
+    @app.callback(Output(ids.TEMPLATE_FILE, "data"), Output(ids.TEMPLATE_STATUS, "children"),
+                  Input(ids.TEMPLATE_BUTTON, "n_clicks"), State(ids.STORE_DATASET, "data"),
+                  State(ids.TEMPLATE_YEAR, "value"), State(ids.TEMPLATE_COVERAGE, "value"),
+                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+    @input_errors(no_update, MESSAGE)
+    def _template(_n, dataset_id, year, coverage, lang):
+        return template_download(registry.get(dataset_id or registry.default_id), year, coverage,
+                                 lang_of(lang))
 
     @app.callback(Output(ids.MATCH_STATUS, "children", allow_duplicate=True),
                   Input(ids.MATCH_SAVE, "n_clicks"), State(ids.UPLOAD_AUTHOR, "value"),

@@ -33,10 +33,16 @@ def view_choices(dataset: Dataset, pages: tuple[str, ...]) -> ViewChoices:
                        default_indicator=default_indicator(dataset), pages=pages)
 
 
+#: The map's box on a 1366×768 laptop (lokus.css sizes it to the viewport): the first view
+#: fits the whole kabupaten into it.
+MAP_PX = (620, 400)
+
+
 def map_figure(dataset: Dataset, geom: MapGeometry, lang: str = DEFAULT_LANG) -> go.Figure:
     """The full map of a dataset (geometry included; values arrive by Patch)."""
     return base_figure(geom, dataset.villages["nama"].tolist(),
-                       dataset.villages["nama_kec"].tolist(), fit_view(geom.total_bounds), lang)
+                       dataset.villages["nama_kec"].tolist(),
+                       fit_view(geom.total_bounds, width_px=MAP_PX[0], height_px=MAP_PX[1]), lang)
 
 
 def source_line(dataset: Dataset, lang: str = DEFAULT_LANG) -> str:

@@ -36,16 +36,26 @@ def decide_panel(lang: str = "id") -> html.Div:
     """Scenario management, plan and exports."""
     scenario = dbc.Card(dbc.CardBody([
         html.H6(t("decide.scenario.title", lang)),
+        html.Div(id=ids.DECIDE_ACTIVE, className="flow-scenario small mb-2", role="status"),
         dbc.Row([
             _field(t("decide.scenario.author", lang), dbc.Input(
-                id=ids.SCN_AUTHOR, type="text", maxLength=80, persistence=True,
-                persistence_type="local", placeholder=t("decide.scenario.author.placeholder", lang)), 6),
+                id=ids.SCN_AUTHOR, type="text", maxLength=80,
+                placeholder=t("decide.scenario.author.placeholder", lang)), 6),
             _field(t("decide.scenario.name", lang), dbc.Input(
                 id=ids.SCN_NAME, type="text", maxLength=120,
-                placeholder=t("decide.scenario.name.placeholder", lang)), 6),
+                placeholder=t("flow.name.placeholder", lang)), 6),
+            _field(t("flow.reason", lang), dbc.Input(id=ids.SCN_REASON, type="text",
+                                                     maxLength=200), 12),
         ], className="g-2"),
-        dbc.Button(t("decide.scenario.save_new", lang), id=ids.SCN_SAVE_NEW, color="primary",
-                   size="sm", className="mt-2"),
+        dbc.FormText(t("flow.author.help", lang)),
+        # Simpan writes into the active scenario (a new version); the first Simpan, and
+        # "Simpan sebagai…", make a new one under the name typed
+        html.Div([
+            dbc.Button(t("flow.save", lang), id=ids.SCN_UPDATE, color="primary", size="sm",
+                       className="me-1", title=t("flow.save.title.active", lang)),
+            dbc.Button(t("flow.save_as", lang), id=ids.SCN_SAVE_NEW, color="primary", outline=True,
+                       size="sm", title=t("flow.save_as.title", lang)),
+        ], className="mt-2"),
         dbc.Row([
             _field(t("decide.scenario.list", lang), dropdown(
                 lang, id=ids.SCN_LIST, placeholder=t("decide.scenario.list.placeholder", lang),
@@ -61,12 +71,6 @@ def decide_panel(lang: str = "id") -> html.Div:
             dbc.Button(t("decide.scenario.delete", lang), id=ids.SCN_DELETE, size="sm",
                        color="danger", outline=True),
         ], className="mt-1"),
-        dbc.Row([
-            _field(t("decide.scenario.reason", lang), dbc.Input(id=ids.SCN_REASON, type="text",
-                                                                 maxLength=200), 8),
-            dbc.Col(dbc.Button(t("decide.scenario.update", lang), id=ids.SCN_UPDATE, size="sm",
-                               color="primary", outline=True, className="mt-4"), md=4),
-        ], className="g-2 mt-1"),
         _field(t("decide.scenario.notes", lang), dbc.Textarea(id=ids.SCN_NOTES, rows=2,
                                                               maxLength=4000), 12),
         html.Div(id=ids.SCN_STATUS, className="small mt-2", role="status"),
@@ -101,7 +105,7 @@ def decide_panel(lang: str = "id") -> html.Div:
         html.Div(id=ids.PREV_TABLE, className="small mt-2"),
     ]), className="mb-2")
 
-    plan = dbc.Card(dbc.CardBody([
+    plan = dbc.Card(id=ids.DECIDE_PLAN, className="mb-2 flow-section", children=dbc.CardBody([
         html.H6(t("decide.plan.title", lang)),
         html.P(t("decide.plan.help", lang), className="small text-muted mb-1"),
         dag.AgGrid(id=ids.PLAN_GRID, rowData=[], columnDefs=plan_columns(lang),
@@ -131,9 +135,9 @@ def decide_panel(lang: str = "id") -> html.Div:
                    style={"height": "260px"}),
         dbc.Button(t("decide.target.save", lang), id=ids.TARGET_SAVE, size="sm", color="primary",
                    className="mt-2"),
-    ]), className="mb-2")
+    ]))
 
-    exports = dbc.Card(dbc.CardBody([
+    exports = dbc.Card(id=ids.DECIDE_EXPORTS, className="flow-section", children=dbc.CardBody([
         html.H6(t("decide.export.title", lang)),
         dbc.Row([
             _field(t("decide.export.year", lang), dbc.Input(

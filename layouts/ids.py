@@ -57,7 +57,9 @@ TAB_QUADRANT: Final = "kuadran"
 TAB_DECIDE: Final = "keputusan"
 TAB_DATA: Final = "data"
 TAB_UPLOAD: Final = "unggah"
-TAB_IDS: Final = (TAB_TABLE, TAB_SCORING, TAB_QUADRANT, TAB_DECIDE, TAB_DATA, TAB_UPLOAD)  # first = default
+TAB_ANALYTICS: Final = "analisis"  # further analysis (issue 15): block at the end of this file
+TAB_IDS: Final = (TAB_TABLE, TAB_SCORING, TAB_QUADRANT, TAB_DECIDE, TAB_DATA, TAB_UPLOAD,
+                  TAB_ANALYTICS, "tinjauan")  # first = default; "tinjauan" = TAB_CAMAT (end of file)
 
 # scoring page (Aksi 1)
 STORE_CONFIG: Final = "store-config"
@@ -253,3 +255,139 @@ PRESENT_BA_FILE: Final = "present-ba-file"
 PRESENT_BA_STATUS: Final = "present-ba-status"
 PRESENT_LIST: Final = "present-list"  # the village list of steps 4 and 5
 PRESENT_CHANGES: Final = "present-changes"
+
+# village profile and plain words (issue 11: profile panel, glossary, tooltips)
+PROFILE_PANEL: Final = "profile-panel"  # the non-modal side panel (an aside, not a modal)
+PROFILE_TITLE: Final = "profile-title"
+PROFILE_BODY: Final = "profile-body"
+PROFILE_CLOSE: Final = "profile-close"
+PROFILE_OPEN: Final = "profile-open"  # navbar button "Profil desa": re-opens the panel
+PROFILE_TREND: Final = "profile-trend"
+GLOSSARY_OPEN: Final = "glossary-open"  # navbar button "Glosarium"
+GLOSSARY_PANEL: Final = "glossary-panel"
+GLOSSARY_SEARCH: Final = "glossary-search"
+GLOSSARY_LIST: Final = "glossary-list"
+GLOSSARY_LINK: Final = "glossary-link"
+HELP_TIPS: Final = "help-tips"  # the tooltips, mounted once the page is ready
+
+
+def glossary_link(term: Part) -> dict:
+    """Pattern-matching id of a link opening the glossary at one term."""
+    return {"type": GLOSSARY_LINK, "term": term}
+
+# map: count bubbles, village names, numbered lokus, hand-out downloads (issue 11, map)
+MAP_BUBBLES: Final = "map-bubbles"  # switch: proportional symbols of counts over the rates
+MAP_LABELS: Final = "map-labels"  # switch: village names on the map
+MAP_BUBBLE_LEGEND: Final = "map-bubble-legend"
+MAP_LABEL_NOTE: Final = "map-label-note"  # which villages are named (kecamatan / lokus / all)
+MAP_SUMMARY_PLACE: Final = "map-summary-place"  # "Kecamatan Wado" / "Seluruh kabupaten"
+MAP_DOWNLOAD_PNG: Final = "map-download-png"
+MAP_DOWNLOAD_PDF: Final = "map-download-pdf"
+MAP_DOWNLOAD: Final = "map-download"  # dcc.Download of the hand-out map
+MAP_DOWNLOAD_STATUS: Final = "map-download-status"
+
+# puskesmas template on the upload tab (issue 11, projector & template)
+TEMPLATE_YEAR: Final = "template-year"
+TEMPLATE_COVERAGE: Final = "template-coverage"
+TEMPLATE_BUTTON: Final = "template-download"
+TEMPLATE_FILE: Final = "template-file"  # dcc.Download of the XLSX
+TEMPLATE_STATUS: Final = "template-status"
+
+# guided flow (issue 11): step bar Aksi 1 → 2 → 3, unsaved marker, remembered author
+FLOW_BAR: Final = "flow-bar"
+FLOW_SCENARIO: Final = "flow-scenario"  # active scenario's name (+ unsaved marker) in the bar
+FLOW_STEP: Final = "flow-step"  # pattern type: one step button
+FLOW_STATE: Final = "flow-state"  # pattern type: a step's done/missing line
+STORE_FLOW_STEP: Final = "store-flow-step"  # the step last clicked (a section of a tab)
+STORE_FLOW_DONE: Final = "store-flow-done"  # {"export": file, "berita_acara": file} downloaded
+STORE_AUTHOR: Final = "store-author"  # the author's name, remembered by the browser
+DECIDE_ACTIVE: Final = "decide-active"  # active scenario line in the decide panel
+DECIDE_PLAN: Final = "decide-plan"  # section anchors the step bar scrolls to
+DECIDE_EXPORTS: Final = "decide-exports"
+MAP_COLUMN: Final = "map-column"
+
+
+def flow_step(step: Part) -> dict:
+    """Pattern-matching id of one step button of the step bar."""
+    return {"type": FLOW_STEP, "step": step}
+
+
+def flow_state(step: Part) -> dict:
+    """Pattern-matching id of one step's status line."""
+    return {"type": FLOW_STATE, "step": step}
+
+# --- accounts (issue 12): navbar account (layouts/signin.py) ----------------------------------
+NAVBAR_ACCOUNT: Final = "navbar-account"
+NAVBAR_ACCOUNT_NAME: Final = "navbar-account-name"
+NAVBAR_SIGNOUT: Final = "navbar-signout"
+
+
+# --- further analysis (issue 15): budget, SMAA, survey vs register, annual review -----------
+STORE_ANALYTICS: Final = "store-analytics"  # the inputs of the analyses run (for the exports)
+AN_BUDGET: Final = "an-budget"  # Rp, typed
+AN_BUDGET_ECHO: Final = "an-budget-echo"  # the amount as read
+AN_COST_SOURCE: Final = "an-cost-source"  # unit / file / plan
+AN_UNIT_COST: Final = "an-unit-cost"
+AN_TARGET: Final = "an-target"  # children the unit cost multiplies: stunted / measured
+AN_COST_UPLOAD: Final = "an-cost-upload"
+AN_COST_FILE: Final = "an-cost-file"  # name of the cost table read
+AN_OBJECTIVE: Final = "an-objective"
+AN_MIN_KEC: Final = "an-min-kec"
+AN_MAX_KEC: Final = "an-max-kec"
+AN_BUDGET_RUN: Final = "an-budget-run"
+AN_BUDGET_OUT: Final = "an-budget-out"
+AN_BUDGET_CSV: Final = "an-budget-csv"
+AN_BUDGET_XLSX: Final = "an-budget-xlsx"
+AN_BUDGET_DOWNLOAD: Final = "an-budget-download"
+AN_SMAA_MODE: Final = "an-smaa-mode"  # ranking / intervals
+AN_SMAA_ROWS: Final = "an-smaa-rows"
+AN_SMAA_RANK: Final = "an-smaa-rank"  # pattern type: a criterion's rank
+AN_SMAA_LOW: Final = "an-smaa-low"  # pattern type: a criterion's lowest weight (%)
+AN_SMAA_HIGH: Final = "an-smaa-high"
+AN_SMAA_DRAWS: Final = "an-smaa-draws"
+AN_SMAA_RUN: Final = "an-smaa-run"
+AN_SMAA_OUT: Final = "an-smaa-out"
+AN_SURVEY_PREV: Final = "an-survey-prev"
+AN_SURVEY_LOW: Final = "an-survey-low"
+AN_SURVEY_HIGH: Final = "an-survey-high"
+AN_SURVEY_YEAR: Final = "an-survey-year"
+AN_SURVEY_SOURCE: Final = "an-survey-source"
+AN_SURVEY_ADJUST: Final = "an-survey-adjust"
+AN_SURVEY_RUN: Final = "an-survey-run"
+AN_SURVEY_OUT: Final = "an-survey-out"
+AN_REVIEW_LIST: Final = "an-review-list"  # a saved scenario's list, or the uploaded file
+AN_REVIEW_UPLOAD: Final = "an-review-upload"
+AN_REVIEW_INDICATOR: Final = "an-review-indicator"
+AN_REVIEW_BEFORE: Final = "an-review-before"
+AN_REVIEW_AFTER: Final = "an-review-after"
+AN_REVIEW_RUN: Final = "an-review-run"
+AN_REVIEW_OUT: Final = "an-review-out"
+
+
+def smaa_input(kind: str, criterion: Part) -> dict:
+    """Pattern-matching id of a criterion's SMAA input (``kind``: AN_SMAA_RANK/LOW/HIGH)."""
+    return {"type": kind, "criterion": criterion}
+
+
+# --- analyses shown outside their tab (issue 15: SMAA on the map/profile, survey vs register)
+MAP_SURVEY: Final = "map-survey"  # the two stunting numbers under the map page's summary cards
+PROFILE_SMAA_BAR: Final = "profile-smaa-bar"  # the village's rank acceptability (SMAA)
+
+# --- camat review (issue 12): layouts/camat.py, callbacks/camat.py --------------------------
+TAB_CAMAT: Final = "tinjauan"  # the "Tinjauan camat" tab (in TAB_IDS above)
+CAMAT_SEND_CARD: Final = "camat-send-card"  # shown to accounts that may send (analis, admin)
+CAMAT_SEND: Final = "camat-send"  # "Kirim untuk ditinjau camat": the active scenario
+CAMAT_SEND_STATUS: Final = "camat-send-status"
+CAMAT_SCENARIO: Final = "camat-scenario"  # picker of the scenarios sent for review
+CAMAT_LIST: Final = "camat-list"  # the proposed villages of the account's area, with answers
+CAMAT_STATUS: Final = "camat-status"
+CAMAT_REFRESH: Final = "camat-refresh"  # bumped after a send or an answer
+CAMAT_CHOICE: Final = "camat-choice"  # pattern type: a village's setuju / keberatan
+CAMAT_REASON: Final = "camat-reason"  # pattern type: a village's reason
+CAMAT_ANSWER: Final = "camat-answer"  # pattern type: a village's "Simpan jawaban" button
+CAMAT_PROFILE: Final = "camat-profile"  # pattern type: a village's profile link
+
+
+def camat_item(kind: str, code: str) -> dict:
+    """Pattern-matching id of one village's review control (``kind``: CAMAT_CHOICE/...)."""
+    return {"type": kind, "kode": code}

@@ -19,6 +19,7 @@ from geo.io.eppgbm_quality import quality_rule_text
 from geo.scoring.classify import Classes
 from layouts import ids
 from layouts.components import dropdown
+from layouts.mapfig import BUBBLE_COLOUR, bubble_diameter, reference_counts
 from layouts.text import catalogue, t
 
 #: Classification schemes in the order of the picker (labels: ``map.scheme.<key>``).
@@ -92,6 +93,8 @@ def legend(values: IndicatorValues, classes: Classes, colours: list[str],
     ind = values.indicator
     unit = "%" if ind.is_rate else unit_label(ind.unit, lang)
     note = t("map.legend.who_note", lang) if classes.scheme == "who" else ""
+    if classes.note is not None:  # fewer classes than asked: say why (tied values)
+        note = f"{note} {classes.note.render(lang)}".strip()
     return legend_box(f"{ind.label(lang)} ({unit}), {values.year}",
                       t("map.legend.direction", lang,
                         direction=direction_label(ind.direction, lang)),
@@ -117,24 +120,54 @@ def legend_box(title: str, subtitle: str, entries: list[tuple[str, str, int]],
     ])
 
 
-def summary(values: IndicatorValues, n_villages: int, lang: str = DEFAULT_LANG) -> list:
-    """Headline numbers for the current indicator and year (number style of ``lang``)."""
+def summary(values: IndicatorValues, n_villages: int, lang: str = DEFAULT_LANG,
+            in_view: np.ndarray | None = None, place: str | None = None) -> list:
+    """Headline numbers for the current indicator and year (number style of ``lang``):
+    of the whole kabupaten, or pooled over the villages ``in_view`` (a boolean mask) of the
+    kecamatan named ``place``."""
     ind = values.indicator
-    has = int((~np.isnan(values.value)).sum())
+    mask = np.ones(len(values.value), dtype=bool) if in_view is None else np.asarray(in_view)
+    n_villages = int(mask.sum()) if in_view is not None else n_villages
+    has = int((~np.isnan(values.value[mask])).sum())
     cards = [(t("map.summary.with_data", lang), f"{has} / {n_villages}")]
-    num_total = float(np.nansum(values.numerator))
+    num_total = float(np.nansum(values.numerator[mask]))
+    where = {} if place is None else {"name": place}
+    suffix = "" if place is None else "_kec"
     if ind.is_rate and values.denominator is not None:
-        den_total = float(np.nansum(values.denominator))
+        den_total = float(np.nansum(values.denominator[mask]))
         pooled = 100 * num_total / den_total if den_total else float("nan")
-        cards += [(t("map.summary.pooled", lang), f"{format_number(pooled, 1, lang)}%"),
+        cards += [(t(f"map.summary.pooled{suffix}", lang, **where),
+                   f"{format_number(pooled, 1, lang)}%"),
                   (t("map.summary.num_den", lang), f"{format_number(num_total, 0, lang)} / "
                                                    f"{format_number(den_total, 0, lang)}")]
     else:
-        cards.append((t("map.summary.total", lang),
+        cards.append((t(f"map.summary.total{suffix}", lang, **where),
                       f"{format_number(num_total, 0, lang)} {unit_label(ind.unit, lang)}"))
     return [dbc.Col(html.Div([html.Div(v, className="summary-value"),
                               html.Div(k, className="summary-label")],
                              className="summary-card"), xs=6, md=4) for k, v in cards]
+
+
+def legend_message(title: str, message: str) -> html.Div:
+    """A legend that is only a sentence (a layer with nothing to show yet)."""
+    return html.Div([html.Div(title, className="fw-semibold small"),
+                     html.Div(message, className="small legend-message", role="status")])
+
+
+def bubble_legend(what: str, unit: str, counts, lang: str = DEFAULT_LANG) -> html.Div:
+    """Size key of the count bubbles in words ("● 10 anak ● 50 anak"): two or three round
+    reference counts drawn at the size the map uses (area proportional to the count)."""
+    top = float(np.nanmax(counts)) if len(counts) and np.isfinite(np.nanmax(counts)) else 0.0
+    items = []
+    for count in reference_counts(top):
+        px = bubble_diameter(count, top)
+        items.append(html.Span([
+            html.Span(className="bubble-key", style={
+                "width": f"{px:.0f}px", "height": f"{px:.0f}px", "background": BUBBLE_COLOUR}),
+            html.Span(t("map.bubbles.item", lang, n=format_number(count, 0, lang), unit=unit))],
+            className="bubble-item"))
+    return html.Div([html.Div(t("map.bubbles.title", lang, what=what), className="small fw-semibold"),
+                     html.Div(items, className="bubble-items")], className="bubble-legend")
 
 
 def grid(lang: str = DEFAULT_LANG) -> dag.AgGrid:
@@ -191,9 +224,13 @@ def loading(child, **kwargs) -> dcc.Loading:
 
 
 def map_panel(figure: go.Figure, source: str, lang: str = DEFAULT_LANG) -> dbc.Card:
-    """Map with its legend, the empty-state message and the source line."""
+    """Map with the layer choice and its switches (count bubbles, village names), the
+    empty-state message, the legend (below the map, never over villages or the tooltip),
+    the hand-out downloads and the source line."""
     return dbc.Card(dbc.CardBody([
+        html.Div(id=ids.MAP_SUMMARY_PLACE, className="small text-muted mb-1"),
         dbc.Row(id=ids.MAP_SUMMARY, className="g-2 mb-2"),
+        html.Div(id=ids.MAP_SURVEY, className="mb-2"),  # survey vs register (Analisis lanjutan)
         html.Div([html.Span(t("map.layer.label", lang), id=ids.MAP_LAYER_LABEL,
                             className="small fw-semibold me-2 mb-0"),
                   dbc.RadioItems(id=ids.MAP_LAYER, value="indikator", inline=True,
@@ -202,15 +239,30 @@ def map_panel(figure: go.Figure, source: str, lang: str = DEFAULT_LANG) -> dbc.C
                                      for k in MAP_LAYERS])],
                  role="radiogroup", className="mb-1",
                  **{"aria-labelledby": ids.MAP_LAYER_LABEL}),
+        html.Div([dbc.Switch(id=ids.MAP_BUBBLES, value=False, label=t("map.bubbles.switch", lang),
+                             className="small me-3 d-inline-block"),
+                  dbc.Switch(id=ids.MAP_LABELS, value=False, label=t("map.labels.switch", lang),
+                             className="small d-inline-block")], className="map-switches"),
         loading(html.Div([
             dcc.Graph(id=ids.MAP_GRAPH, figure=figure, className="map-graph",
+                      responsive=True,  # fills .map-graph, sized to the viewport (lokus.css)
                       config={"displaylogo": False, "scrollZoom": True,
                               "modeBarButtonsToRemove": ["select2d", "lasso2d"],
                               "toImageButtonOptions": {"filename": t("map.image_filename", lang)}}),
-            html.Div(id=ids.MAP_LEGEND, className="map-legend"),
             html.Div(id=ids.MAP_EMPTY, className="empty-state map-empty", hidden=True,
                      role="status"),
         ], className="map-wrap", role="region", **{"aria-label": t("shell.map_aria", lang)})),
+        html.Div([html.Div(id=ids.MAP_LEGEND, className="map-legend"),
+                  html.Div([html.Div(id=ids.MAP_BUBBLE_LEGEND),
+                            html.Div(id=ids.MAP_LABEL_NOTE, className="small text-muted")],
+                           className="map-legend-side")], className="map-legend-row"),
+        html.Div([dbc.Button(t("map.download.png", lang), id=ids.MAP_DOWNLOAD_PNG, size="sm",
+                             color="secondary", outline=True, className="me-2"),
+                  dbc.Button(t("map.download.pdf", lang), id=ids.MAP_DOWNLOAD_PDF, size="sm",
+                             color="secondary", outline=True, className="me-2"),
+                  html.Span(id=ids.MAP_DOWNLOAD_STATUS, className="small text-muted",
+                            role="status"),
+                  dcc.Download(id=ids.MAP_DOWNLOAD)], className="map-downloads mt-1"),
         html.Div(source, id=ids.MAP_SOURCE, className="small text-muted mt-1"),
     ]))
 

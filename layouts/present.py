@@ -8,9 +8,10 @@ is rebuilt per step. Which parts show is pure CSS on the overlay's ``step-<n>`` 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import dash_bootstrap_components as dbc
+import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -127,18 +128,53 @@ def berita_acara_form(lang: str = "id") -> html.Div:
 
 
 # --------------------------------------------------------------------------- step bodies
-def legend(title: str, entries: Sequence[tuple[str, str, int]], missing: int, lang: str = "id",
-           note: str = "") -> html.Div:
-    """Large legend: (colour, label, villages) per class, then grey 'no data'."""
+def legend(title: str, entries: Sequence[tuple[str | Sequence[str], str, int]], missing: int,
+           lang: str = "id", note: str = "") -> html.Div:
+    """Large legend: (colour or colours, label, villages) per row, then grey 'no data'."""
     rows = [*entries, *([(NO_DATA_COLOUR, t("present.legend.no_data", lang), missing)] if missing else [])]
+
+    def swatches(colours: str | Sequence[str]) -> list:
+        return [html.Span(className="present-swatch", style={"background": c})
+                for c in ([colours] if isinstance(colours, str) else colours)]
+
     return html.Div([
         html.Div(title, className="present-legend-title"),
-        html.Ul([html.Li([html.Span(className="present-swatch", style={"background": colour}),
-                          html.Span(label),
+        html.Ul([html.Li([html.Span(swatches(colours), className="present-swatches"),
+                          html.Span(label, className="present-legend-label"),
                           html.Span(t("present.legend.villages", lang, count=count),
-                                    className="present-legend-count")]) for colour, label, count in rows]),
+                                    className="present-legend-count")]) for colours, label, count in rows]),
         *([html.Div(note, className="present-legend-note")] if note else []),
     ])
+
+
+#: The three words a Bupati reads instead of k numbered classes (low / middle / high thirds).
+LEVELS = ("low", "mid", "high")
+
+
+def level_of_class(i: int, k: int) -> int:
+    """Which third (0 low, 1 middle, 2 high) class ``i`` of ``k`` falls in, by its centre:
+    k = 5 → low low mid high high; k = 2 → low high; k = 1 → mid."""
+    return min(int((i + 0.5) * 3 / k), 2)
+
+
+def level_entries(values: Sequence[float], index: Sequence[int], colours: Sequence[str],
+                  fmt: Callable[[float], str], lang: str = "id") -> list[tuple[list[str], str, int]]:
+    """Legend rows in words: "rendah (≤ 9,8 %)", "sedang (10,1–15,0 %)", "tinggi (≥ 24,5 %)" —
+    the classes of each third merged (their colours side by side), the numbers being the
+    lowest and highest value of the villages in it; ``fmt`` formats a value with its unit."""
+    vals, idx, k = np.asarray(values, dtype=float), np.asarray(index), len(colours)
+    rows = []
+    for level in range(3):
+        classes = [i for i in range(k) if level_of_class(i, k) == level]
+        inside = vals[np.isin(idx, classes) & np.isfinite(vals)]
+        if not classes or not len(inside):
+            continue
+        word = t(f"present.level.{LEVELS[level]}", lang)
+        lo, hi = fmt(float(inside.min())), fmt(float(inside.max()))
+        shape = "one" if lo == hi else ("low", "mid", "high")[level] if k > 1 else "mid"
+        label = t(f"present.level.range_{shape}", lang, word=word, lo=lo, hi=hi)
+        rows.append(([colours[i] for i in classes], label, len(inside)))
+    return rows
 
 
 def cards(items: Sequence[tuple[str, str]]) -> html.Div:
@@ -171,10 +207,19 @@ def distribution_figure(names: Sequence[str], rates: Sequence[float], hover: Seq
     return fig
 
 
+def body_graph(figure: go.Figure, class_name: str = "") -> dcc.Graph:
+    """A chart in the step body that follows the window's width (the presenter may move from a
+    laptop to a projector) at the figure's own height."""
+    height = figure.layout.height
+    figure.update_layout(autosize=True, width=None, height=None)
+    return dcc.Graph(figure=figure, className=class_name, responsive=True,
+                     style={"height": f"{height}px"} if height else {}, config={"displayModeBar": False})
+
+
 def distribution_body(figure: go.Figure, subtitle: str) -> list:
     """Step 2: the sorted kecamatan bar chart."""
     return [html.P(subtitle, className="present-lead"),
-            dcc.Graph(figure=figure, className="present-bars", config={"displayModeBar": False})]
+            body_graph(figure, "present-bars")]
 
 
 def quadrant_figure(x: Sequence[float], y: Sequence[float], names: Sequence[str], chosen: Sequence[bool],
@@ -205,16 +250,31 @@ def candidates_body(summary: str, stability: Sequence[tuple[str, int]], quadrant
                   cards([(label, str(count)) for label, count in stability])]
     if quadrant is not None:
         body += [html.H2(t("present.quadrant.title", lang), className="present-h2"),
-                 dcc.Graph(figure=quadrant, config={"displayModeBar": False})]
+                 body_graph(quadrant)]
     return body
+
+
+def _cell(key: str, row: dict) -> html.Td:
+    """One cell; on a narrow screen (CSS) the kecamatan moves under the village name and the
+    explanation sentence gives way to its short form (the whole sentence on hover)."""
+    value = row.get(key, "")
+    if key == "nama" and row.get("kecamatan"):
+        value = [value, html.Span(row["kecamatan"], className="present-kec")]
+    if key == "nama" and row.get("camat"):  # the camat's answer (issue 12): "✓ camat setuju" / "⚠ …"
+        value = [*(value if isinstance(value, list) else [value]),
+                 html.Span(row["camat"], className="present-camat")]
+    elif key == "why" and value:
+        value = [html.Div(value, className="present-why-full", title=str(value)),
+                 html.Div(row.get("why_short") or value, className="present-why-short", title=str(value))]
+    return html.Td(value, className=f"present-col-{key}")
 
 
 def village_table(rows: Sequence[dict], columns: Sequence[tuple[str, str]], table_id: str | None = None
                   ) -> dbc.Table:
     """A large striped table of ``rows`` (dicts) with (key, header) columns."""
     return dbc.Table([
-        html.Thead(html.Tr([html.Th(head) for _k, head in columns])),
-        html.Tbody([html.Tr([html.Td(row.get(k, "")) for k, _h in columns], **{"data-kode": row.get("kode")})
+        html.Thead(html.Tr([html.Th(head, className=f"present-col-{k}") for k, head in columns])),
+        html.Tbody([html.Tr([_cell(k, row) for k, _h in columns], **{"data-kode": row.get("kode")})
                     for row in rows]),
     ], striped=True, bordered=True, className="present-table", **({"id": table_id} if table_id else {}))
 

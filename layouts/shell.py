@@ -9,6 +9,8 @@ from geo.core.i18n import DEFAULT_LANG, lang_of
 from geo.view.viewstate import with_lang
 from layouts import ids
 from layouts.components import dropdown
+from layouts.help import navbar_help, page_layer
+from layouts.signin import account_span
 from layouts.text import t
 
 
@@ -44,6 +46,8 @@ def shell(dataset_id: str, dataset_title: str, synthetic: bool, content: list, *
             html.Span(t("shell.subtitle", lang), className="navbar-subtitle small"),
         ]),
         html.Div([
+            navbar_help(lang),  # Glosarium, Profil desa
+            account_span(lang),  # who is signed in, or the local user (issue 12)
             lang_switch(lang, search),
             html.Div(dataset_label(dataset_title, synthetic, lang), id=ids.DATASET_TITLE,
                      className="me-2"),
@@ -74,5 +78,6 @@ def shell(dataset_id: str, dataset_title: str, synthetic: bool, content: list, *
             html.Div(id=ids.ALERT, role="status"),
             html.Div(id=ids.APP_READY, hidden=True),
             *content,
+            *page_layer(lang),  # village profile panel, glossary, tooltips
         ], fluid=True), id=ids.PAGE_CONTENT, tabIndex="-1"),
     ], lang=lang)

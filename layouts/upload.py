@@ -10,6 +10,8 @@ import pandas as pd
 from dash import dcc, html
 
 from geo.core.errors import InputError
+from geo.core.indicators import catalogue
+from geo.export.template import COVERAGE_CHOICES
 from geo.io.archives import upload_suffixes
 from geo.io.boundaries import BOUNDARY_FORMATS
 from geo.io.tables import TABLE_FORMATS
@@ -102,7 +104,30 @@ def upload_panel(max_bytes: int, lang: str = "id") -> html.Div:
         dcc.Loading(html.Div(id=ids.UPLOAD_STATUS, className="small mt-2", role="status"),
                     type="default", delay_show=300),
     ]))
-    return html.Div([manage, wizard], className="p-1")
+    return html.Div([manage, template_card(lang), wizard], className="p-1")
+
+
+def template_card(lang: str = "id") -> dbc.Card:
+    """Download of the pre-filled puskesmas template (XLSX) of the active dataset."""
+    coverage = [{"label": catalogue()[c].label(lang), "value": c} for c in COVERAGE_CHOICES]
+    return dbc.Card(dbc.CardBody([
+        html.H6(t("upload.template.title", lang)),
+        html.P(t("upload.template.help", lang), className="small text-muted mb-1"),
+        dbc.Row([
+            dbc.Col([dbc.Label(t("upload.template.year", lang), html_for=ids.TEMPLATE_YEAR,
+                               className="small fw-semibold mb-1"),
+                     dbc.Input(id=ids.TEMPLATE_YEAR, type="number", min=2000, max=2100, step=1,
+                               size="sm")], md=2),
+            dbc.Col([dbc.Label(t("upload.template.coverage", lang), html_for=ids.TEMPLATE_COVERAGE,
+                               className="small fw-semibold mb-1"),
+                     dropdown(lang, id=ids.TEMPLATE_COVERAGE, options=coverage, multi=True, value=[],
+                              placeholder=t("upload.template.coverage_none", lang))], md=6),
+            dbc.Col(dbc.Button(t("upload.template.download", lang), id=ids.TEMPLATE_BUTTON,
+                               color="primary", outline=True, size="sm", className="mt-4"), md=4),
+        ], className="g-2 align-items-start"),
+        dcc.Download(id=ids.TEMPLATE_FILE),
+        html.Div(id=ids.TEMPLATE_STATUS, className="small mt-1", role="status"),
+    ]), className="mb-2 lokus-template")
 
 
 def file_list(names: Mapping[str, str], lang: str = "id") -> list:

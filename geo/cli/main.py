@@ -16,7 +16,9 @@ from geo.cli.common import Command, lang_in, settings_of
 from geo.cli.eppgbm import add_eppgbm
 from geo.cli.export import add_export
 from geo.cli.importing import add_import
+from geo.cli.review import add_review
 from geo.cli.score import add_score
+from geo.cli.user import add_user
 from geo.core.errors import InputError
 from geo.core.i18n import t
 from geo.core.settings import Settings
@@ -25,7 +27,8 @@ __all__ = ["COMMANDS", "build_parser", "main"]
 
 #: Each command module adds its own sub-parser (with ``set_defaults(func=...)``).
 COMMANDS: list[Callable[[argparse._SubParsersAction, str], None]] = [add_check, add_score, add_eppgbm,
-                                                                     add_export, add_import]
+                                                                     add_export, add_import, add_user,
+                                                                     add_review]
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:

@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from geo.cli.budget import add_budget_options, run_budget
 from geo.cli.common import common_options, say, warn
 from geo.core.errors import InputError
 from geo.core.i18n import format_number, t
@@ -134,6 +135,7 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
         warn(line)
     say("cli.score.methodology", lang, err=True)
     print(json.dumps(meta, ensure_ascii=False, indent=2), file=sys.stderr)
+    run_budget(args, dataset, result, lang)
     return 0
 
 
@@ -171,4 +173,5 @@ def add_score(sub: argparse._SubParsersAction, lang: str) -> None:
     p.add_argument("--force-out", action="append", metavar="KODE=ALASAN")
     p.add_argument("--draws", type=_positive, default=1000, help=h("draws"))
     p.add_argument("--out", required=True, help=h("out"))
+    add_budget_options(p, lang)
     p.set_defaults(func=cmd_score)

@@ -14,6 +14,19 @@ Environment variable → field (default):
 - ``LOKUS_MAX_UNZIPPED_MB`` → ``max_unzipped_mb`` (1000: a zip archive unpacked, at most)
 - ``HOST``, ``PORT`` → ``host``, ``port`` (``127.0.0.1``, 8050)
 - ``LOKUS_LANG`` → ``lang`` (``id``, Bahasa Indonesia; or ``en``)
+
+Accounts and sign-in (issue 12; see :mod:`geo.core.access`):
+
+- ``LOKUS_AUTH`` → ``auth``: ``auto`` (default: sign-in required unless the process is bound
+  to a loopback host and has no account), ``required`` or ``off`` (every visitor is the local
+  user: only for a single machine)
+- ``LOKUS_SECRET_KEY`` → ``secret_key`` (signs the session cookie; empty: a random key kept in
+  ``<state_dir>/secret_key``, shared by the workers of one machine)
+- ``LOKUS_SESSION_IDLE_MINUTES`` → ``session_idle_minutes`` (30): signed out after this long idle
+- ``LOKUS_SECURE_COOKIES`` → ``secure_cookies``: ``auto`` (Secure unless bound to loopback),
+  ``on`` or ``off`` (plain-http intranet; not recommended)
+- ``LOKUS_MAX_UPLOADS_PER_USER`` → ``max_uploads_per_user`` (20 unsaved uploads on disk)
+- ``LOKUS_MAX_UPLOAD_TOTAL_MB`` → ``max_upload_total_mb`` (2000 MB of unsaved uploads per user)
 """
 
 from __future__ import annotations
@@ -31,12 +44,20 @@ from geo.core.i18n import DEFAULT_LANG, lang_of
 __all__ = ["Settings", "embedded_data_dir"]
 
 _MB = 1024 * 1024
+#: Host names of the loopback interface (a process bound there serves this machine only).
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+AUTH_MODES = ("auto", "required", "off")
 
 
 def embedded_data_dir() -> Path:
     """The data shipped with Lokus (the Sumedang dataset, region code lists): package
     ``lokus_data``, the repository's ``data/`` folder installed as package data."""
     return Path(str(resources.files("lokus_data")))
+
+
+def _choice(text: str, options: tuple[str, ...], default: str) -> str:
+    """One of ``options`` (case-insensitive); anything else keeps the default."""
+    return text.lower() if text.lower() in options else default
 
 
 def _number(text: str | None, default: float, minimum: float) -> float:
@@ -64,6 +85,12 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8050
     lang: str = DEFAULT_LANG
+    auth: str = "auto"
+    secret_key: str = ""
+    session_idle_minutes: float = 30.0
+    secure_cookies: str = "auto"
+    max_uploads_per_user: int = 20
+    max_upload_total_mb: float = 2000.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -84,6 +111,14 @@ class Settings:
             host=get("HOST") or defaults.host,
             port=int(_number(get("PORT"), defaults.port, 1)),
             lang=lang_of(get("LOKUS_LANG") or defaults.lang),
+            auth=_choice(get("LOKUS_AUTH"), AUTH_MODES, defaults.auth),
+            secret_key=get("LOKUS_SECRET_KEY"),
+            session_idle_minutes=_number(get("LOKUS_SESSION_IDLE_MINUTES"), defaults.session_idle_minutes, 1),
+            secure_cookies=_choice(get("LOKUS_SECURE_COOKIES"), ("auto", "on", "off"),
+                                   defaults.secure_cookies),
+            max_uploads_per_user=int(_number(get("LOKUS_MAX_UPLOADS_PER_USER"),
+                                             defaults.max_uploads_per_user, 1)),
+            max_upload_total_mb=_number(get("LOKUS_MAX_UPLOAD_TOTAL_MB"), defaults.max_upload_total_mb, 1),
         )
 
     def override(self, **options: Any) -> Settings:
@@ -93,6 +128,27 @@ class Settings:
             if name in given:
                 given[name] = Path(given[name])
         return dataclasses.replace(self, **given)
+
+    @property
+    def loopback(self) -> bool:
+        """Whether the process listens on the loopback interface only (this machine)."""
+        return self.host.strip().lower() in LOOPBACK_HOSTS
+
+    def auth_required(self, has_accounts: bool) -> bool:
+        """Whether every request needs a signed-in account (``auth``; ``auto``: unless bound to
+        loopback without accounts, where the one local user needs no password).
+
+        >>> Settings(host="0.0.0.0").auth_required(False), Settings().auth_required(False)
+        (True, False)
+        """
+        if self.auth == "off":
+            return False
+        return self.auth == "required" or not self.loopback or has_accounts
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Whether the session cookie is sent over HTTPS only."""
+        return self.secure_cookies == "on" or (self.secure_cookies == "auto" and not self.loopback)
 
     @property
     def max_upload_bytes(self) -> int:

@@ -310,7 +310,10 @@ def load_outcome(villages: gpd.GeoDataFrame, table: Path, *, boundary_file: str 
     if not set(columns) & set(MEASURE_ROLES):
         raise InputError.of("table.error.no_measure", file=file)
     _check_placeable(columns, raw, file)
-    notes = _unrecognised(headers, set(columns.values()), file)
+    # coverage columns (e.g. of the puskesmas template) are read by the coverage reader: say so
+    coverage = _coverage_columns([h for h in headers if h not in columns.values()])
+    notes = [*_unrecognised(headers, set(columns.values()) | set(coverage), file),
+             *(Message.of("table.note.coverage_column", file=file, column=c) for c in coverage)]
     years, keep, issues = _years(raw, columns.get("tahun"), default_year, file=file,
                                  missing_key="table.error.no_year")
     values, bad = _outcome_values(raw, columns, file, notes)

@@ -119,6 +119,7 @@ def export(
     signer_name: str = "",
     nip: str = "",
     lang: str = "id",
+    analytics: Any = None,
 ) -> tuple[bytes, str, str]:
     """One export as ``(bytes, sanitised file name, MIME type)``.
 
@@ -142,6 +143,9 @@ def export(
         PDF only: the signature block of the Lampiran Keputusan Bupati.
     lang
         Language of the texts and the file name: ``"id"`` (default) or ``"en"``.
+    analytics
+        Further analyses the planner ran (:class:`geo.export.analytics.AnalyticsContent`):
+        a sheet each in the XLSX, a page in the PDF, their method in the methodology.
 
     Raises
     ------
@@ -152,7 +156,8 @@ def export(
     if spec is None:
         raise InputError.of("export.error.format", format=fmt, formats=list(FORMATS))
     ctx = export_context(result, dataset, chosen=chosen, plan=plan, name=name, author=author, notes=notes,
-                         created_at=created_at, kabupaten=kabupaten, lokus_year=lokus_year)
+                         created_at=created_at, kabupaten=kabupaten, lokus_year=lokus_year,
+                         analytics=analytics)
     lang = lang_of(lang)
     options = ExportOptions(sep=sep, all_villages=all_villages, place=place, date_text=date_text,
                             signer_name=signer_name, nip=nip, lang=lang)

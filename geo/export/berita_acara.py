@@ -36,6 +36,7 @@ from geo.core.i18n import format_date, lang_of, t
 from geo.decide.rembuk import MeetingChange
 from geo.export.common import ExportContext, safe_filename
 from geo.export.pdf import _register_fonts, _styles, _table, build_a4
+from geo.store.camat_review import CamatAnswer, by_kecamatan
 
 __all__ = ["Meeting", "berita_acara_filename", "default_planning_year", "export_berita_acara", "format_date"]
 
@@ -153,8 +154,26 @@ def _signatures(meeting: Meeting, lang: str, st: dict) -> list[Any]:
     return story
 
 
+def _camat_section(answers: Sequence[CamatAnswer], agreed: Sequence[dict], lang: str, st: dict) -> list[Any]:
+    """The camat review (issue 12): per kecamatan, its agreements and objections with reasons."""
+    story: list[Any] = [_p(t("camat.ba.title", lang), st["h2"])]
+    if not answers:
+        return [*story, _p(t("camat.ba.none", lang), st["base"])]
+    listed = {r["kode"]: r for r in agreed}
+    for kec, group in by_kecamatan(answers).items():
+        name = next((listed[a.kode]["kecamatan"] for a in group if a.kode in listed), kec)
+        counts = {k: sum(a.answer == k for a in group) for k in ("setuju", "keberatan")}
+        story.append(_p(t("camat.ba.kecamatan", lang, kecamatan=name, **counts), st["base"]))
+        rows = [(listed[a.kode]["nama"] if a.kode in listed else a.kode, a.kode,
+                 t(f"camat.answer.{a.answer}", lang), a.reason, a.who) for a in group]
+        story.append(_table([t("present.col.village", lang), t("present.col.code", lang),
+                             t("camat.ba.col.answer", lang), t("present.col.reason", lang),
+                             t("camat.ba.col.who", lang)], rows, [3.4, 2.6, 2.2, 5.8, 3.0], st))
+    return story
+
+
 def export_berita_acara(ctx: ExportContext, meeting: Meeting, changes: Sequence[MeetingChange] = (), *,
-                        lang: str = "id") -> bytes:
+                        lang: str = "id", camat: Sequence[CamatAnswer] = ()) -> bytes:
     """Berita Acara PDF bytes.
 
     Parameters
@@ -166,6 +185,9 @@ def export_berita_acara(ctx: ExportContext, meeting: Meeting, changes: Sequence[
         year, ``ctx.result.config.year``, is printed as the data basis).
     changes
         Villages added or removed during the meeting (:func:`geo.decide.rembuk.meeting_changes`).
+    camat
+        The camat's current answers on the proposed villages (:mod:`geo.store.camat_review`),
+        listed per kecamatan.
     lang
         ``"id"`` (default) or ``"en"``.
     """
@@ -211,6 +233,7 @@ def export_berita_acara(ctx: ExportContext, meeting: Meeting, changes: Sequence[
                              t("present.col.who", lang)], rows, [1.4, 2.2, 4.2, 6.0, 3.2], st))
     else:
         story.append(_p(t("present.ba.no_changes", lang), st["base"]))
+    story += _camat_section(camat, agreed, lang, st)
     if ctx.name:
         story.append(_p(t("present.ba.basis", lang, name=ctx.name), st["small"]))
     story += [Spacer(1, 0.4 * cm), _p(t("present.ba.closing", lang), st["base"]), Spacer(1, 0.6 * cm),

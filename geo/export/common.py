@@ -176,6 +176,9 @@ class ExportContext:
         Year in the titles ("Desa Lokus Stunting Tahun <lokus_year>").
     synthetic
         A SINTETIS coverage indicator was scored (``result.synthetic``).
+    analytics
+        The further analyses the planner ran (:class:`geo.export.analytics.AnalyticsContent`:
+        budget selection, survey vs register, review), or None.
     """
 
     result: ScoringResult
@@ -189,6 +192,7 @@ class ExportContext:
     kabupaten: str
     lokus_year: int
     synthetic: bool
+    analytics: Any = None  # geo.export.analytics.AnalyticsContent | None
 
     @property
     def chosen_codes(self) -> list[str]:
@@ -318,6 +322,7 @@ def export_context(
     created_at: datetime | None = None,
     kabupaten: str | None = None,
     lokus_year: int | None = None,
+    analytics: Any = None,
 ) -> ExportContext:
     """Normalise the plain inputs of an export.
 
@@ -340,6 +345,8 @@ def export_context(
         Override of the region name (default :func:`kabupaten_name`).
     lokus_year
         Year of the lokus list in titles; default the year scored (``config.year``).
+    analytics
+        Further analyses to add (:class:`geo.export.analytics.AnalyticsContent`), or None.
 
     Raises
     ------
@@ -355,7 +362,7 @@ def export_context(
         name=str(name or "").strip(), author=str(author or "").strip(), notes=str(notes or "").strip(),
         created_at=stamp, kabupaten=kabupaten or kabupaten_name(dataset),
         lokus_year=int(lokus_year if lokus_year is not None else result.config.year),
-        synthetic=bool(result.synthetic),
+        synthetic=bool(result.synthetic), analytics=analytics,
     )
 
 

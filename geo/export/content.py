@@ -18,6 +18,7 @@ from geo.core.i18n import t
 from geo.core.indicators import base_id, catalogue, is_delta
 from geo.core.messages import render_all
 from geo.core.quality import QualityLog
+from geo.export.analytics import analytics_method_rows
 from geo.export.common import (
     ExportContext,
     compact_number,
@@ -65,7 +66,8 @@ def methodology_rows(ctx: ExportContext, lang: str = "id") -> list[Row]:
     """
     meta = methodology(ctx.result, ctx.dataset)
     return [*_general_rows(ctx, lang), *_criteria_rows(ctx, lang), *_method_rows(ctx, meta, lang),
-            *_selection_rows(ctx, lang), *_source_rows(ctx, meta, lang), *_closing_rows(ctx, meta, lang)]
+            *_selection_rows(ctx, lang), *analytics_method_rows(ctx, lang), *_source_rows(ctx, meta, lang),
+            *_closing_rows(ctx, meta, lang)]
 
 
 def _sec(key: str, lang: str) -> str:

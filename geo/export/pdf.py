@@ -1,15 +1,17 @@
 """PDF report for the Bupati and the rembuk stunting (reportlab platypus, A4).
 
-Pages: cover (title, kabupaten, date, scenario, author, SINTETIS notice when relevant);
-the static lokus map (:func:`geo.export.staticmap.render_lokus_map`, no network); the
-ranked list; the Aksi 2 matrix (kegiatan × OPD × desa, or "belum disusun"); the
-methodology; and the last page "Lampiran Keputusan Bupati <X>: Daftar Desa Lokus
-Stunting Tahun <year>" with the numbered list and a signature block (place, date, name,
-NIP; blank lines when not given). Every page footer carries the page number and, with
-SINTETIS coverage, "DATA SINTETIS"; the Aksi 2 and Lampiran pages also say so in red
-under their title (they are handed on alone). Bahasa Indonesia by default, English with
-``lang="en"``: every text from the ``export.*`` catalogue, numbers with the language's
-separators (``1.234,5`` / ``1,234.5``), criterion labels from the indicator catalogue.
+Pages: cover (title, kabupaten, date, scenario, author, SINTETIS notice when relevant); the
+static lokus map (:func:`geo.export.staticmap.render_lokus_map`, no network); the ranked
+list; the Aksi 2 matrix (kegiatan × OPD × desa, or "belum disusun"); "Analisis lanjutan"
+when the planner ran a further analysis (budget choice, survey vs register, lokus review: a
+summary table and the method each); the methodology; and the last page "Lampiran Keputusan
+Bupati <X>: Daftar Desa Lokus Stunting Tahun <year>" with the numbered list and a signature
+block (place, date, name, NIP; blank lines when not given). Every page footer carries the
+page number and, with SINTETIS coverage, "DATA SINTETIS"; the Aksi 2 and Lampiran pages also
+say so in red under their title (they are handed on alone). Bahasa Indonesia by default,
+English with ``lang="en"``: every text from the ``export.*`` catalogue, numbers with the
+language's separators (``1.234,5`` / ``1,234.5``), criterion labels from the indicator
+catalogue.
 
 Text is set in DejaVu Sans (shipped with matplotlib, registered with reportlab once),
 so any Indonesian text, dashes and symbols render; all user text is XML-escaped
@@ -47,6 +49,7 @@ from reportlab.platypus import (
 )
 
 from geo.core.i18n import format_date, format_number, format_percent, lang_of, t
+from geo.export.analytics import summary_rows
 from geo.export.common import (
     ExportContext,
     compact_number,
@@ -236,6 +239,30 @@ def _aksi2(ctx: ExportContext, st: dict[str, ParagraphStyle], lang: str) -> list
     return story
 
 
+def _value_text(value: Any, lang: str) -> str:
+    if value is None or isinstance(value, str):
+        return value or "–"
+    if isinstance(value, int | np.integer):
+        return format_number(float(value), 0, lang)
+    return format_number(value, 0, lang) if abs(float(value)) >= 1000 else compact_number(value, 2, lang)
+
+
+def _analytics(ctx: ExportContext, st: dict[str, ParagraphStyle], lang: str) -> list[Any]:
+    """"Analisis lanjutan": a summary table of each further analysis the planner ran."""
+    content = ctx.analytics
+    if not content:
+        return []
+    story: list[Any] = [PageBreak(), _p(t("export.analytics.section", lang), st["h1"])]
+    for kind in ("budget", "survey", "review"):
+        rows = summary_rows(content, kind, lang, ctx.dataset)
+        if rows:
+            story += [_p(t(f"export.analytics.title.{kind}", lang), st["h2"]),
+                      _table([_col("item", lang), _col("value", lang)],
+                             [(item, _value_text(value, lang)) for item, value in rows], [6.0, 11.0], st),
+                      Spacer(1, 0.2 * cm), _p(t(f"analytics.method.{kind}", lang), st["small"])]
+    return story
+
+
 def _method(ctx: ExportContext, st: dict[str, ParagraphStyle], lang: str) -> list[Any]:
     story: list[Any] = [PageBreak(), _p(t("export.pdf.methodology", lang), st["h1"])]
     crit = [(criterion_label(ctx, c, lang), direction_text(c.direction, lang), _fixed(c.weight, lang),
@@ -244,6 +271,7 @@ def _method(ctx: ExportContext, st: dict[str, ParagraphStyle], lang: str) -> lis
     story += [_p(t("export.pdf.criteria", lang), st["h2"]), _table(headers, crit, [7.0, 4.0, 1.5, 4.5], st)]
     # criteria tabled above; config JSON in the XLSX/JSON exports; Umum on the cover
     skip = {t(f"export.section.{k}", lang) for k in ("criteria", "config", "general", "attention")}
+    skip.add(t("export.analytics.section", lang))  # on its own page (_analytics)
     current = None
     for section, item, value, note in methodology_rows(ctx, lang):
         if section in skip:
@@ -314,7 +342,7 @@ def export_pdf(
     st = _styles()
     title = report_title(ctx, lang)
     story = [*_cover(ctx, st, lang), *_map(ctx, st, lang), *_ranked(ctx, st, lang), *_aksi2(ctx, st, lang),
-             *_method(ctx, st, lang),
+             *_analytics(ctx, st, lang), *_method(ctx, st, lang),
              *_lampiran(ctx, st, lang, place=place, when=date_text, name=signer_name, nip=nip)]
     return build_a4(story, lang, title=title, kabupaten=ctx.kabupaten, author=ctx.author or "Lokus",
                     subject=t("export.pdf.subject", lang, kabupaten=ctx.kabupaten),

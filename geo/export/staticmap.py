@@ -30,7 +30,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.core.i18n import lang_of, t
 from geo.export.common import ExportContext, software_version
 
-__all__ = ["COLORS", "nice_scale_length", "render_lokus_map"]
+__all__ = ["COLORS", "draw_kecamatan", "fit_limits", "nice_scale_length", "north_arrow",
+           "polygon_collection", "render_lokus_map", "scale_bar"]
 
 COLORS = {"lokus": "#8B1A1A", "other": "#F4E9DC", "nodata": "#D4D4D4", "edge": "#FFFFFF",
           "kecamatan": "#3A3A3A", "alert": "#B00020"}
@@ -54,7 +55,7 @@ def _ring_path(geom: BaseGeometry) -> MplPath | None:
     return MplPath(np.concatenate(verts), np.concatenate(codes)) if verts else None
 
 
-def _collection(geoms: list[BaseGeometry], **style: object) -> PatchCollection:
+def polygon_collection(geoms: list[BaseGeometry], **style: object) -> PatchCollection:
     paths = [p for p in (_ring_path(g) for g in geoms) if p is not None]
     return PatchCollection([PathPatch(p) for p in paths], **style)  # type: ignore[arg-type]
 
@@ -66,7 +67,7 @@ def nice_scale_length(span_m: float) -> float:
     return max(m * base for m in (1, 2, 5) if m * base <= target)
 
 
-def _scale_bar(ax: object, xlim: tuple[float, float], ylim: tuple[float, float], lang: str) -> None:
+def scale_bar(ax: object, xlim: tuple[float, float], ylim: tuple[float, float], lang: str) -> None:
     span = xlim[1] - xlim[0]
     km = nice_scale_length(span)
     length = km * 1000.0
@@ -83,7 +84,7 @@ def _scale_bar(ax: object, xlim: tuple[float, float], ylim: tuple[float, float],
                 zorder=6)
 
 
-def _north_arrow(ax: object, lang: str) -> None:
+def north_arrow(ax: object, lang: str) -> None:
     ax.annotate("", xy=(0.95, 0.965), xytext=(0.95, 0.885), xycoords="axes fraction",  # type: ignore[attr-defined]
                 arrowprops={"facecolor": "black", "edgecolor": "black", "width": 3, "headwidth": 10,
                             "headlength": 10}, zorder=6)
@@ -121,10 +122,10 @@ def render_lokus_map(
     ax = fig.add_axes((0.02, 0.15, 0.96, 0.78))
     ax.set_axis_off()
     _draw_villages(ax, ctx, geo)
-    _draw_kecamatan(ax, villages["kode_kec"].to_numpy(), geo, utm)
-    x_range, y_range = _fit_limits(ax, geo, size)
-    _scale_bar(ax, x_range, y_range, lang)
-    _north_arrow(ax, lang)
+    draw_kecamatan(ax, villages["kode_kec"].to_numpy(), geo, utm)
+    x_range, y_range = fit_limits(ax, tuple(geo.total_bounds), size)
+    scale_bar(ax, x_range, y_range, lang)
+    north_arrow(ax, lang)
     _frame_texts(fig, ctx, title, utm.to_epsg(), lang)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
@@ -139,12 +140,12 @@ def _draw_villages(ax: Any, ctx: ExportContext, geo: gpd.GeoSeries) -> None:
     no_data = ctx.result.table.set_index("kode")["skor"].reindex(codes).isna().to_numpy() & ~is_lokus
     other = ~is_lokus & ~no_data
     geoms = list(geo.values)
-    ax.add_collection(_collection([g for g, k in zip(geoms, other, strict=True) if k],
+    ax.add_collection(polygon_collection([g for g, k in zip(geoms, other, strict=True) if k],
                                   facecolor=COLORS["other"], edgecolor="#BFB3A5", linewidth=0.3))
-    ax.add_collection(_collection([g for g, k in zip(geoms, no_data, strict=True) if k],
+    ax.add_collection(polygon_collection([g for g, k in zip(geoms, no_data, strict=True) if k],
                                   facecolor=COLORS["nodata"], edgecolor="#8C8C8C", linewidth=0.3,
                                   hatch="////"))
-    ax.add_collection(_collection([g for g, k in zip(geoms, is_lokus, strict=True) if k],
+    ax.add_collection(polygon_collection([g for g, k in zip(geoms, is_lokus, strict=True) if k],
                                   facecolor=COLORS["lokus"], edgecolor=COLORS["edge"], linewidth=0.4))
     # labels: the list number on each lokus village
     halo = [patheffects.withStroke(linewidth=2.0, foreground="black")]
@@ -155,7 +156,7 @@ def _draw_villages(ax: Any, ctx: ExportContext, geo: gpd.GeoSeries) -> None:
                     fontweight="bold", color="white", path_effects=halo, zorder=5)
 
 
-def _draw_kecamatan(ax: Any, kode_kec: np.ndarray, geo: gpd.GeoSeries, utm: Any) -> None:
+def draw_kecamatan(ax: Any, kode_kec: np.ndarray, geo: gpd.GeoSeries, utm: Any) -> None:
     """Kecamatan outlines: the union of their villages, closed by ±15 m (mitre: corners stay
     sharp) so that slivers between imperfectly aligned villages do not draw as specks (as
     geo.view.mapdata does)."""
@@ -169,13 +170,16 @@ def _draw_kecamatan(ax: Any, kode_kec: np.ndarray, geo: gpd.GeoSeries, utm: Any)
     ax.add_collection(LineCollection(segments, colors=COLORS["kecamatan"], linewidths=1.1, zorder=4))
 
 
-def _fit_limits(ax: Any, geo: gpd.GeoSeries, size: tuple[float, float]
-                ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Limits padded and matched to the axes' shape, so the aspect stays 1:1 and exact."""
-    x0, y0, x1, y1 = geo.total_bounds
+def fit_limits(ax: Any, bounds: tuple[float, float, float, float], size: tuple[float, float],
+               box: tuple[float, float] = (0.96, 0.78),
+               ) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Limits around ``bounds`` (x0, y0, x1, y1), padded and matched to the axes' shape
+    (``box``: axes width and height as fractions of the figure ``size``), so the aspect
+    stays 1:1 and exact."""
+    x0, y0, x1, y1 = bounds
     pad = 0.04 * max(x1 - x0, y1 - y0)
     x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
-    box_w, box_h = 0.96 * size[0], 0.78 * size[1]
+    box_w, box_h = box[0] * size[0], box[1] * size[1]
     if (x1 - x0) / (y1 - y0) > box_w / box_h:
         extra = (x1 - x0) * box_h / box_w - (y1 - y0)
         y0, y1 = y0 - extra / 2, y1 + extra / 2

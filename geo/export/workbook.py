@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from geo.core.i18n import lang_of, t
+from geo.export.analytics import sheet_tables
 from geo.export.common import PLAN_COLUMNS, ExportContext, finite, term
 from geo.export.content import methodology_rows, quality_rows
 from geo.export.safe import safe_cell
@@ -247,7 +248,9 @@ def _sheet_quality(ws: Worksheet, ctx: ExportContext, alert: str, lang: str) -> 
 
 
 def export_xlsx(ctx: ExportContext, *, lang: str = "id") -> bytes:
-    """XLSX workbook bytes with the five sheets of :func:`sheet_names` (see the module docstring)."""
+    """XLSX workbook bytes with the five sheets of :func:`sheet_names` (see the module docstring),
+    then one sheet per further analysis the planner ran (``ctx.analytics``: budget choice,
+    survey vs register, lokus review; :func:`geo.export.analytics.sheet_tables`)."""
     lang = lang_of(lang)
     wb = Workbook()
     alert = t("export.synthetic.alert", lang) if ctx.synthetic else ""
@@ -257,6 +260,12 @@ def export_xlsx(ctx: ExportContext, *, lang: str = "id") -> bytes:
         ws = first if i == 0 else wb.create_sheet()
         ws.title = name
         write(ws, ctx, alert, lang)
+    for name, title, frame, money in sheet_tables(ctx, lang):  # further analyses the planner ran
+        ws = wb.create_sheet(name[:31])
+        formats = {**dict.fromkeys(money, MONEY_FMT), t("export.analytics.col.code", lang): TEXT_FMT}
+        _write_table(ws, list(frame.columns), frame.to_numpy(dtype=object).tolist(),
+                     formats=formats, lang=lang, alert=alert,
+                     title=t("export.analytics.sheet_title", lang, title=title, kabupaten=ctx.kabupaten))
     wb.properties.title = t("export.title.lokus", lang, kabupaten=ctx.kabupaten, year=ctx.lokus_year)
     wb.properties.creator = ctx.author or "Lokus"
     buf = io.BytesIO()

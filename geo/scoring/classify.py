@@ -9,6 +9,7 @@ import mapclassify
 import numpy as np
 
 from geo.core.i18n import format_number
+from geo.core.messages import Message, Num
 
 __all__ = ["SCHEMES", "WHO_STUNTING_BANDS", "Classes", "classify"]
 
@@ -39,6 +40,8 @@ class Classes:
     labels: tuple[str, ...]
     counts: tuple[int, ...]
     n_missing: int
+    #: Why there are fewer classes than asked (tied values), or None.
+    note: Message | None = None
 
 
 def _who(values: np.ndarray, lang: str) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -116,6 +119,7 @@ def classify(values: np.ndarray, scheme: str, k: int = 5, *, lang: str = "id",
     """
     if scheme not in SCHEMES:
         raise ValueError(f"unknown scheme {scheme!r}")
+    asked = k
     values = np.asarray(values, dtype=float)
     ok = np.isfinite(values)
     index = np.full(values.shape, -1, dtype=int)
@@ -139,4 +143,18 @@ def classify(values: np.ndarray, scheme: str, k: int = 5, *, lang: str = "id",
         labels = _range_labels(present.min(), uppers, decimals, lang)
     index[ok] = idx
     counts = tuple(int((index == c).sum()) for c in range(len(labels)))
-    return Classes(scheme, index, labels, counts, int((~ok).sum()))
+    note = None if scheme == "who" else tie_note(values[ok], asked, len(labels), decimals)
+    return Classes(scheme, index, labels, counts, int((~ok).sum()), note)
+
+
+def tie_note(present: np.ndarray, asked: int, made: int, decimals: int = 1) -> Message | None:
+    """Why ``made`` < ``asked`` classes: the value most villages share (e.g. 0 % in many
+    villages), as a message ("nilai yang sama (mis. 0) di 120 desa: 4 kelas, bukan 5")."""
+    if made >= asked or len(present) == 0:
+        return None
+    uniques, counts = np.unique(present, return_counts=True)
+    if counts.max() < 2:
+        return None  # fewer distinct values than classes, none repeated: nothing tied
+    top = int(np.argmax(counts))
+    return Message.of("classify.ties", value=Num(float(uniques[top]), decimals, trim=True),
+                      villages=int(counts[top]), made=made, asked=asked)

@@ -24,8 +24,8 @@ from geo.scoring.ahp import CR_LIMIT, AhpResult, ahp_weights, matrix_from_judgem
 from geo.scoring.mcda import check_choice, weights_normalise
 from geo.scoring.stability import MAX_DRAWS
 
-__all__ = ["HOTSPOT_ID", "METHODS", "MISSING", "NORMALISATIONS", "PRESETS", "SMOOTHINGS", "ScoringConfig",
-           "ahp_config", "check_preset", "whole"]
+__all__ = ["HOTSPOT_ID", "METHODS", "MISSING", "NORMALISATIONS", "PRESETS", "SERVER_LIMITS", "SMOOTHINGS",
+           "ScoringConfig", "ahp_config", "capped", "check_preset", "whole"]
 
 #: Id of the optional "in a High-High LISA cluster" criterion (1 = yes, 0 = no).
 HOTSPOT_ID = "hotspot_hh"
@@ -33,6 +33,11 @@ METHODS = ("saw", "geomean", "topsis")
 NORMALISATIONS = ("minmax", "zscore", "percentile")
 SMOOTHINGS = ("none", "global", "kecamatan")
 MISSING = ("exclude", "kecamatan_median", "worst")
+#: Ceilings on the work one config read from outside (a browser, a scenario file, the database:
+#: :meth:`ScoringConfig.from_dict`) may ask for; larger values are reduced to them and the
+#: note ``scoring.engine.capped`` says so. A config built in code (the CLI) keeps the wider
+#: bounds of the constructor. 2,000 draws of 6,000 villages stay well under 1 GB.
+SERVER_LIMITS: dict[str, int] = {"draws": 2000, "top_n": 10_000, "max_per_kecamatan": 10_000}
 
 
 @cache
@@ -53,6 +58,26 @@ def check_preset(name: object) -> None:
     """An :class:`InputError` unless ``name`` is a preset."""
     if name not in PRESETS:
         raise InputError.of("scoring.error.preset", name=name, options=list(PRESETS))
+
+
+def capped(data: Mapping[str, Any], limits: Mapping[str, int] = SERVER_LIMITS) -> dict[str, Any]:
+    """``data`` (a config dict) with each finite number above its limit reduced to the limit,
+    and the note ``scoring.engine.capped`` added once when anything was reduced.
+
+    >>> capped({"draws": 40_000, "top_n": 5})["draws"], capped({"draws": 40_000})["notes"]
+    (2000, ['scoring.engine.capped'])
+    """
+    out = dict(data)
+    over = [name for name, high in limits.items()
+            if isinstance(out.get(name), Real) and not isinstance(out.get(name), bool)
+            and math.isfinite(float(out[name])) and out[name] > high]
+    for name in over:
+        out[name] = limits[name]
+    notes = out.get("notes", [])
+    if over and isinstance(notes, Sequence) and not isinstance(notes, str | bytes) \
+            and "scoring.engine.capped" not in notes:
+        out["notes"] = [*notes, "scoring.engine.capped"]
+    return out
 
 
 def whole(value: Any, name: str, low: int, high: int) -> int:
@@ -233,7 +258,9 @@ class ScoringConfig:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScoringConfig:
-        """Config from :meth:`to_dict` output (unknown keys are an :class:`InputError`)."""
+        """Config from :meth:`to_dict` output (unknown keys are an :class:`InputError`); numbers
+        above :data:`SERVER_LIMITS` are reduced to them (:func:`capped`): this is how configs
+        from a browser, a scenario file or the database come in."""
         if not isinstance(data, Mapping):
             raise InputError.of("scoring.error.mapping", name="config")
         known = {f.name for f in fields(cls)}
@@ -243,7 +270,7 @@ class ScoringConfig:
         for key in ("year", "indicators", "weights"):
             if key not in data:
                 raise InputError.of("scoring.error.config_missing", key=key)
-        return cls(**dict(data))
+        return cls(**capped(data))
 
 
 def ahp_config(

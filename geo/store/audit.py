@@ -26,7 +26,8 @@ __all__ = ["ACTIONS", "AuditRow", "audit_entry", "insert_audit", "list_audits", 
 
 #: Audit actions.
 ACTIONS = ("create", "add", "remove", "reorder", "rename", "duplicate", "notes", "targets", "plan",
-           "config", "previous", "import", "delete")
+           "config", "previous", "import", "delete",
+           "review_sent", "review_answer")  # the camat review (geo/store/camat_review.py)
 #: ``(action, code, reason, detail)`` of one audit row to write.
 AuditRow = tuple[str, str | None, str, dict[str, Any] | None]
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -25,8 +26,9 @@ from sqlalchemy import (
     TypeDecorator,
 )
 
-__all__ = ["NAME_MAX", "UtcDateTime", "audit_table", "dataset_record_table", "metadata", "plan_item_table",
-           "previous_list_table", "scenario_table"]
+__all__ = ["NAME_MAX", "UtcDateTime", "account_table", "audit_table", "camat_answer_table",
+           "camat_request_table", "dataset_record_table", "login_attempt_table", "metadata",
+           "plan_item_table", "previous_list_table", "scenario_table"]
 
 #: Longest scenario name.
 NAME_MAX = 120
@@ -142,3 +144,58 @@ dataset_record_table = Table(
     Column("deleted_at", UtcDateTime, nullable=True),
     Column("deleted_by", String(120), nullable=True),
 )
+
+# --- accounts (issue 12): geo/store/accounts.py reads and writes these -----------------------
+account_table = Table(
+    "account", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),  # normalised lower case
+    Column("display_name", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("wilayah", String(13), nullable=False),  # area code prefix; "" = everywhere
+    Column("active", Boolean, nullable=False),
+    Column("password_hash", String(300), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_login_at", UtcDateTime, nullable=True),
+    CheckConstraint("role IN ('admin', 'analis', 'peninjau', 'pemirsa')", name="role_known"),
+)
+
+login_attempt_table = Table(
+    "login_attempt", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UtcDateTime, nullable=False, index=True),
+    Column("name", String(64), nullable=False, index=True),  # as typed, normalised
+    Column("address", String(64), nullable=False, index=True),
+    Column("ok", Boolean, nullable=False),
+)
+
+# --- camat review (issue 12): geo/store/camat_review.py reads and writes these ---------------
+camat_request_table = Table(
+    "camat_request", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scenario_id", Integer, ForeignKey("scenario.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("version", Integer, nullable=False),  # the scenario version sent for review
+    Column("sent_by", String(120), nullable=False),
+    Column("sent_at", UtcDateTime, nullable=False),
+)
+Index("uq_camat_request_scenario_version", camat_request_table.c.scenario_id, camat_request_table.c.version,
+      unique=True)
+
+camat_answer_table = Table(
+    "camat_answer", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scenario_id", Integer, ForeignKey("scenario.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("version", Integer, nullable=False),  # the version under review when answered
+    Column("kode", String(13), nullable=False),
+    Column("kecamatan", String(13), nullable=False),
+    Column("who", String(120), nullable=False),  # the account name
+    Column("answer", String(10), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    CheckConstraint("answer IN ('setuju', 'keberatan')", name="answer_known"),
+)
+# one current answer per village per account (earlier ones stay in the audit log)
+Index("uq_camat_answer_scenario_kode_who", camat_answer_table.c.scenario_id, camat_answer_table.c.kode,
+      camat_answer_table.c.who, unique=True)

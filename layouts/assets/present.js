@@ -35,6 +35,34 @@
         }
     });
 
+    // The step title stays on one line and is never clipped: from the stylesheet's size, lower
+    // it (to MIN_TITLE_PX at least) until the text fits the space the buttons leave.
+    var TITLE = "present-title";
+    var MIN_TITLE_PX = 18;
+    function fitTitle() {
+        var el = document.getElementById(TITLE);
+        if (!el || !isOpen()) { return; }
+        el.style.fontSize = "";
+        var size = parseFloat(window.getComputedStyle(el).fontSize);
+        while (el.scrollWidth > el.clientWidth + 1 && size > MIN_TITLE_PX) {
+            size -= 1;
+            el.style.fontSize = size + "px";
+        }
+        el.dataset.fitted = String(size);
+    }
+    function watchTitle() {
+        var el = document.getElementById(TITLE), overlay = document.getElementById(OVERLAY);
+        if (!el || !overlay) { return false; }
+        new MutationObserver(fitTitle).observe(el, {childList: true, characterData: true, subtree: true});
+        new MutationObserver(fitTitle).observe(overlay, {attributes: true, attributeFilter: ["class"]});
+        return true;
+    }
+    if (!watchTitle()) {  // the layout arrives after this script: wait for the title element
+        var waiting = new MutationObserver(function () { if (watchTitle()) { waiting.disconnect(); } });
+        waiting.observe(document.documentElement, {childList: true, subtree: true});
+    }
+    window.addEventListener("resize", fitTitle);
+
     function fullscreen(on) {
         var root = document.documentElement;
         if (on && !document.fullscreenElement && document.fullscreenEnabled && root.requestFullscreen) {

@@ -54,6 +54,8 @@
     };
     xhr.onerror = function () { show(progress, 1, input.dataset.msgBroken, true); };
     show(progress, 0, "0%");
+    // raw bytes, never a form type: the server refuses those (a cross-site form could send them)
+    xhr.setRequestHeader("Content-Type", "application/octet-stream");
     xhr.send(file);
   }
 

@@ -34,7 +34,7 @@ def callback(app, name: str):
 
 def test_panel_in_english_has_no_indonesian_words() -> None:
     english = str(decide_panel("en"))
-    for text in ("Saved scenarios", "Save as new scenario", "Delete", "Reason for the change",
+    for text in ("Saved scenarios", "Save as…", "Delete", "Reason for the change",
                  "List change log (audit)", "Compare with another scenario",
                  "Action 2 activity plan", "Estimated budget (Rp)", "Scenario target (%)",
                  "Download", "CSV (semicolon, Indonesian Excel)", "choose a file",
@@ -44,7 +44,7 @@ def test_panel_in_english_has_no_indonesian_words() -> None:
                  "Desa", "pilih berkas", "Pilih", "Tanggal", "koma", "Cari"):
         assert word not in english, word
     indonesian = str(decide_panel())
-    assert "Simpan sebagai skenario baru" in indonesian and "Perkiraan anggaran (Rp)" in indonesian
+    assert "Simpan sebagai…" in indonesian and "Perkiraan anggaran (Rp)" in indonesian
     assert "Save" not in indonesian
     # rupiah: 1.250.000 in Indonesian, 1,250,000 in English
     assert "replace(/,/g, '.')" in indonesian and "replace(/,/g, '.')" not in english

@@ -145,6 +145,47 @@ def test_presenter_map_sends_geometry_once_then_patches_values(registry, store, 
     assert not any("geojson" in op["location"] or "locations" in op["location"] for op in ops)
 
 
+def legend_rows(legend) -> list[str]:
+    """Text of each legend row (swatches, words, villages)."""
+    return [texts(li).strip() for li in legend.children[1].children]
+
+
+def test_presenter_legend_speaks_in_three_words_with_the_numbers_beside(registry, store, config):
+    import numpy as np
+
+    values = registry.get("sumedang").values("rasio_merah", 2021).value
+    _trace, legend = map_values(registry, store, 1, "sumedang", None, config, "rasio_merah", 2021,
+                                "quantiles", 5, "id")
+    rows = legend_rows(legend)
+    assert [r.split(" (")[0] for r in rows[:3]] == ["rendah", "sedang", "tinggi"]
+    assert rows[3].startswith("Tanpa data")
+    # 139 villages share 0 %: quintiles make 4 classes (bins 0 | q40 | q60 | q80), so the
+    # thirds are rendah = {0 %}, sedang = the two middle classes, tinggi = above q80
+    finite = values[np.isfinite(values)]
+    lowest_high = finite[finite > np.percentile(finite, 80)].min()
+    assert rows[2] == f"tinggi (≥ {lowest_high:.1f} %) {(finite > np.percentile(finite, 80)).sum()} desa" \
+        .replace(".", ",")
+    assert rows[0] == f"rendah (0,0 %) {(finite == 0).sum()} desa"
+    assert rows[1].startswith("sedang (") and " %)" in rows[1]
+    counts = [int(r.rsplit(" ", 2)[-2]) for r in rows[:3]]
+    assert sum(counts) == len(finite)
+    # a swatch per class: 1 + 2 + 1 for the four classes made; the tie is explained
+    assert [len(li.children[0].children) for li in legend.children[1].children[:3]] == [1, 2, 1]
+    assert "139 desa" in texts(legend.children[2])
+    _t, legend_en = map_values(registry, store, 3, "sumedang", None, config, None, None, None, None, "en")
+    assert [r.split(" (")[0] for r in legend_rows(legend_en)[:3]] == ["low", "medium", "high"]
+
+
+def test_class_thirds():
+    from layouts.present import level_of_class
+
+    assert [level_of_class(i, 5) for i in range(5)] == [0, 0, 1, 2, 2]
+    assert [level_of_class(i, 3) for i in range(3)] == [0, 1, 2]
+    assert [level_of_class(i, 2) for i in range(2)] == [0, 2]
+    assert [level_of_class(i, 4) for i in range(4)] == [0, 1, 1, 2]
+    assert [level_of_class(0, 1)] == [1]
+
+
 def test_berita_acara_of_the_meeting(registry, store, config):
     result = registry.score("sumedang", config)
     sc = store.save_new("Rembuk", "sumedang", result.config, chosen_from_result(result), author="B")

@@ -119,17 +119,22 @@ def test_e2e403_bad_values_in_the_url_fall_back_to_defaults(dash_duo, tmp_path):
     assert picked(dash_duo, "filter-year") == "2021"
     assert active_tab(dash_duo) == "Tabel desa"
     assert dash_duo.find_element("#lang-switch").text == "English"
-    # keyboard: Tab reaches the skip link, then the language switch, with a visible ring
+    # keyboard: Tab reaches the skip link, then the navbar's controls (glossary, profile)
+    # and the language switch, each with a visible ring
     from selenium.webdriver.common.keys import Keys
 
     dash_duo.find_element("body").send_keys(Keys.TAB)
     active = "return document.activeElement"
     assert dash_duo.driver.execute_script(active + ".className") == "skip-link"
-    dash_duo.driver.switch_to.active_element.send_keys(Keys.TAB)
-    assert dash_duo.driver.execute_script(active + ".id") == "lang-switch"
-    ring = dash_duo.driver.execute_script(
-        "const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth];")
-    assert ring == ["solid", "3px"]
+    ring_js = "const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth];"
+    reached = []
+    for _ in range(4):
+        dash_duo.driver.switch_to.active_element.send_keys(Keys.TAB)
+        reached.append(dash_duo.driver.execute_script(active + ".id"))
+        assert dash_duo.driver.execute_script(ring_js) == ["solid", "3px"], reached[-1]
+        if reached[-1] == "lang-switch":
+            break
+    assert reached[-1] == "lang-switch", reached
     # screen readers hear the label of a Dash dropdown, not only its value
     named_by = dash_duo.find_element("#filter-year").get_attribute("aria-labelledby")
     assert named_by.split()[0] == "filter-year--label"
