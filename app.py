@@ -19,6 +19,7 @@ import flask
 from dash import Dash, html
 
 from callbacks import auth, register_all
+from callbacks.access import scenario_gate, sees_dataset
 from geo.core.errors import InputError
 from geo.core.settings import Settings
 from geo.data.library import clean_staging, user_datasets_dir
@@ -27,6 +28,7 @@ from geo.view.registry import Registry
 from geo.view.viewstate import parse_query, pick_dataset, resolve_view, to_query
 from layouts import decide, ids, map_page, scoring, upload
 from layouts.analytics import analytics_panel
+from layouts.area_empty import empty_page
 from layouts.camat import camat_panel
 from layouts.dataset_view import (
     map_figure,
@@ -59,9 +61,10 @@ def create_app(settings: Settings | None = None, **options: Any) -> Dash:
     settings = (settings or Settings()).override(**options)
     state_dir = settings.state_dir
     # user datasets (upload page, `lokus import`) live apart from the embedded data
-    registry = Registry(settings.data_dir, extra_roots=[user_datasets_dir(state_dir)])
+    # gates (issue 12): a dataset or scenario outside the account's area is not found
+    registry = Registry(settings.data_dir, extra_roots=[user_datasets_dir(state_dir)], gate=sees_dataset)
     clean_staging(user_datasets_dir(state_dir))  # half-saved datasets of a killed process
-    store = Store(settings.database_url, data_dir=state_dir)
+    store = Store(settings.database_url, data_dir=state_dir, gate=scenario_gate(registry))
     store.upgrade()  # idempotent: every worker may run it
     app = Dash(
         __name__,
@@ -88,6 +91,8 @@ def create_app(settings: Settings | None = None, **options: Any) -> Dash:
         """The page, built per request in the language and view its URL asks for."""
         args = parse_query(page_query())
         dataset = page_dataset(registry, args)
+        if dataset is None:  # no dataset inside the account's area
+            return empty_page(args.get("lang"), page_query())
         view = resolve_view(args, dataset.id, view_choices(dataset, ids.TAB_IDS))
         lang = view.lang
         figure = figure_of(dataset, lang)
@@ -144,13 +149,17 @@ def page_query() -> str:
 
 
 def page_dataset(registry: Registry, args: dict[str, str]):
-    """The dataset the URL names, or the default one when it is unknown or unreadable."""
-    dataset_id = pick_dataset(args, registry.ids(), registry.default_id)
+    """The dataset the URL names, or the first one the account may see when it is unknown,
+    unreadable or outside the account's area (then: not found); None when it sees none."""
+    first = registry.first_visible()
+    if first is None:
+        return None
+    dataset_id = pick_dataset(args, registry.visible_ids(), first)
     try:
         return registry.get(dataset_id)
-    except InputError:  # a saved dataset that no longer loads: show the default, not an error
+    except InputError:  # a saved dataset that no longer loads: show the first, not an error
         logging.getLogger(__name__).warning("dataset %s from the URL does not load", dataset_id)
-        return registry.get(None)
+        return registry.get(first)
 
 
 def main(argv: list[str] | None = None) -> None:

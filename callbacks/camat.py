@@ -75,8 +75,8 @@ def markers(store: Store, scenario: Scenario | None, rows: list[dict], lang: str
 def review_options(store: Store, dataset_id: str, lang: str = "id") -> list[dict]:
     """Scenarios of the dataset sent for review with at least one village in the asking
     account's area, newest request first."""
-    area = _area(current_account())
-    if area is None:
+    account = current_account()
+    if account is None or _area(account) is None:
         return []
     options = []
     for req in CamatReviewStore(store.engine).requests():
@@ -84,7 +84,7 @@ def review_options(store: Store, dataset_id: str, lang: str = "id") -> list[dict
             sc = store.get(req.scenario_id)
         except InputError:
             continue
-        if sc.dataset_id == dataset_id and any(current_account().sees(v.kode) for v in sc.chosen):  # type: ignore[union-attr]
+        if sc.dataset_id == dataset_id and any(account.sees(v.kode) for v in sc.chosen):
             options.append({"label": t("camat.scenario.option", lang, name=sc.name, version=req.version,
                                        when=_when(req.sent_at, lang), who=req.sent_by), "value": sc.id})
     return options

@@ -13,6 +13,7 @@ from pathlib import Path
 from dash import Dash, Input, Output, State, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.access import allowed_dataset, author
 from callbacks.errors import MESSAGE, alert, input_errors
 from geo.core.errors import InputError
 from geo.core.i18n import lang_of
@@ -38,9 +39,9 @@ log = logging.getLogger(__name__)
 
 
 def picker_options(registry: Registry, lang: str = "id") -> list[dict]:
-    """Every dataset present (embedded first), labelled with its title."""
+    """Every dataset present inside the account's area (embedded first), labelled with its title."""
     out = []
-    for dataset_id in sorted(registry.ids(), key=lambda i: (not registry.is_embedded(i), i)):
+    for dataset_id in sorted(registry.visible_ids(), key=lambda i: (not registry.is_embedded(i), i)):
         try:
             title = registry.title(dataset_id)
         except InputError:
@@ -120,23 +121,20 @@ def register(app: Dash, registry: Registry, store: Store, datasets_root: Path) -
                   Output(ids.STORE_DATASETS_VERSION, "data", allow_duplicate=True),
                   Output(ids.DATASET_PICKER, "value", allow_duplicate=True),
                   Input(ids.DATASET_DELETE, "submit_n_clicks"), State(ids.STORE_DATASET, "data"),
-                  State(ids.UPLOAD_AUTHOR, "value"),
                   State(ids.STORE_DATASETS_VERSION, "data"), State(ids.STORE_LANG, "data"),
                   prevent_initial_call=True)
     @input_errors(MESSAGE, no_update, no_update)
-    def _delete(_n, dataset_id, author, version, lang):
-        dataset_id = dataset_id or registry.default_id
+    def _delete(_n, dataset_id, version, lang):
+        dataset_id = allowed_dataset(registry, dataset_id)  # outside the area: not found
         if registry.is_embedded(dataset_id):
             raise InputError.of("dataset.error.builtin", id=dataset_id)
-        if not (author or "").strip():
-            raise InputError.of("upload.error.need_author")
         delete_dataset(datasets_root, dataset_id, protected=[registry.default_id])
-        scenarios = store.delete_dataset_record(dataset_id, author=author)
+        scenarios = store.delete_dataset_record(dataset_id, author=author())  # the signed-in account
         log.info("dataset %s deleted", dataset_id)
         text = t("dataset.deleted", lang, id=dataset_id)
         if scenarios:
             text += " " + t("dataset.deleted_scenarios", lang, n=scenarios)
-        return alert(text, "success"), (version or 0) + 1, registry.default_id
+        return alert(text, "success"), (version or 0) + 1, registry.first_visible() or registry.default_id
 
     @app.callback(Output(ids.QUALITY_DOWNLOAD, "data"),
                   Input(ids.QUALITY_CSV, "n_clicks"), Input(ids.QUALITY_XLSX, "n_clicks"),

@@ -11,6 +11,7 @@ import numpy as np
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.access import author as signed_in
 from callbacks.analytics import content_for_export
 from callbacks.errors import MESSAGE, alert, input_errors
 from callbacks.map_layers import compare_placeholder
@@ -43,9 +44,10 @@ def count_text(value: int, lang: str) -> str:
     return format_number(value, 0, lang)
 
 
-def required_author(author: str | None) -> str:
-    """The author's name (every change is recorded under a name)."""
-    name = (author or "").strip()
+def required_author() -> str:
+    """The signed-in account's name: every change is recorded under it (issue 12: never a
+    name typed in the page)."""
+    name = signed_in()
     if not name:
         raise InputError.of("decide.error.no_author")
     return name
@@ -58,12 +60,12 @@ def required_pick(picked: int | None) -> int:
     return picked
 
 
-def require_active(active: dict | None, author: str | None, what: str) -> str:
+def require_active(active: dict | None, what: str) -> str:
     """The author's name, once there is an active scenario to save ``what`` (``targets`` or
     ``plan``) into."""
     if not active:
         raise InputError.of(f"decide.error.no_scenario.{what}")
-    return required_author(author)
+    return required_author()
 
 
 def scenario_targets(rows) -> dict[str, float]:
@@ -248,13 +250,13 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
     # optional); "Simpan sebagai…", or "Simpan" with none active yet, a new one named as typed
     @app.callback(*write_outputs(), Input(ids.SCN_UPDATE, "n_clicks"),
                   Input(ids.SCN_SAVE_NEW, "n_clicks"), State(ids.SCN_NAME, "value"),
-                  State(ids.SCN_AUTHOR, "value"), State(ids.SCN_REASON, "value"),
+                  State(ids.SCN_REASON, "value"),
                   State(ids.SCN_NOTES, "value"), State(ids.STORE_CONFIG, "data"),
                   State(ids.STORE_SCENARIO, "data"), State(ids.STORE_DATASET, "data"),
                   State(ids.STORE_LANG, "data"), prevent_initial_call=True)
     @input_errors(*WRITE_FAILED)
-    def _save_scenario(_n, _n_new, name, author, reason, notes, config, active, dataset_id, lang):
-        dataset_id, lang, author = dataset_id or registry.default_id, lang_of(lang), required_author(author)
+    def _save_scenario(_n, _n_new, name, reason, notes, config, active, dataset_id, lang):
+        dataset_id, lang, author = dataset_id or registry.default_id, lang_of(lang), required_author()
         if not config:
             raise InputError.of("decide.error.no_result_save")
         result, chosen = current(dataset_id, config)
@@ -272,37 +274,34 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                                                      version=sc.version), lang)
 
     @app.callback(*write_outputs(), Input(ids.SCN_RENAME, "n_clicks"),
-                  State(ids.SCN_NAME, "value"), State(ids.SCN_AUTHOR, "value"),
-                  State(ids.SCN_LIST, "value"), State(ids.STORE_SCENARIO, "data"),
-                  State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
-                  prevent_initial_call=True)
+                  State(ids.SCN_NAME, "value"), State(ids.SCN_LIST, "value"),
+                  State(ids.STORE_SCENARIO, "data"), State(ids.STORE_DATASET, "data"),
+                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
     @input_errors(*WRITE_FAILED)
-    def _rename_scenario(_n, name, author, picked, active, dataset_id, lang):
-        lang, author = lang_of(lang), required_author(author)
+    def _rename_scenario(_n, name, picked, active, dataset_id, lang):
+        lang, author = lang_of(lang), required_author()
         sc = store.rename(required_pick(picked), name or "", author=author)
         renamed_active = active_ref(sc) if active and active["id"] == sc.id else no_update
         return written(dataset_id or registry.default_id, renamed_active,
                        t("decide.scenario.renamed", lang, name=sc.name), lang)
 
     @app.callback(*write_outputs(), Input(ids.SCN_DUPLICATE, "n_clicks"),
-                  State(ids.SCN_NAME, "value"), State(ids.SCN_AUTHOR, "value"),
-                  State(ids.SCN_LIST, "value"), State(ids.STORE_DATASET, "data"),
-                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
+                  State(ids.SCN_NAME, "value"), State(ids.SCN_LIST, "value"),
+                  State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"), prevent_initial_call=True)
     @input_errors(*WRITE_FAILED)
-    def _duplicate_scenario(_n, name, author, picked, dataset_id, lang):
-        lang, author = lang_of(lang), required_author(author)
+    def _duplicate_scenario(_n, name, picked, dataset_id, lang):
+        lang, author = lang_of(lang), required_author()
         sc = store.duplicate(required_pick(picked), name or "", author=author)
         return written(dataset_id or registry.default_id, active_ref(sc),
                        t("decide.scenario.duplicated", lang, name=sc.name), lang)
 
     @app.callback(*write_outputs(), Input(ids.SCN_DELETE, "n_clicks"),
-                  State(ids.SCN_AUTHOR, "value"), State(ids.SCN_LIST, "value"),
-                  State(ids.SCN_REASON, "value"), State(ids.STORE_SCENARIO, "data"),
-                  State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
-                  prevent_initial_call=True)
+                  State(ids.SCN_LIST, "value"), State(ids.SCN_REASON, "value"),
+                  State(ids.STORE_SCENARIO, "data"), State(ids.STORE_DATASET, "data"),
+                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
     @input_errors(*WRITE_FAILED)
-    def _delete_scenario(_n, author, picked, reason, active, dataset_id, lang):
-        lang, author = lang_of(lang), required_author(author)
+    def _delete_scenario(_n, picked, reason, active, dataset_id, lang):
+        lang, author = lang_of(lang), required_author()
         store.delete(required_pick(picked), author=author, reason=reason or "")
         still_active = None if active and active["id"] == picked else no_update
         return written(dataset_id or registry.default_id, still_active,
@@ -325,16 +324,15 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                       t("decide.scenario.loaded", lang, name=sc.name, version=sc.version), lang)
 
     @app.callback(*load_outputs(), Input(ids.SCN_UPLOAD_JSON, "contents"),
-                  State(ids.SCN_UPLOAD_JSON, "filename"), State(ids.SCN_AUTHOR, "value"),
-                  State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
-                  prevent_initial_call=True)
+                  State(ids.SCN_UPLOAD_JSON, "filename"), State(ids.STORE_DATASET, "data"),
+                  State(ids.STORE_LANG, "data"), prevent_initial_call=True)
     @input_errors(*LOAD_FAILED)
-    def _import_scenario(contents, filename, author, dataset_id, lang):
+    def _import_scenario(contents, filename, dataset_id, lang):
         dataset_id, lang = dataset_id or registry.default_id, lang_of(lang)
         data, name = decode_upload(contents, filename, allowed=(".json",), max_bytes=2_000_000)
-        if not (author or "").strip():
+        if not signed_in():
             raise InputError.of("decide.error.no_author_import", file=name)
-        sc = store.import_json(data, author=author.strip())
+        sc = store.import_json(data, author=signed_in())
         if sc.dataset_id != dataset_id:
             raise InputError.of("decide.error.other_dataset", file=name, dataset=sc.dataset_id)
         return loaded(sc, dataset_id, t("decide.scenario.imported", lang, name=sc.name, file=name), lang)
@@ -377,12 +375,12 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
     @app.callback(Output(ids.PLAN_STATUS, "children", allow_duplicate=True),
                   Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
                   Input(ids.TARGET_SAVE, "n_clicks"), State(ids.TARGET_GRID, "virtualRowData"),
-                  State(ids.STORE_SCENARIO, "data"), State(ids.SCN_AUTHOR, "value"),
+                  State(ids.STORE_SCENARIO, "data"),
                   State(ids.STORE_LANG, "data"), prevent_initial_call=True)
     @input_errors(MESSAGE, no_update)
-    def _targets_save(_n, rows, active, author, lang):
+    def _targets_save(_n, rows, active, lang):
         lang = lang_of(lang)
-        author = require_active(active, author, "targets")
+        author = require_active(active, "targets")
         targets = scenario_targets(rows)
         sc = store.set_targets(active["id"], targets, author=author, expected_version=active["version"])
         return alert(t("decide.target.saved", lang, n=count_text(len(targets), lang)), "success"), \
@@ -401,12 +399,12 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
     @app.callback(Output(ids.PLAN_STATUS, "children", allow_duplicate=True),
                   Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
                   Input(ids.PLAN_SAVE, "n_clicks"), State(ids.PLAN_GRID, "virtualRowData"),
-                  State(ids.STORE_SCENARIO, "data"), State(ids.SCN_AUTHOR, "value"),
+                  State(ids.STORE_SCENARIO, "data"),
                   State(ids.STORE_LANG, "data"), prevent_initial_call=True)
     @input_errors(MESSAGE, no_update)
-    def _plan_save(_n, rows, active, author, lang):
+    def _plan_save(_n, rows, active, lang):
         lang = lang_of(lang)
-        author = require_active(active, author, "plan")
+        author = require_active(active, "plan")
         saved = store.save_plan(active["id"], plan_items(rows), author=author)
         sc = store.get(active["id"])
         return alert(t("decide.plan.saved", lang, n=count_text(len(saved), lang)), "success"), \
@@ -445,11 +443,11 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
 
     @app.callback(Output(ids.PREV_TABLE, "children"), Input(ids.PREV_UPLOAD, "contents"),
                   State(ids.PREV_UPLOAD, "filename"), State(ids.STORE_CONFIG, "data"),
-                  State(ids.STORE_SCENARIO, "data"), State(ids.SCN_AUTHOR, "value"),
+                  State(ids.STORE_SCENARIO, "data"),
                   State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
                   prevent_initial_call=True)
     @input_errors()
-    def _previous(contents, filename, config, active, author, dataset_id, lang):
+    def _previous(contents, filename, config, active, dataset_id, lang):
         dataset, lang = registry.get(dataset_id), lang_of(lang)
         data, name = decode_upload(contents, filename, allowed=(".csv", ".xlsx"))
         with tempfile.TemporaryDirectory() as tmp:
@@ -459,22 +457,22 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
         if not config:
             raise InputError.of("decide.error.no_result_compare")
         table = continuity(previous, registry.score(dataset_id, config), dataset)
-        if active and (author or "").strip():
-            store.set_previous(active["id"], previous, author=author.strip())
+        if active and signed_in():
+            store.set_previous(active["id"], previous, author=signed_in())
         return previous_body(table, previous, dataset, lang)
 
     @app.callback(
         Output(ids.EXPORT_DOWNLOAD, "data"), Output(ids.EXPORT_STATUS, "children"),
         Input(ids.export_button(ALL), "n_clicks"),
         State(ids.STORE_CONFIG, "data"), State(ids.STORE_SCENARIO, "data"),
-        State(ids.SCN_AUTHOR, "value"), State(ids.EXPORT_PLACE, "value"),
+        State(ids.EXPORT_PLACE, "value"),
         State(ids.EXPORT_DATE, "value"), State(ids.EXPORT_SIGNER, "value"),
         State(ids.EXPORT_NIP, "value"), State(ids.EXPORT_YEAR, "value"),
         State(ids.STORE_ANALYTICS, "data"),  # further analyses run (issue 15): XLSX sheets, PDF page
         State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"), prevent_initial_call=True,
     )
     @input_errors(no_update, MESSAGE)
-    def _export(clicks, config, active, author, place, date_text, signer, nip, lokus_year,
+    def _export(clicks, config, active, place, date_text, signer, nip, lokus_year,
                 analytics, dataset_id, lang):
         if not ctx.triggered_id or not any(clicks):
             raise PreventUpdate
@@ -490,7 +488,7 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
             source = t("decide.export.source.scenario", lang, name=sc.name, version=sc.version)
         elif config:
             result = registry.score(dataset_id, config)
-            chosen, plan, meta = None, list(draft_plan(dataset, result)), {"author": author or ""}
+            chosen, plan, meta = None, list(draft_plan(dataset, result)), {"author": signed_in()}
             source = t("decide.export.source.current", lang)
         else:
             raise InputError.of("decide.error.no_result")

@@ -26,6 +26,7 @@ from dash import (
 )
 from dash.exceptions import PreventUpdate
 
+from callbacks.access import author as signed_in
 from callbacks.analytics_shown import survey_of_page
 from callbacks.camat import answers_for
 from callbacks.camat import markers as camat_markers
@@ -422,15 +423,14 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
             return full_map(registry, dataset_id, trace, lang), legend, dataset_id
         return map_patch(trace), legend, no_update
 
-    @app.callback(Output(ids.PRESENT_VILLAGE, "options"), Output(ids.PRESENT_AUTHOR, "value"),
+    @app.callback(Output(ids.PRESENT_VILLAGE, "options"),
                   Input(ids.PRESENT_STEP, "data"), Input(ids.STORE_DATASET, "data"),
-                  State(ids.PRESENT_VILLAGE, "options"), State(ids.PRESENT_AUTHOR, "value"),
-                  State(ids.SCN_AUTHOR, "value"), State(ids.STORE_LANG, "data"))
-    def _prepare(step, dataset_id, options, author, page_author, lang):
+                  State(ids.PRESENT_VILLAGE, "options"), State(ids.STORE_LANG, "data"))
+    def _prepare(step, dataset_id, options, lang):
         if not step or (options and ctx.triggered_id == ids.PRESENT_STEP):
             raise PreventUpdate
         choices = village_choices(registry.get(dataset_id or registry.default_id), lang_of(lang))
-        return [{"label": label, "value": code} for code, label in choices], author or page_author or ""
+        return [{"label": label, "value": code} for code, label in choices]
 
     @app.callback(Output(ids.STORE_SCENARIO, "data", allow_duplicate=True),
                   Output(ids.PRESENT_STATUS, "children"), Output(ids.PRESENT_REASON, "value"),
@@ -439,16 +439,16 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                   Output(ids.SCORE_FORCE_LIST, "children", allow_duplicate=True),
                   Input(ids.PRESENT_ADD, "n_clicks"), Input(ids.PRESENT_REMOVE, "n_clicks"),
                   State(ids.PRESENT_VILLAGE, "value"), State(ids.PRESENT_REASON, "value"),
-                  State(ids.PRESENT_AUTHOR, "value"), State(ids.PRESENT_SCN_NAME, "value"),
+                  State(ids.PRESENT_SCN_NAME, "value"),
                   State(ids.STORE_SCENARIO, "data"), State(ids.STORE_CONFIG, "data"),
                   State(ids.STORE_DATASET, "data"), State(ids.STORE_LANG, "data"),
                   prevent_initial_call=True)
     @input_errors(no_update, MESSAGE, no_update, no_update, no_update, no_update, show=present_error)
-    def _change(_add, _remove, code, reason, author, scenario_name, active, config, dataset_id, lang):
+    def _change(_add, _remove, code, reason, scenario_name, active, config, dataset_id, lang):
         lang, dataset_id = lang_of(lang), dataset_id or registry.default_id
         action = "add" if ctx.triggered_id == ids.PRESENT_ADD else "remove"
         sc, msg = apply_change(registry, store, action=action, dataset_id=dataset_id, code=code,
-                               reason=reason, author=author, scenario_name=scenario_name,
+                               reason=reason, author=signed_in(), scenario_name=scenario_name,
                                active=active, config=config, lang=lang)
         forced = {"in": dict(sc.config.force_in), "out": dict(sc.config.force_out)}
         names = registry.get(dataset_id).villages.set_index("kode")["nama"].to_dict()

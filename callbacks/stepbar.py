@@ -52,19 +52,6 @@ function (exported, berita, active, done) {
 }
 """.replace("__EXPORT__", ids.EXPORT_DOWNLOAD).replace("__BA__", ids.PRESENT_BA_FILE)
 
-# The author's name: typed once, kept by the browser (localStorage), filled in on the next page.
-REMEMBER_AUTHOR = """
-function (typed, stored) {
-    const nu = window.dash_clientside.no_update;
-    const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
-    if (trig.includes("__AUTHOR__.value")) {
-        const name = (typed || "").trim();
-        return [nu, name === (stored || "") ? nu : name];
-    }
-    return [(!typed && stored) ? stored : nu, nu];
-}
-""".replace("__AUTHOR__", ids.SCN_AUTHOR)
-
 
 def download_of(done: dict | None, kind: str, active: dict | None) -> str | None:
     """File name of a download still matching the active scenario (``None``: none, or made
@@ -86,9 +73,6 @@ def register(app: Dash, registry: Registry, store: Store) -> None:
                             Input(ids.EXPORT_DOWNLOAD, "data"), Input(ids.PRESENT_BA_FILE, "data"),
                             State(ids.STORE_SCENARIO, "data"), State(ids.STORE_FLOW_DONE, "data"),
                             prevent_initial_call=True)
-    app.clientside_callback(REMEMBER_AUTHOR, Output(ids.SCN_AUTHOR, "value"),
-                            Output(ids.STORE_AUTHOR, "data"),
-                            Input(ids.SCN_AUTHOR, "value"), Input(ids.STORE_AUTHOR, "data"))
 
     def facts(dataset_id: str, config, active, meeting, done) -> tuple[FlowFacts, bool]:
         dataset = registry.get(dataset_id)

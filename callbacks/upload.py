@@ -19,6 +19,8 @@ import pandas as pd
 from dash import ALL, Dash, Input, Output, State, dcc, html, no_update
 from flask import jsonify, request
 
+from callbacks.access import author as signed_in
+from callbacks.access import check_upload_area
 from callbacks.errors import MESSAGE, alert, guarded, input_errors
 from geo.core.errors import InputError
 from geo.core.i18n import lang_of
@@ -374,17 +376,16 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
                   State(ids.STORE_DATASETS_VERSION, "data"), State(ids.STORE_LANG, "data"),
                   prevent_initial_call=True)
     @input_errors(MESSAGE, no_update, no_update, no_update, unexpected=UNPROCESSABLE)
-    def _save(_n, name, author, state, role_ids, role_values, version, lang):
+    def _save(_n, name, _author, state, role_ids, role_values, version, lang):
         if not (name or "").strip():
             raise InputError.of("upload.error.need_name")
-        if not (author or "").strip():
-            raise InputError.of("upload.error.need_author")
         reserved = [i for i in registry.ids() if registry.is_embedded(i)]
         inputs = _inputs(upload_dir, state, role_ids, role_values, crosswalk_dir, max_unzipped_mb)
         dataset_id = save_dataset(datasets_root, name, data_dir=registry.data_dir, reserved=reserved,
                                   **inputs)
         try:  # the folder and its database row come together, or neither
-            store.record_dataset(dataset_id, name.strip(), author=author, detail={
+            check_upload_area(registry, dataset_id)  # issue 12: only data of the uploader's area
+            store.record_dataset(dataset_id, name.strip(), author=signed_in(), detail={
                 "berkas": {k: v for k, v in (state or {}).items() if k in ALLOWED}})
         except Exception:
             delete_dataset(datasets_root, dataset_id)

@@ -55,6 +55,7 @@ def survey_present(k: KabupatenComparison | None, lang: str) -> list:
                             html.Div(t("shown.present.ci", lang, ci=ci), className="present-card-label")],
                            className="present-card") for label, value, ci in cards],
                  className="present-cards"),
-        html.P([coverage, ". ", t("shown.present.meaning", lang, gap=format_number(k.gap, 0, lang))],
+        html.P([coverage[:1].upper() + coverage[1:], ". ",
+                t("shown.present.meaning", lang, gap=format_number(k.gap, 0, lang))],
                className="present-note"),
     ], className="present-survey", title=f"{survey} · {register}")]

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from geo.export import page_buttons
 from layouts import ids
+from layouts.area_empty import account_name
 from layouts.components import dropdown
 from layouts.text import t
 
@@ -38,16 +39,14 @@ def decide_panel(lang: str = "id") -> html.Div:
         html.H6(t("decide.scenario.title", lang)),
         html.Div(id=ids.DECIDE_ACTIVE, className="flow-scenario small mb-2", role="status"),
         dbc.Row([
-            _field(t("decide.scenario.author", lang), dbc.Input(
-                id=ids.SCN_AUTHOR, type="text", maxLength=80,
-                placeholder=t("decide.scenario.author.placeholder", lang)), 6),
             _field(t("decide.scenario.name", lang), dbc.Input(
                 id=ids.SCN_NAME, type="text", maxLength=120,
                 placeholder=t("flow.name.placeholder", lang)), 6),
             _field(t("flow.reason", lang), dbc.Input(id=ids.SCN_REASON, type="text",
                                                      maxLength=200), 12),
         ], className="g-2"),
-        dbc.FormText(t("flow.author.help", lang)),
+        # every change is recorded under the signed-in account (issue 12), never a typed name
+        dbc.FormText(t("area.author.as", lang, name=account_name()), id=ids.SCN_AUTHOR_SHOWN),
         # Simpan writes into the active scenario (a new version); the first Simpan, and
         # "Simpan sebagai…", make a new one under the name typed
         html.Div([

@@ -40,7 +40,7 @@ TOOLTIP_TARGETS = (
     ids.SCORE_MAX_PER_KEC, ids.SCORE_MIN_ONE, ids.SCORE_FORCE_VILLAGE, ids.SCORE_FORCE_REASON,
     ids.SCORE_FORCE_IN, ids.SCORE_FORCE_OUT, ids.QUADRANT_X_CUT, ids.QUADRANT_Y_CUT,
     # decide panel (scenarios, previous lokus, plan, targets, exports)
-    ids.SCN_AUTHOR, ids.SCN_NAME, ids.SCN_SAVE_NEW, ids.SCN_LIST, ids.SCN_LOAD, ids.SCN_RENAME,
+    ids.SCN_NAME, ids.SCN_SAVE_NEW, ids.SCN_LIST, ids.SCN_LOAD, ids.SCN_RENAME,
     ids.SCN_DUPLICATE, ids.SCN_DELETE, ids.SCN_REASON, ids.SCN_UPDATE, ids.SCN_NOTES,
     ids.SCN_UPLOAD_JSON, ids.SCN_COMPARE, ids.PREV_UPLOAD, ids.PLAN_ADD, ids.PLAN_REDRAFT,
     ids.PLAN_SAVE, ids.TARGET_SAVE, ids.EXPORT_YEAR, ids.EXPORT_PLACE, ids.EXPORT_DATE,

@@ -388,6 +388,10 @@ CAMAT_ANSWER: Final = "camat-answer"  # pattern type: a village's "Simpan jawaba
 CAMAT_PROFILE: Final = "camat-profile"  # pattern type: a village's profile link
 
 
-def camat_item(kind: str, code: str) -> dict:
+def camat_item(kind: str, code: Part) -> dict:
     """Pattern-matching id of one village's review control (``kind``: CAMAT_CHOICE/...)."""
     return {"type": kind, "kode": code}
+
+# --- area-scoped access (issue 12, phase 2a) -------------------------------------------------
+AREA_EMPTY: Final = "area-empty"  # the message of an account whose area holds no dataset
+SCN_AUTHOR_SHOWN: Final = "scn-author-shown"  # "recorded as: <account>" in the decide panel

@@ -230,7 +230,7 @@ def map_panel(figure: go.Figure, source: str, lang: str = DEFAULT_LANG) -> dbc.C
     return dbc.Card(dbc.CardBody([
         html.Div(id=ids.MAP_SUMMARY_PLACE, className="small text-muted mb-1"),
         dbc.Row(id=ids.MAP_SUMMARY, className="g-2 mb-2"),
-        html.Div(id=ids.MAP_SURVEY, className="mb-2"),  # survey vs register (Analisis lanjutan)
+        html.Div(id=ids.MAP_SURVEY),  # survey vs register (Analisis lanjutan); empty until entered
         html.Div([html.Span(t("map.layer.label", lang), id=ids.MAP_LAYER_LABEL,
                             className="small fw-semibold me-2 mb-0"),
                   dbc.RadioItems(id=ids.MAP_LAYER, value="indikator", inline=True,

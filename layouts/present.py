@@ -18,6 +18,7 @@ from dash import dcc, html
 
 from geo.core.i18n import plotly_separators
 from layouts import ids
+from layouts.area_empty import account_name
 from layouts.components import dropdown
 from layouts.mapfig import NO_DATA_COLOUR
 from layouts.text import t
@@ -96,8 +97,9 @@ def edit_panel(lang: str = "id") -> html.Div:
             dbc.Button(t("present.edit.add", lang), id=ids.PRESENT_ADD, color="dark", className="me-2"),
             dbc.Button(t("present.edit.remove", lang), id=ids.PRESENT_REMOVE, color="dark", outline=True),
         ], className="mb-2"),
-        _labelled(t("present.edit.author", lang), dbc.Input(id=ids.PRESENT_AUTHOR, type="text",
-                                                            maxLength=80)),
+        # recorded under the signed-in account (issue 12); who chaired goes into the Berita Acara form
+        html.Div(t("area.author.as", lang, name=account_name()), id=ids.PRESENT_AUTHOR,
+                 className="present-author small"),
         _labelled(t("present.edit.scenario_name", lang), dbc.Input(id=ids.PRESENT_SCN_NAME, type="text",
                                                                    maxLength=120)),
         html.Div(id=ids.PRESENT_STATUS, role="status", className="present-status"),

@@ -81,8 +81,8 @@ def step_button(number: int, key: str, lang: str = DEFAULT_LANG) -> html.Li:
 
 
 def step_bar(lang: str = DEFAULT_LANG) -> html.Nav:
-    """The bar with its stores: the step clicked last, what was downloaded (file names), and
-    the author's name kept by the browser (so nobody retypes it)."""
+    """The bar with its stores: the step clicked last and what was downloaded (file names);
+    changes are recorded under the signed-in account, so no author's name is kept here."""
     return html.Nav([
         html.Ol([step_button(i, key, lang) for i, key in enumerate(STEPS, start=1)],
                 className="flow-steps"),
@@ -90,6 +90,5 @@ def step_bar(lang: str = DEFAULT_LANG) -> html.Nav:
                  className="flow-scenario small", role="status"),
         dcc.Store(id=ids.STORE_FLOW_STEP, data=None),
         dcc.Store(id=ids.STORE_FLOW_DONE, data={}),
-        dcc.Store(id=ids.STORE_AUTHOR, storage_type="local"),
     ], id=ids.FLOW_BAR, className="flow-bar", **{"aria-label": t("flow.aria", lang)})
 

@@ -34,13 +34,14 @@ from geo.decide.continuity import PreviousList
 from geo.decide.plan import PlanItem, check_targets
 from geo.scoring.config import ScoringConfig
 from geo.store import audit as audit_rows
-from geo.store import datasets, engine, plans
+from geo.store import datasets, engine, plans, rows
 from geo.store.audit import AuditRow, insert_audit, list_audits
 from geo.store.model import (
     AuditEntry,
     ChosenVillage,
     Scenario,
     ScenarioDiff,
+    ScenarioNotFoundError,
     ScenarioSummary,
     StaleScenarioError,
     chosen_list,
@@ -50,14 +51,7 @@ from geo.store.model import (
     read_export,
     scenario_name,
 )
-from geo.store.rows import (
-    check_name_free,
-    chosen_values,
-    insert_scenario,
-    name_taken,
-    scenario_of,
-    scenario_row,
-)
+from geo.store.rows import check_name_free, chosen_values, insert_scenario, name_taken, scenario_of
 from geo.store.schema import scenario_table
 
 if TYPE_CHECKING:
@@ -100,7 +94,9 @@ class Store:
     create one per process (after a fork) and :meth:`close` it at the end.
     """
 
-    def __init__(self, url: str | None = None, *, data_dir: Path) -> None:
+    def __init__(self, url: str | None = None, *, data_dir: Path,
+                 gate: Callable[[str], bool] | None = None) -> None:
+        self.gate = gate  # issue 12: may the request see a dataset id's scenarios? else not found
         self._url = engine.normalise_url(engine.default_url(data_dir, url or ""))
         if self._url.get_backend_name() == "sqlite" and not engine.is_sqlite_memory(self._url):
             Path(str(self._url.database)).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
@@ -163,6 +159,17 @@ class Store:
         with self._engine.connect() as conn, conn.begin():
             yield conn
 
+    def _row(self, conn: Connection, scenario_id: int, *, lock: bool = False) -> Any:
+        """The row of a scenario the gate lets through; :class:`ScenarioNotFoundError` else."""
+        row = rows.scenario_row(conn, scenario_id, lock=lock)
+        if self.gate is not None and not self.gate(row.dataset_id):
+            raise ScenarioNotFoundError.of("store.error.not_found", id=str(scenario_id))
+        return row
+
+    def _check_dataset(self, dataset_id: str) -> None:  # a new scenario: only on a visible dataset
+        if self.gate is not None and not self.gate(dataset_id):
+            raise InputError.of("data.error.not_found", id=dataset_id)
+
     # ------------------------------------------------------------------ create / read
     def save_new(self, name: str, dataset_id: str, config: ScoringConfig,
                  chosen: Sequence[ChosenVillage | tuple[str, str]], *, author: str, notes: str = "",
@@ -176,6 +183,7 @@ class Store:
         """
         who = _who(author)
         dataset_id = clean_text(dataset_id, "dataset", 120)
+        self._check_dataset(dataset_id)
         villages = chosen_list(chosen)
         notes = clean_text(notes, "notes", 20_000, required=False, multiline=True)
         targets_ok = check_targets(targets or {})
@@ -187,15 +195,17 @@ class Store:
                 "nama": scenario_name(name)[0], "jumlah_desa": len(villages), "tahun": config.year}))
             for v in villages:
                 insert_audit(conn, sid, now, who, ("add", v.kode, v.alasan, None))
-            return scenario_of(scenario_row(conn, sid))
+            return scenario_of(self._row(conn, sid))
 
     def get(self, scenario_id: int) -> Scenario:
         """The scenario with this id (:class:`ScenarioNotFoundError` when there is none)."""
         with self._read() as conn:
-            return scenario_of(scenario_row(conn, scenario_id))
+            return scenario_of(self._row(conn, scenario_id))
 
     def find(self, dataset_id: str) -> list[ScenarioSummary]:
-        """Scenarios of a dataset, most recently changed first."""
+        """Scenarios of a dataset, most recently changed first (none outside the gate)."""
+        if self.gate is not None and not self.gate(dataset_id):
+            return []
         s = scenario_table
         with self._read() as conn:
             rows = conn.execute(select(s.c.id, s.c.name, s.c.dataset_id, s.c.year, s.c.chosen_json,
@@ -215,31 +225,33 @@ class Store:
     def audit(self, scenario_id: int) -> list[AuditEntry]:
         """Audit rows of a scenario, oldest first."""
         with self._read() as conn:
-            scenario_row(conn, scenario_id)
+            self._row(conn, scenario_id)
             return audit_rows.read_audit(conn, scenario_id)
 
     def deletions(self, dataset_id: str | None = None) -> list[AuditEntry]:
         """Tombstones of deleted scenarios (``detail["skenario"]`` is the export), oldest first."""
         with self._read() as conn:
-            return audit_rows.read_deletions(conn, dataset_id)
+            entries = audit_rows.read_deletions(conn, dataset_id)
+        gate = self.gate or (lambda _id: True)
+        return [e for e in entries if gate(str(e.detail.get("skenario", {}).get("dataset_id", "")))]
 
     def plan(self, scenario_id: int) -> list[PlanItem]:
         """Saved plan items of a scenario, in saved order."""
         with self._read() as conn:
-            scenario_row(conn, scenario_id)
+            self._row(conn, scenario_id)
             return plans.read_plan(conn, scenario_id)
 
     def previous(self, scenario_id: int) -> PreviousList | None:
         """Last year's lokus saved with the scenario (None when none was imported)."""
         with self._read() as conn:
-            scenario_row(conn, scenario_id)
+            self._row(conn, scenario_id)
             return plans.read_previous(conn, scenario_id)
 
     def compare(self, id_a: int, id_b: int) -> ScenarioDiff:
         """Villages entering (in B only), leaving (in A only) and in both, going from A to B."""
         with self._read() as conn:
-            a = scenario_of(scenario_row(conn, id_a))
-            b = scenario_of(scenario_row(conn, id_b))
+            a = scenario_of(self._row(conn, id_a))
+            b = scenario_of(self._row(conn, id_b))
         return compare_lists(a.chosen, b.chosen)
 
     def export_json(self, scenario_id: int) -> str:
@@ -254,6 +266,7 @@ class Store:
         doc = read_export(text)
         sc = doc.scenario
         who = _who(author)
+        self._check_dataset(sc.dataset_id)
         now = _now()
         with self._write() as conn:
             sid = insert_scenario(conn, name=name or sc.name or t("store.default.import_name"),
@@ -266,7 +279,7 @@ class Store:
                 insert_audit(conn, sid, now, who, ("add", v.kode, v.alasan, None))
             plans.insert_plan(conn, sid, doc.plan)
             plans.insert_previous(conn, sid, doc.previous, doc.previous_year, doc.previous_file)
-            return scenario_of(scenario_row(conn, sid))
+            return scenario_of(self._row(conn, sid))
 
     # ------------------------------------------------------------------ dataset records
     def record_dataset(self, dataset_id: str, title: str, *, author: str, detail: Mapping[str, Any]) -> None:
@@ -295,7 +308,7 @@ class Store:
         """Read (locked), build the change, bump the version, write audit rows: one transaction."""
         who = _who(author)
         with self._write() as conn:
-            row = scenario_row(conn, scenario_id, lock=True)
+            row = self._row(conn, scenario_id, lock=True)
             if expected_version is not None and row.version != int(expected_version):
                 raise StaleScenarioError.of("store.error.stale", name=row.name, version=row.version,
                                             expected=int(expected_version))
@@ -311,7 +324,7 @@ class Store:
                 insert_audit(conn, row.id, now, who, audit_row)
             if change.after is not None:
                 change.after(conn, row.id)
-            return scenario_of(scenario_row(conn, row.id))
+            return scenario_of(self._row(conn, row.id))
 
     def update_config(self, scenario_id: int, config: ScoringConfig,
                       chosen: Sequence[ChosenVillage | tuple[str, str]], *, author: str, reason: str,
@@ -400,7 +413,7 @@ class Store:
         who = _who(author)
         now = _now()
         with self._write() as conn:
-            src = scenario_of(scenario_row(conn, scenario_id))
+            src = scenario_of(self._row(conn, scenario_id))
             sid = insert_scenario(conn, name=new_name, dataset_id=src.dataset_id, config=src.config,
                                   chosen=src.chosen, targets=src.targets, notes=src.notes, author=who,
                                   now=now)
@@ -409,7 +422,7 @@ class Store:
                 "terpilih": [v.kode for v in src.chosen]}))
             plans.insert_plan(conn, sid, plans.read_plan(conn, scenario_id))
             plans.replace_previous(conn, sid, plans.read_previous(conn, scenario_id))
-            return scenario_of(scenario_row(conn, sid))
+            return scenario_of(self._row(conn, sid))
 
     def delete(self, scenario_id: int, *, author: str, reason: str = "",
                expected_version: int | None = None) -> None:
@@ -421,7 +434,7 @@ class Store:
         who = _who(author)
         why = clean_text(reason, "reason", 1000, required=False) or t("store.audit.deleted")
         with self._write() as conn:
-            row = scenario_row(conn, scenario_id, lock=True)
+            row = self._row(conn, scenario_id, lock=True)
             if expected_version is not None and row.version != int(expected_version):
                 raise StaleScenarioError.of("store.error.stale_delete", name=row.name, version=row.version)
             doc = scenario_of(row).to_dict(plan=plans.read_plan(conn, row.id))

@@ -3,8 +3,9 @@
 :func:`village_profile` gathers for one village its outcome rate in every year of the dataset
 (children counted, 95 % Wilson interval, the kabupaten's pooled rate beside it), every indicator
 of one year against its kecamatan and kabupaten, its place in a scoring result (rank, score,
-P(top-N), stability and *why* it is or is not a lokus) and its data-quality flags. It returns
-numbers and :class:`~geo.core.messages.Message` s only; the page renders them.
+P(top-N), stability and *why* it is or is not a lokus), when SMAA was run its P(lokus),
+expected rank and rank acceptability under the weights agreed as a ranking, and its
+data-quality flags. It returns numbers and :class:`~geo.core.messages.Message` s only; the page renders them.
 
 **Pooled values.** A rate is pooled as Σ numerators ÷ Σ denominators over the group's villages
 with a valid rate that year (a village of 200 children weighs more than one of 5, and the

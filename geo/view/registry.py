@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from geo.core.errors import InputError
 from geo.data.loading import MANIFEST, load_folder, load_manifest
 from geo.data.model import DEFAULT_DATASET, Dataset
+from geo.data.wilayah import dataset_wilayah
 from geo.scoring.config import ScoringConfig
 from geo.scoring.pipeline import run_scoring
 from geo.scoring.result import ScoringResult
@@ -31,15 +32,22 @@ class Registry:
     are re-read on every lookup, so a dataset saved or deleted by any worker process is
     seen by all. A loaded dataset never changes: cache entries are keyed by id and the
     manifest's modification time, so a folder replaced under the same id is reloaded.
+
+    ``gate`` (issue 12) is asked, with a dataset's wilayah (:meth:`wilayah`), whether the
+    current request may see it; a dataset it refuses behaves as not found in :meth:`get`,
+    :meth:`geometry`, :meth:`score`, :meth:`title` and :meth:`visible_ids`. The app installs
+    one that reads the signed-in account; without one every dataset is visible.
     """
 
     def __init__(self, data_dir: Path, default_id: str = DEFAULT_DATASET, *,
-                 extra_roots: Sequence[Path] = ()) -> None:
+                 extra_roots: Sequence[Path] = (), gate: Callable[[str], bool] | None = None) -> None:
         self.data_dir = Path(data_dir)
+        self.gate = gate
         self.roots = (self.data_dir, *(Path(r) for r in extra_roots))
         self.default_id = default_id
         self._datasets: dict[tuple[str, int], Dataset] = {}
         self._geometry: dict[tuple[str, int], MapGeometry] = {}
+        self._wilayah: dict[tuple[str, int], str] = {}
         self._lock = threading.Lock()
         # Scoring is a pure function of (dataset, config): memoised per process, bounded.
         self._scored = lru_cache(maxsize=32)(self._score)
@@ -56,22 +64,55 @@ class Registry:
         return out
 
     def ids(self) -> list[str]:
-        """Ids of the dataset folders present."""
+        """Ids of the dataset folders present (every area: for names and tools, not for lists
+        shown to a user — see :meth:`visible_ids`)."""
         return sorted(self._folders())
+
+    def wilayah(self, dataset_id: str | None) -> str:
+        """The wilayah of a present dataset (:func:`~geo.data.wilayah.dataset_wilayah`),
+        computed once per version; no gate (the gate asks this)."""
+        key = self._present_key(dataset_id)
+        if key not in self._wilayah:
+            self._wilayah[key] = dataset_wilayah(self._load(key).codes)
+        return self._wilayah[key]
+
+    def visible(self, dataset_id: str | None) -> bool:
+        """Whether the dataset is present, loads, and the gate lets the current request see it."""
+        try:
+            return self.gate is None or self.gate(self.wilayah(dataset_id))
+        except InputError:  # absent or unreadable
+            return False
+
+    def visible_ids(self) -> list[str]:
+        """Ids of the datasets the current request may see."""
+        return [i for i in self.ids() if self.visible(i)]
+
+    def first_visible(self) -> str | None:
+        """The default dataset when visible, else the first visible one, else None."""
+        if self.visible(self.default_id):
+            return self.default_id
+        return next(iter(self.visible_ids()), None)
 
     def is_embedded(self, dataset_id: str) -> bool:
         """True for a dataset of the embedded data folder (never deletable)."""
         return (self.data_dir / dataset_id / MANIFEST).is_file()
 
     def title(self, dataset_id: str) -> str:
-        """Title from the manifest, without loading the dataset."""
+        """Title from the manifest (not found when outside the gate)."""
         folder = self._folders().get(dataset_id)
-        if folder is None:
+        if folder is None or not self.visible(dataset_id):
             raise InputError.of("data.error.not_found", id=dataset_id)
         return str(load_manifest(folder).get("title", dataset_id))
 
     def _key(self, dataset_id: str | None) -> tuple[str, int]:
-        """(id, manifest mtime) of a present dataset."""
+        """(id, manifest mtime) of a present dataset the gate lets through."""
+        key = self._present_key(dataset_id)
+        if self.gate is not None and not self.gate(self.wilayah(key[0])):
+            raise InputError.of("data.error.not_found", id=key[0])  # outside the area: not found
+        return key
+
+    def _present_key(self, dataset_id: str | None) -> tuple[str, int]:
+        """(id, manifest mtime) of a present dataset (no gate)."""
         dataset_id = dataset_id or self.default_id
         folder = self._folders().get(dataset_id)
         try:

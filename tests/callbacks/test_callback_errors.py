@@ -74,26 +74,28 @@ def callback(app, name: str):
 def test_each_scenario_button_has_its_own_callback_and_audit(app, data_dir, tmp_path) -> None:
     config = preset_config(Registry(data_dir).get("sumedang"), "prevalensi_kasus", 2021).to_dict()
     active, status, options, compare = callback(app, "_save_scenario")(  # no active: a new one
-        1, None, "Lokus 2026", "Bappeda", "", "", config, None, "sumedang", "en")
+        1, None, "Lokus 2026", "", "", config, None, "sumedang", "en")
     assert status.children.startswith("Scenario 'Lokus 2026' saved") and options == compare
     assert [o["value"] for o in options] == [active["id"]]
-    failed = callback(app, "_rename_scenario")(1, "Baru", " ", active["id"], active, "sumedang", "id")
-    assert failed[0] is no_update and failed[1].children == t("decide.error.no_author", "id")
+    failed = callback(app, "_rename_scenario")(1, "Baru", None, active, "sumedang", "id")
+    assert failed[0] is no_update and failed[1].children == t("decide.error.pick", "id")
     assert failed[2] is no_update and failed[3] is no_update
     renamed, status, *_ = callback(app, "_rename_scenario")(
-        1, "Lokus 2026 awal", "Bappeda", active["id"], active, "sumedang", "en")
+        1, "Lokus 2026 awal", active["id"], active, "sumedang", "en")
     assert renamed["name"] == "Lokus 2026 awal" and status.color == "success"
-    copy, *_ = callback(app, "_duplicate_scenario")(1, "Salinan", "Bappeda", active["id"], "sumedang", "en")
+    copy, *_ = callback(app, "_duplicate_scenario")(1, "Salinan", active["id"], "sumedang", "en")
     assert copy["id"] != active["id"]
     gone, status, options, _ = callback(app, "_delete_scenario")(
-        1, "Bappeda", copy["id"], "keliru", copy, "sumedang", "en")
+        1, copy["id"], "keliru", copy, "sumedang", "en")
     assert gone is None and [o["value"] for o in options] == [active["id"]]
     store = Store(f"sqlite:///{tmp_path}/x.db", data_dir=tmp_path)
     try:
-        actions = [e.action for e in store.audit(active["id"])]
+        entries = store.audit(active["id"])
+        actions = [e.action for e in entries]
     finally:
         store.close()
     assert actions[0] == "create" and actions[-1] == "rename"
+    assert {e.who for e in entries} == {"lokal"}  # the signed-in (here: local) account, never typed
     picked = callback(app, "_load_scenario")(1, None, "sumedang", "en")
     assert picked[1].children == t("decide.error.pick", "en") and len(picked) == 17
     assert all(v is no_update for i, v in enumerate(picked) if i != 1)

@@ -75,7 +75,7 @@ def camat(area: str) -> Account:
 
 
 def test_peninjau_sees_only_its_kecamatan(registry, store, sent):
-    sc, (kec_a, codes_a), (kec_b, _codes_b) = sent
+    sc, (kec_a, codes_a), _b = sent
     with as_account(camat(kec_a)):
         body = review_list(registry, store, sc.id, "id")
         options = review_options(store, "sumedang", "id")
@@ -158,6 +158,15 @@ def _rows(step4) -> list[dict]:
     return out
 
 
-def test_marker_text():
+def test_marker_objections_win_over_agreements():
+    from datetime import UTC, datetime
+
+    from geo.store.camat_review import CamatAnswer
+
+    def one(answer, reason=""):
+        return CamatAnswer(1, 1, "32.11.01.2001", "32.11.01", "c", answer, reason, datetime.now(UTC))
+
     assert marker([], "id") == ""
-    assert marker([], "en") == ""
+    assert marker([one("setuju")], "id") == "✓ camat setuju"
+    assert marker([one("setuju")], "en") == "✓ camat agrees"
+    assert marker([one("setuju"), one("keberatan", "jauh")], "id") == "⚠ keberatan: jauh"

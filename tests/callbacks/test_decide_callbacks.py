@@ -19,6 +19,7 @@ from geo.decide.continuity import continuity, read_previous_list
 from geo.decide.plan import draft_plan
 from geo.store.model import chosen_from_result
 from layouts.decide import decide_panel
+from layouts.text import t
 
 
 @pytest.fixture(scope="module")
@@ -51,12 +52,12 @@ def test_panel_in_english_has_no_indonesian_words() -> None:
 
 
 def test_callback_messages_in_english(app) -> None:
-    status, _ = callback(app, "_plan_save")(1, [], None, "Bappeda", "en")
+    status, _ = callback(app, "_plan_save")(1, [], None, "en")
     assert status.children == "save a scenario first; the plan is saved with the scenario"
-    status, _ = callback(app, "_targets_save")(1, [], {"id": 1, "version": 1}, " ", "id")
-    assert status.children == "isi nama penyusun dulu: setiap perubahan dicatat atas nama siapa"
+    status, _ = callback(app, "_targets_save")(1, [], {"id": 999, "version": 1}, "id")
+    assert status.children == t("store.error.not_found", "id", id="999")
     with pytest.raises(InputError) as err:
-        require_active(None, "Bappeda", "targets")
+        require_active(None, "targets")
     assert err.value.render("en") == "save a scenario first; targets are saved with the scenario"
     assert str(err.value) == "simpan skenario dulu; target disimpan bersama skenario"
 

@@ -44,22 +44,22 @@ def texts(component) -> str:
 def test_simpan_writes_a_new_version_of_the_active_scenario_without_a_name(app, data_dir, tmp_path):
     config = preset_config(Registry(data_dir).get("sumedang"), "prevalensi_kasus", 2021).to_dict()
     save = callback(app, "_save_scenario")
-    active, status, *_ = save(1, None, "Lokus 2027", "Bappeda", "", "", config, None, "sumedang", "id")
+    active, status, *_ = save(1, None, "Lokus 2027", "", "", config, None, "sumedang", "id")
     assert active["version"] == 1 and "disimpan" in status.children
     changed = {**config, "top_n": 15}
     triggered(ids.SCN_UPDATE)
-    again, status, *_ = save(2, None, None, "Bappeda", "", "", changed, active, "sumedang", "id")
+    again, status, *_ = save(2, None, None, "", "", changed, active, "sumedang", "id")
     assert again["id"] == active["id"] and again["version"] == 2  # the same scenario, no name
     assert status.children == "Perubahan disimpan ke 'Lokus 2027' (versi 2)."
     triggered(ids.SCN_SAVE_NEW)  # "Simpan sebagai…": a new scenario, which becomes the active one
-    copy, status, *_ = save(1, 3, "Lokus 2027 B", "Bappeda", "", "", changed, again, "sumedang", "id")
+    copy, status, *_ = save(1, 3, "Lokus 2027 B", "", "", changed, again, "sumedang", "id")
     assert copy["id"] != active["id"] and copy["version"] == 1 and copy["name"] == "Lokus 2027 B"
     store = Store(f"sqlite:///{tmp_path}/x.db", data_dir=tmp_path)
     try:
         sc = store.get(active["id"])
         assert sc.config.top_n == 15 and len(sc.chosen) == 15 and store.count() == 2
         config_rows = [e for e in store.audit(sc.id) if e.action == "config"]
-        assert [(e.who, e.reason) for e in config_rows] == [("Bappeda", "perubahan pengaturan disimpan")]
+        assert [(e.who, e.reason) for e in config_rows] == [("lokal", "perubahan pengaturan disimpan")]
     finally:
         store.close()
 
@@ -70,7 +70,7 @@ def test_flow_says_what_is_done_and_marks_unsaved_changes(app, data_dir):
     states, classes, bar, panel = flow(None, None, ids.TAB_TABLE, 0, None, {}, None, "sumedang", "id")
     assert "277 desa, 26 kecamatan" in texts(states[0]) and "belum diskor" in texts(states[1])
     assert classes[0] == "flow-step flow-done flow-current" and "belum ada skenario aktif" in texts(bar)
-    active, *_ = save(1, None, "Lokus 2027", "Bappeda", "", "", config, None, "sumedang", "id")
+    active, *_ = save(1, None, "Lokus 2027", "", "", config, None, "sumedang", "id")
     states, classes, bar, panel = flow(config, active, ids.TAB_SCORING, 0, None, {}, None, "sumedang", "id")
     assert "tersimpan v1" in texts(states[1]) and "flow-current" in classes[1]
     assert "Lokus 2027" in texts(bar) and "belum disimpan" not in texts(bar)

@@ -25,8 +25,9 @@ def visible(dash_duo, element_id: str) -> bool:
 
 def smaa_rows(dash_duo) -> list[tuple[str, str]]:
     """(village, P(lokus)) of the tab's SMAA table."""
-    rows = dash_duo.find_elements("#an-smaa-out .an-smaa-table tbody tr")
-    return [(r.find_elements("td")[0].text, r.find_elements("td")[1].text) for r in rows]
+    return [tuple(row) for row in dash_duo.driver.execute_script(
+        "return [...document.querySelectorAll('#an-smaa-out .an-smaa-table tbody tr')]"
+        ".map(r => [...r.querySelectorAll('td')].slice(0, 2).map(c => c.textContent.trim()));")]
 
 
 def test_e2e_smaa_on_map_and_profile_survey_on_map_and_presenter(dash_duo, tmp_path):
@@ -52,7 +53,8 @@ def test_e2e_smaa_on_map_and_profile_survey_on_map_and_presenter(dash_duo, tmp_p
 
     # the profile of a village of the tab's table shows the same P(lokus)
     rows = smaa_rows(dash_duo)
-    name, p_lokus = next(((n, p) for n, p in rows if p not in ("100%", "0%")), rows[0])
+    label, p_lokus = next(((n, p) for n, p in rows if p not in ("100%", "0%")), rows[0])
+    name = label.split(" (")[0]  # "Desa (Kecamatan)"
     open_tab(dash_duo, "Tabel desa")
     search = dash_duo.find_element("#table-search")
     search.clear()
@@ -67,6 +69,9 @@ def test_e2e_smaa_on_map_and_profile_survey_on_map_and_presenter(dash_duo, tmp_p
     dash_duo.wait_for_contains_text("#profile-body", "Bobot sebagai urutan (SMAA)", timeout=TIMEOUT)
     assert f"P(lokus) top-20: {p_lokus}" in dash_duo.find_element("#profile-body").text
     dash_duo.wait_for_element("#profile-smaa-bar .js-plotly-plot", timeout=TIMEOUT)
+    wait_idle(dash_duo)
+    dash_duo.driver.execute_script("document.querySelector('#profile-body .profile-smaa').scrollIntoView()")
+    screenshot(dash_duo, "profil-smaa")
     assert cell is not None
     dash_duo.find_element("#profile-close").click()
 
@@ -86,12 +91,17 @@ def test_e2e_smaa_on_map_and_profile_survey_on_map_and_presenter(dash_duo, tmp_p
         "document.querySelector('#map-survey').scrollIntoView({block: 'center', behavior: 'instant'})")
     screenshot(dash_duo, "survei-vs-register")
 
-    # presenter step 1: the same comparison in large type
+    # presenter step 1: the same comparison in large type (fullscreen refused, as in test_present:
+    # headless Chromium's "screen" is 800×600)
+    dash_duo.driver.execute_script(
+        "document.documentElement.requestFullscreen = () => Promise.reject(new Error('refused in test'));")
     click(dash_duo, "#present-open")
     dash_duo.wait_for_text_to_equal("#present-counter", "1 / 5", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#present-body", "Dua angka stunting", timeout=TIMEOUT)
     values = [e.text for e in dash_duo.find_elements("#present-body .present-survey .present-card-value")]
     assert values == ["20,8%", "3,1%"]
     wait_idle(dash_duo)
+    dash_duo.driver.execute_script(
+        "document.querySelector('#present-body .present-survey').scrollIntoView({block: 'end'})")
     screenshot(dash_duo, "survei-vs-register-presentasi")
     assert [entry for entry in dash_duo.get_logs() if "Map error." not in entry["message"]] == []

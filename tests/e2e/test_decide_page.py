@@ -27,7 +27,7 @@ def test_e2e201_save_reload_find_and_download_xlsx(dash_duo, tmp_path):
     dash_duo.start_server(create_app(database_url=f"sqlite:///{tmp_path}/e2e.db"))
     wait_for_map(dash_duo)
     open_tab(dash_duo, "Keputusan & unduh")
-    dash_duo.find_element("#scn-author").send_keys("Bappeda Sumedang")
+    assert "lokal" in dash_duo.find_element("#scn-author-shown").text  # no name to type (issue 12)
     dash_duo.find_element("#scn-name").send_keys("Lokus 2026 usulan awal")
     click(dash_duo, "#scn-save-new")
     dash_duo.wait_for_contains_text("#scn-status", "disimpan (20 desa)", timeout=TIMEOUT)
@@ -53,5 +53,5 @@ def test_e2e201_save_reload_find_and_download_xlsx(dash_duo, tmp_path):
     assert len(chosen) == 20
     meth = {r[1]: r[2] for r in book["Metodologi"].iter_rows(min_row=2, values_only=True)}
     assert meth["Nama skenario"] == "Lokus 2026 usulan awal"
-    assert meth["Penyusun"] == "Bappeda Sumedang"
+    assert meth["Penyusun"] == "lokal"  # the account that saved it
     assert dash_duo.get_logs() == []

@@ -21,7 +21,7 @@ from tests.e2e.test_scoring_page import click, grid_values, pick
 pytestmark = pytest.mark.e2e
 
 NAME = "Lokus 2027 usulan Bappeda"
-AUTHOR = "Bidang Sosbud Bappeda"
+AUTHOR = "lokal"  # the local account: every change is recorded under it (issue 12)
 FORCED = ("32.11.01.2001", "Cimungkal")  # forced in with a reason
 
 
@@ -108,9 +108,8 @@ def test_e2e501_walk_the_step_bar_on_one_active_scenario(dash_duo, tmp_path):
     assert "belum disimpan" in step(dash_duo, "skoring")
     shot(dash_duo, 2, "skoring-pilih")
 
-    # save: the name and the author typed once
+    # save: the name typed once; the author is the signed-in (here: local) account
     open_tab(dash_duo, "Keputusan & unduh")
-    dash_duo.find_element("#scn-author").send_keys(AUTHOR)
     dash_duo.find_element("#scn-name").send_keys(NAME)
     click(dash_duo, "#scn-update")  # "Simpan": nothing active yet, so a new scenario
     dash_duo.wait_for_contains_text("#scn-status", f"'{NAME}' disimpan", timeout=TIMEOUT)

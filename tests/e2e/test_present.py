@@ -115,7 +115,7 @@ def test_e2e301_presenter_walks_five_steps_by_keyboard_and_records_the_meeting(d
     reason = dash_duo.find_element("#present-reason")
     reason.send_keys("sudah ditangani dana desa", Keys.ARROW_RIGHT, " ")  # typing: no step change
     assert dash_duo.find_element("#present-counter").text == "4 / 5"
-    dash_duo.find_element("#present-author").send_keys("Sekretariat TPPS")
+    assert "lokal" in dash_duo.find_element("#present-author").text  # the account, never typed
     click(dash_duo, "#present-remove")
     dash_duo.wait_for_contains_text("#present-status", "nama skenario", timeout=TIMEOUT)  # none active yet
     dash_duo.find_element("#present-scn-name").send_keys("Rembuk Stunting 2026")
@@ -135,13 +135,13 @@ def test_e2e301_presenter_walks_five_steps_by_keyboard_and_records_the_meeting(d
     dash_duo.wait_for_contains_text("#present-status", "ditambahkan (20 desa)", timeout=TIMEOUT)
     dash_duo.wait_for_contains_text("#present-changes", "usul camat Wado", timeout=TIMEOUT)
     changes = dash_duo.find_element("#present-changes").text
-    assert "Dikeluarkan" in changes and "Ditambahkan" in changes and "Sekretariat TPPS" in changes
+    assert "Dikeluarkan" in changes and "Ditambahkan" in changes and "lokal" in changes
     until(lambda: any("Cimungkal" in r for r in list_rows(dash_duo)), timeout=TIMEOUT)
     store = Store(url, data_dir=tmp_path)
     scenario = store.find("sumedang")[0]
     audit = [(e.action, e.reason, e.who) for e in store.audit(scenario.id)]
-    assert ("remove", "sudah ditangani dana desa", "Sekretariat TPPS") in audit
-    assert audit[-1] == ("add", "usul camat Wado", "Sekretariat TPPS")
+    assert ("remove", "sudah ditangani dana desa", "lokal") in audit
+    assert audit[-1] == ("add", "usul camat Wado", "lokal")  # the account, never a typed name
     store.close()
 
     # Berita Acara from the form on step 5: the planning year follows the meeting date (+1)

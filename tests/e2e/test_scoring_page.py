@@ -151,7 +151,10 @@ def test_e2e106_scoring_page_in_english(dash_duo, tmp_path):
     first = dash_duo.wait_for_element_by_css_selector(
         "#score-grid .ag-row[row-index='0'] .ag-cell[col-id='rekomendasi']", timeout=TIMEOUT)
     assert first.text == "yes"
-    reason = dash_duo.find_element("#score-grid .ag-row[row-index='0'] .ag-cell[col-id='alasan']")
+    # AG Grid renders only the columns in view: at 1366×768 scroll the reason column into view
+    dash_duo.driver.execute_script("dash_ag_grid.getApi('score-grid').ensureColumnVisible('alasan')")
+    reason = dash_duo.wait_for_element_by_css_selector(
+        "#score-grid .ag-row[row-index='0'] .ag-cell[col-id='alasan']", timeout=TIMEOUT)
     assert reason.text == "rank 1"
     headers = dash_duo.find_element("#score-grid .ag-header").text
     assert "Subdistrict" in headers and "Kecamatan" not in headers

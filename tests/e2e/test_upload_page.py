@@ -67,10 +67,10 @@ def test_e2e301_upload_check_save_switch_and_back(uploading, tmp_path):
     open_tab(dash_duo, "Skoring lokus")
     until(lambda: len(grid_values(dash_duo, "score-grid", "kode")) == 10, timeout=TIMEOUT)
 
-    # the dataset has its database row: who saved it
+    # the dataset has its database row: who saved it (the account, never a typed name: issue 12)
     store = Store(f"sqlite:///{tmp_path}/e2e.db", data_dir=tmp_path)
     (record,) = store.dataset_records()
-    assert record["id"] == "wado-uji" and record["created_by"] == "Rina (uji)"
+    assert record["id"] == "wado-uji" and record["created_by"] == "lokal"
 
     # back to the embedded default, and again to the upload
     pick(dash_duo, dash_duo.find_element("#dataset-picker"), "Kabupaten Sumedang")
@@ -86,7 +86,7 @@ def test_e2e301_upload_check_save_switch_and_back(uploading, tmp_path):
     dash_duo.wait_for_contains_text("#dataset-status", "dihapus", timeout=TIMEOUT)
     until(lambda: trace(dash_duo, "gd.data[0].locations.length") == 277, timeout=TIMEOUT)
     assert not (tmp_path / "state" / "datasets" / "wado-uji").exists()
-    assert store.dataset_records()[0]["deleted_by"] == "Rina (uji)"
+    assert store.dataset_records()[0]["deleted_by"] == "lokal"
     assert dash_duo.get_logs() == []
 
 
