@@ -347,15 +347,12 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
                                  lang_of(lang))
 
     @app.callback(Output(ids.MATCH_STATUS, "children", allow_duplicate=True),
-                  Input(ids.MATCH_SAVE, "n_clicks"), State(ids.UPLOAD_AUTHOR, "value"),
-                  State(ids.STORE_UPLOAD, "data"),
+                  Input(ids.MATCH_SAVE, "n_clicks"), State(ids.STORE_UPLOAD, "data"),
                   State(picks, "id"), State(picks, "value"),
                   State(roles, "id"), State(roles, "value"), State(ids.STORE_LANG, "data"),
                   prevent_initial_call=True)
     @input_errors(unexpected=UNPROCESSABLE)
-    def _decide(_n, author, state, pick_ids, pick_values, role_ids, role_values, lang):
-        if not (author or "").strip():
-            raise InputError.of("upload.error.need_author")
+    def _decide(_n, state, pick_ids, pick_values, role_ids, role_values, lang):
         decisions = decisions_frame(pick_ids, pick_values)
         if decisions.empty:
             raise InputError.of("upload.error.no_picks")
@@ -363,7 +360,7 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
         found = name_review(**inputs, root=datasets_root, data_dir=registry.data_dir)
         if found is None or inputs["crosswalk"] is None:
             raise InputError.of("upload.error.no_review")
-        path = save_decisions(found[0], decisions, inputs["crosswalk"], decided_by=author.strip())
+        path = save_decisions(found[0], decisions, inputs["crosswalk"], decided_by=signed_in())
         return alert(t("upload.decisions.saved", lang, n=len(decisions), file=path.name), "success")
 
     @app.callback(Output(ids.UPLOAD_STATUS, "children"),
@@ -371,12 +368,11 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
                   Output(ids.DATASET_PICKER, "value", allow_duplicate=True),
                   Output(ids.STORE_UPLOAD, "data", allow_duplicate=True),
                   Input(ids.UPLOAD_SAVE, "n_clicks"), State(ids.UPLOAD_NAME, "value"),
-                  State(ids.UPLOAD_AUTHOR, "value"),
                   State(ids.STORE_UPLOAD, "data"), State(roles, "id"), State(roles, "value"),
                   State(ids.STORE_DATASETS_VERSION, "data"), State(ids.STORE_LANG, "data"),
                   prevent_initial_call=True)
     @input_errors(MESSAGE, no_update, no_update, no_update, unexpected=UNPROCESSABLE)
-    def _save(_n, name, _author, state, role_ids, role_values, version, lang):
+    def _save(_n, name, state, role_ids, role_values, version, lang):
         if not (name or "").strip():
             raise InputError.of("upload.error.need_name")
         reserved = [i for i in registry.ids() if registry.is_embedded(i)]

@@ -46,7 +46,7 @@ TOOLTIP_TARGETS = (
     ids.PLAN_SAVE, ids.TARGET_SAVE, ids.EXPORT_YEAR, ids.EXPORT_PLACE, ids.EXPORT_DATE,
     ids.EXPORT_SIGNER, ids.EXPORT_NIP,
     # upload tab
-    ids.UPLOAD_AUTHOR, f"{ids.UPLOAD_BOUNDARIES}-slot", f"{ids.UPLOAD_TABLE}-slot",
+    f"{ids.UPLOAD_BOUNDARIES}-slot", f"{ids.UPLOAD_TABLE}-slot",
     f"{ids.UPLOAD_EPPGBM}-slot", f"{ids.UPLOAD_COVERAGE}-slot", ids.UPLOAD_CHECK,
     ids.MATCH_SAVE, ids.UPLOAD_NAME, ids.UPLOAD_SAVE,
 )

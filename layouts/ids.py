@@ -193,7 +193,6 @@ UPLOAD_PREVIEW: Final = "upload-preview"
 UPLOAD_CHECK: Final = "upload-check"
 UPLOAD_REPORT: Final = "upload-report"
 UPLOAD_NAME: Final = "upload-name"
-UPLOAD_AUTHOR: Final = "upload-author"
 UPLOAD_SAVE: Final = "upload-save"
 UPLOAD_STATUS: Final = "upload-status"
 

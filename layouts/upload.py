@@ -64,13 +64,6 @@ def upload_panel(max_bytes: int, lang: str = "id") -> html.Div:
     wizard = dbc.Card(dbc.CardBody([
         html.H6(t("upload.title", lang)),
         html.P(t("upload.help", lang, mb=max_bytes // (1024 * 1024)), className="small text-muted"),
-        dbc.Row(dbc.Col([
-            dbc.Label(t("upload.author", lang), html_for=ids.UPLOAD_AUTHOR,
-                      className="small fw-semibold mb-1"),
-            dbc.Input(id=ids.UPLOAD_AUTHOR, type="text", maxLength=120, size="sm",
-                      placeholder=t("upload.author.placeholder", lang),
-                      persistence=True, persistence_type="local"),
-        ], md=8), className="mb-2"),
         dbc.Row([
             _upload("boundaries", ids.UPLOAD_BOUNDARIES, BOUNDARY_EXT, max_bytes, lang),
             _upload("table", ids.UPLOAD_TABLE, TABLE_EXT, max_bytes, lang),

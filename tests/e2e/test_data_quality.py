@@ -39,7 +39,6 @@ def test_e2e_messy_table_is_used_and_its_bad_rows_listed(dash_duo, tmp_path):
                                      state_dir=tmp_path / "state"))
     wait_for_map(dash_duo)
     open_tab(dash_duo, "Unggah data")
-    dash_duo.find_element("#upload-author").send_keys("Rina (uji)")
     geojson, csv = write_kecamatan(tmp_path / "in")
     rows = messy_table(csv)
     send_file(dash_duo, "upload-boundaries", geojson)

@@ -5,10 +5,12 @@ at 1024×768 (``artifacts/presenter-1024-step-<n>.png``)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 
 import pytest
+from dash.testing import errors as dash_errors
 from dash.testing.wait import until
 
 from app import create_app
@@ -97,6 +99,10 @@ def check_fits(dash_duo, n: int, size: tuple[int, int]) -> dict:
     assert box["scroll"] <= box["client"] + 1, where  # the whole title shows, no ellipsis
     assert box["right"] <= size[0], where
     assert box["font"] >= (24 if size[0] >= 1366 else 20), where  # still large on a projector
+    # plotly resizes its graphs a moment after the window (debounced): wait for the layout
+    # to settle, then nothing may stick out
+    with contextlib.suppress(dash_errors.TestingTimeoutError):  # the assertion below says what sticks out
+        until(lambda: js(dash_duo, OVERFLOWS) == [], timeout=TIMEOUT, poll=0.2)
     overflows = js(dash_duo, OVERFLOWS)
     assert overflows == [], f"step {n} at {size}: {overflows}"
     return box

@@ -48,7 +48,6 @@ def test_e2e_template_download_fill_upload_joins_every_village(dash_duo, tmp_pat
                                      state_dir=tmp_path / "state"))
     wait_ready(dash_duo)
     open_tab(dash_duo, "Unggah data")
-    dash_duo.find_element("#upload-author").send_keys("Puskesmas Wado (uji)")
     until(lambda: dash_duo.find_element("#template-year").get_attribute("placeholder") == "2022",
           timeout=TIMEOUT)  # the latest data year (2021) + 1
     dash_duo.driver.execute_script(

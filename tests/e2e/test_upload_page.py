@@ -21,7 +21,6 @@ def uploading(dash_duo, tmp_path):
                                      state_dir=tmp_path / "state"))
     wait_for_map(dash_duo)
     open_tab(dash_duo, "Unggah data")
-    dash_duo.find_element("#upload-author").send_keys("Rina (uji)")
     return dash_duo
 
 
