@@ -283,12 +283,14 @@ def _register_smaa_survey(app: Dash, registry: Registry, scored) -> None:
 def _register_review(app: Dash, registry: Registry, store: Store, folder: Path, scored) -> None:
     @app.callback(
         Output(ids.AN_REVIEW_LIST, "options"),
+        Output(ids.AN_REVIEW_LIST, "value"),
         Input(ids.STORE_DATASET, "data"),
         Input(ids.STORE_SCENARIO, "data"),
         Input(ids.STORE_ANALYTICS, "data"),
+        State(ids.AN_REVIEW_LIST, "options"),
         State(ids.STORE_LANG, "data"),
     )
-    def _lists(dataset_id, active, data, lang):
+    def _lists(dataset_id, active, data, shown, lang):
         lang = lang_of(lang)
         options = []
         if active and store.previous(int(active["id"])) is not None:
@@ -306,10 +308,14 @@ def _register_review(app: Dash, registry: Registry, store: Store, folder: Path, 
             {"label": t("an.review.list.file", lang, file=f["name"]), "value": f"file:{token}"}
             for token, f in (data or {}).get("files", {}).items()
         ]
-        return options
+        # a file just uploaded is picked once its option exists (a value set before its
+        # option would be dropped by the dropdown)
+        before = {o["value"] for o in shown or []}
+        new_files = [o["value"] for o in options
+                     if o["value"].startswith("file:") and o["value"] not in before]
+        return options, (new_files[-1] if new_files else no_update)
 
     @app.callback(
-        Output(ids.AN_REVIEW_LIST, "value"),
         Output(ids.STORE_ANALYTICS, "data", allow_duplicate=True),
         Output(ids.AN_REVIEW_OUT, "children", allow_duplicate=True),
         Input(ids.AN_REVIEW_UPLOAD, "contents"),
@@ -319,7 +325,7 @@ def _register_review(app: Dash, registry: Registry, store: Store, folder: Path, 
         State(ids.STORE_LANG, "data"),
         prevent_initial_call=True,
     )
-    @input_errors(no_update, no_update, MESSAGE)
+    @input_errors(no_update, MESSAGE)
     def _review_upload(contents, filename, data, dataset_id, lang):
         lang = lang_of(lang)
         token, name = save_upload(folder, contents, filename)
@@ -327,7 +333,7 @@ def _register_review(app: Dash, registry: Registry, store: Store, folder: Path, 
         patch = Patch()
         patch["files"] = {**(data or {}).get("files", {}), token: {"token": token, "name": name}}
         read = t("an.review.file_read", lang, file=name, n=format_number(len(previous.codes), 0, lang))
-        return f"file:{token}", patch, " ".join([read, *render_all(previous.notes, lang)])
+        return patch, " ".join([read, *render_all(previous.notes, lang)])
 
     @app.callback(
         Output(ids.AN_REVIEW_OUT, "children"),

@@ -106,3 +106,32 @@ def test_e2e_budget_smaa_and_survey(dash_duo, tmp_path):
     # the map's basemap logs "Map error." on this machine with or without this tab (reported);
     # anything else in the console is this tab's fault
     assert [entry for entry in dash_duo.get_logs() if "Map error." not in entry["message"]] == []
+
+
+def test_e2e_review_of_last_years_lokus(dash_duo, tmp_path):
+    """Aksi 8: upload last year's lokus list, compare 2020 → 2021 with matched villages."""
+    from geo.core.settings import embedded_data_dir
+    from geo.scoring.presets import preset_config
+    from geo.view.registry import Registry
+
+    registry = Registry(embedded_data_dir())
+    dataset = registry.get(None)
+    config = preset_config(dataset, "prevalensi_kasus", 2020).to_dict()
+    lokus = list(registry.score(dataset.id, config).selection.chosen)
+    listing = tmp_path / "lokus_2020.csv"
+    pd.DataFrame({"kode_desa": lokus, "tahun": 2020}).to_csv(listing, index=False)
+
+    dash_duo.start_server(create_app(database_url=f"sqlite:///{tmp_path}/e2e.db", state_dir=tmp_path))
+    wait_for_map(dash_duo)
+    open_tab(dash_duo, "Analisis lanjutan")
+    dash_duo.wait_for_text_to_equal("#tabs-main .nav-link.active", "Analisis lanjutan", timeout=TIMEOUT)
+    open_section(dash_duo, "Apakah lokus tahun lalu")
+    dash_duo.find_element("#an-review-upload input[type=file]").send_keys(str(listing))
+    dash_duo.wait_for_contains_text("#an-review-out", f"{len(lokus)} desa lokus terbaca", timeout=TIMEOUT)
+    dash_duo.wait_for_contains_text("#an-review-list", "lokus_2020.csv", timeout=TIMEOUT)
+    click(dash_duo, "#an-review-run")
+    dash_duo.wait_for_contains_text("#an-review-out", "2020 → 2021", timeout=TIMEOUT)
+    body = dash_duo.find_element("#an-review-out").text
+    assert "Selisih-dalam-selisih (dicocokkan)" in body and "Desa lokus " in body
+    assert dash_duo.find_elements("#an-review-out .js-plotly-plot")  # the chart with intervals
+    assert [entry for entry in dash_duo.get_logs() if "Map error." not in entry["message"]] == []
