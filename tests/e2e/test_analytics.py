@@ -65,6 +65,7 @@ def test_e2e_budget_smaa_and_survey(dash_duo, tmp_path):
     type_into(dash_duo, "#an-budget", "300.000.000")
     dash_duo.wait_for_contains_text("#an-budget-echo", "Rp 300.000.000", timeout=TIMEOUT)
     type_into(dash_duo, "#an-unit-cost", "2.500.000")
+    wait_idle(dash_duo)  # the typed values have reached the page's state
     click(dash_duo, "#an-budget-run")
     dash_duo.wait_for_contains_text("#an-budget-out", "sisa anggaran Rp", timeout=TIMEOUT)
     summary = dash_duo.find_element("#an-budget-out .an-budget-summary").text

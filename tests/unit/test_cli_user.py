@@ -15,6 +15,13 @@ from geo.store.scenarios import Store
 PASSWORD = "kata-sandi-panjang"
 
 
+@pytest.fixture(autouse=True)
+def own_database(monkeypatch):
+    """The commands use the SQLite file in ``--state-dir``, not a DATABASE_URL of the test run
+    (CI points it at a PostgreSQL cluster shared by every test)."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+
 def run(capsys, tmp_path: Path, *args: str, stdin: str | None = None,
         monkeypatch=None) -> tuple[int, str, str]:
     if stdin is not None:
