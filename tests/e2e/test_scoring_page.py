@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from dash.testing.wait import until
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
@@ -20,10 +21,20 @@ def pick(dash_duo, dropdown, text: str, search: str | None = None):
                                    "arguments[0].click()", dropdown)
     if search:
         dash_duo.find_element("input.dash-dropdown-search").send_keys(search)
-    until(lambda: any(o.text.startswith(text) for o in dash_duo.find_elements(".dash-dropdown-option")),
-          timeout=TIMEOUT)
-    option = next(o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text.startswith(text))
-    dash_duo.driver.execute_script("arguments[0].click()", option)
+
+    def click_option() -> bool:
+        """Click the option; False while it is missing or re-rendered under us (stale)."""
+        try:
+            option = next((o for o in dash_duo.find_elements(".dash-dropdown-option")
+                           if o.text.startswith(text)), None)
+            if option is None:
+                return False
+            dash_duo.driver.execute_script("arguments[0].click()", option)
+            return True
+        except StaleElementReferenceException:
+            return False
+
+    until(click_option, timeout=TIMEOUT)
     # a scripted click leaves Dash 4's search popover open; Esc closes it as a user would
     ActionChains(dash_duo.driver).send_keys(Keys.ESCAPE).perform()
 
