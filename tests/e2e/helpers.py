@@ -67,3 +67,20 @@ def screenshot(dash_duo, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     dash_duo.driver.save_screenshot(str(path))
     return path
+
+
+def sign_in(dash_duo, name: str, password: str, path: str = "/") -> None:
+    """Open ``path``, which shows the sign-in form, sign in, and wait for the dashboard."""
+    driver = dash_duo.driver
+    driver.get(dash_duo.server.url.rstrip("/") + path)
+    until(lambda: driver.find_elements("css selector", "#signin-form"), timeout=TIMEOUT)
+    driver.find_element("css selector", "#signin-name").send_keys(name)
+    driver.find_element("css selector", "#signin-password").send_keys(password)
+    driver.find_element("css selector", "#signin-submit").click()
+    wait_ready(dash_duo)
+
+
+def sign_out(dash_duo) -> None:
+    """Sign out through the navbar (a script click: the profile panel may lie over the link)."""
+    dash_duo.driver.execute_script("arguments[0].click()", dash_duo.find_element("#navbar-signout"))
+    until(lambda: dash_duo.driver.find_elements("css selector", "#signin-form"), timeout=TIMEOUT)

@@ -14,27 +14,12 @@ from geo.store.accounts import AccountStore
 from geo.store.model import chosen_from_result
 from geo.store.scenarios import Store
 from geo.view.registry import Registry
-from tests.e2e.helpers import TIMEOUT, screenshot, wait_ready
+from tests.e2e.helpers import TIMEOUT, screenshot, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "kata-sandi-panjang"
 SCENARIO = "Lokus Sumedang 2026"
-
-
-def sign_in(dash_duo, name: str, path: str = "/") -> None:
-    driver = dash_duo.driver
-    driver.get(dash_duo.server.url.rstrip("/") + path)
-    until(lambda: driver.find_elements("css selector", "#signin-form"), timeout=TIMEOUT)
-    driver.find_element("css selector", "#signin-name").send_keys(name)
-    driver.find_element("css selector", "#signin-password").send_keys(PASSWORD)
-    driver.find_element("css selector", "#signin-submit").click()
-    wait_ready(dash_duo)
-
-
-def sign_out(dash_duo) -> None:
-    dash_duo.find_element("#navbar-signout").click()
-    until(lambda: dash_duo.driver.find_elements("css selector", "#signin-form"), timeout=TIMEOUT)
 
 
 def test_another_kabupaten_sees_nothing_of_sumedang(dash_duo, tmp_path, data_dir):
@@ -53,7 +38,7 @@ def test_another_kabupaten_sees_nothing_of_sumedang(dash_duo, tmp_path, data_dir
     dash_duo.start_server(app, navigate=False)
 
     # Bandung: the empty state, even through a link naming the dataset and the scenario
-    sign_in(dash_duo, "bandung", f"/?dataset=sumedang&scenario={sid}&page=keputusan")
+    sign_in(dash_duo, "bandung", PASSWORD, f"/?dataset=sumedang&scenario={sid}&page=keputusan")
     message = dash_duo.find_element("#area-empty").text
     assert "Belum ada data untuk wilayah Anda" in message
     body = dash_duo.driver.find_element("css selector", "body").text
@@ -65,7 +50,7 @@ def test_another_kabupaten_sees_nothing_of_sumedang(dash_duo, tmp_path, data_dir
     sign_out(dash_duo)
 
     # Sumedang's analis: the dataset and its scenario
-    sign_in(dash_duo, "sumedang", "/?page=keputusan")
+    sign_in(dash_duo, "sumedang", PASSWORD, "/?page=keputusan")
     assert "Sumedang" in dash_duo.find_element("#dataset-title").text
     assert not dash_duo.driver.find_elements("css selector", "#area-empty")
     dash_duo.find_element("#scn-list").click()

@@ -16,7 +16,7 @@ from app import create_app
 from geo.core.codes import kecamatan_code
 from geo.store.accounts import AccountStore
 from geo.store.scenarios import Store
-from tests.e2e.helpers import TIMEOUT, screenshot, wait_ready
+from tests.e2e.helpers import TIMEOUT, screenshot, sign_in, sign_out, wait_ready
 from tests.e2e.test_decide_page import open_tab
 from tests.e2e.test_scoring_page import click, grid_values, pick
 
@@ -27,28 +27,12 @@ NAME = "Lokus 2027 untuk camat"
 OBJECTION = "posyandu desa ini sudah aktif penuh"
 
 
-def sign_in(dash_duo, name: str, path: str = "/") -> None:
-    driver = dash_duo.driver
-    driver.get(dash_duo.server.url.rstrip("/") + path)
-    until(lambda: driver.find_elements("css selector", "#signin-form"), timeout=TIMEOUT)
-    driver.find_element("css selector", "#signin-name").send_keys(name)
-    driver.find_element("css selector", "#signin-password").send_keys(PASSWORD)
-    driver.find_element("css selector", "#signin-submit").click()
-    wait_ready(dash_duo)
-
-
-def sign_out(dash_duo) -> None:
-    # a script click: the profile panel may lie over the navbar's sign-out link
-    dash_duo.driver.execute_script("arguments[0].click()", dash_duo.find_element("#navbar-signout"))
-    until(lambda: dash_duo.driver.find_elements("css selector", "#signin-form"), timeout=TIMEOUT)
-
-
 def cards(dash_duo) -> list[str]:
     return [c.get_attribute("data-kode") for c in dash_duo.find_elements("#camat-list .camat-village")]
 
 
 def analis_saves_and_sends(dash_duo) -> None:
-    sign_in(dash_duo, "ani")
+    sign_in(dash_duo, "ani", PASSWORD)
     open_tab(dash_duo, "Skoring lokus")
     until(lambda: len(grid_values(dash_duo, "score-grid", "kode")) == 277, timeout=TIMEOUT)
     pick(dash_duo, dash_duo.find_element("#score-preset"), "Perpres 72/2021")
@@ -84,7 +68,7 @@ def test_camat_reviews_its_kecamatan_and_the_answer_reaches_the_rembuk(dash_duo,
     sign_out(dash_duo)
 
     # the camat: only the villages of its kecamatan, with why chosen and the profile link
-    sign_in(dash_duo, "camat", "/?page=tinjauan")  # a shared link to the tab
+    sign_in(dash_duo, "camat", PASSWORD, "/?page=tinjauan")  # a shared link to the tab
     until(lambda: cards(dash_duo) == own, timeout=TIMEOUT)
     assert not dash_duo.find_element("#camat-send-card").is_displayed()  # may not send
     card = f"#camat-list .camat-village[data-kode='{own[0]}']"
@@ -104,7 +88,7 @@ def test_camat_reviews_its_kecamatan_and_the_answer_reaches_the_rembuk(dash_duo,
     sign_out(dash_duo)
 
     # the analis: presenter step 4 marks the village, the Berita Acara lists the objection
-    sign_in(dash_duo, "ani", f"/?scenario={scenario.id}")
+    sign_in(dash_duo, "ani", PASSWORD, f"/?scenario={scenario.id}")
     click(dash_duo, "#present-open")
     for n in (2, 3, 4):
         click(dash_duo, "#present-next")
