@@ -18,8 +18,9 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import Dash, html
 
-from callbacks import auth, register_all
-from callbacks.access import scenario_gate, sees_dataset
+from callbacks import auth, compression, register_all
+from callbacks.access import current_account, lock_forbidden, scenario_gate, sees_dataset
+from callbacks.errors import callback_raised
 from geo.core.errors import InputError
 from geo.core.settings import Settings
 from geo.data.library import clean_staging, user_datasets_dir
@@ -73,7 +74,9 @@ def create_app(settings: Settings | None = None, **options: Any) -> Dash:
         serve_locally=True,
         update_title=None,
         external_stylesheets=[],  # Bootstrap is served from assets/: no CDN, works offline
+        on_error=callback_raised,  # an unforeseen failure: logged, a message shown, no 500
     )
+    compression.install(app.server)  # first: it then runs after every other after_request hook
     registry.get(None)  # load and validate the default dataset now, not at the first visit
     max_bytes = settings.max_upload_bytes
     figures: dict[tuple[str, str], tuple] = {}
@@ -87,7 +90,7 @@ def create_app(settings: Settings | None = None, **options: Any) -> Dash:
             cached = figures[(dataset.id, lang)] = (dataset, figure)
         return cached[1]
 
-    def layout() -> html.Div:
+    def layout(*, with_map: bool = True) -> html.Div:
         """The page, built per request in the language and view its URL asks for."""
         args = parse_query(page_query())
         dataset = page_dataset(registry, args)
@@ -95,7 +98,7 @@ def create_app(settings: Settings | None = None, **options: Any) -> Dash:
             return empty_page(args.get("lang"), page_query())
         view = resolve_view(args, dataset.id, view_choices(dataset, ids.TAB_IDS))
         lang = view.lang
-        figure = figure_of(dataset, lang)
+        figure = figure_of(dataset, lang) if with_map else {}
         source = source_line(dataset, lang)
         tabs = dbc.Tabs([
             dbc.Tab(map_page.table_panel(lang), label=t("shell.tab.table", lang), tab_id=ids.TAB_TABLE),
@@ -125,9 +128,13 @@ def create_app(settings: Settings | None = None, **options: Any) -> Dash:
                 dbc.Col(tabs, lg=6, className="right-panel"),
             ], className="g-2 flow-row"),
         ], lang=lang, search=to_query(view))  # canonical: matches what the controls show
+        lock_forbidden(page, auth.CALLBACK_PERMISSIONS, current_account(), lang)  # role: say why
         return page
 
     app.layout = layout
+    # the index page carries this for the browser's id checks: without the map geometry,
+    # which /_dash-layout sends (it went twice: in the page and in the layout)
+    app.validation_layout = layout(with_map=False)
     register_all(app, registry, store, state_dir=state_dir, max_bytes=max_bytes,
                  max_unzipped_mb=settings.max_unzipped_mb)
     auth.install(app, store, settings)  # sign-in, guard and security headers: after every callback

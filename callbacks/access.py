@@ -20,8 +20,8 @@ callback code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import flask
 
@@ -42,6 +42,7 @@ __all__ = [
     "check_upload_area",
     "current_account",
     "dataset_visible_to",
+    "lock_forbidden",
     "require",
     "scenario_gate",
     "sees_dataset",
@@ -138,3 +139,40 @@ def check_upload_area(registry: Registry, dataset_id: str) -> None:
     if account is None or not within(account.area, wilayah):
         raise InputError.of("area.error.upload_outside", wilayah=wilayah or "-",
                             area=account.area if account is not None else "-")
+
+
+def lock_forbidden(page: Any, permissions: Mapping[str, Permission], account: Account | None,
+                   lang: str) -> int:
+    """Disable, with a tooltip saying why, every control of ``page`` that triggers a callback
+    the account may not run (``permissions``: trigger id or pattern type → permission, the
+    guard's table). The guard refuses such a request anyway; this keeps a click from failing
+    in silence. Returns how many controls were locked."""
+    from layouts.text import t  # late: layouts import this module's callers
+
+    if account is None:
+        return 0
+    locked = 0
+    for component in page._traverse():
+        key = getattr(component, "id", None)
+        key = key.get("type") if isinstance(key, dict) else key
+        need = permissions.get(key) if isinstance(key, str) else None
+        if need is None or account.may(need):
+            continue
+        # a confirm dialog's button is the control; a store (no look) has nothing to lock
+        control = getattr(component, "children", None) if type(component).__name__ == \
+            "ConfirmDialogProvider" else component
+        props = getattr(control, "available_properties", ())
+        if "disabled" in props:
+            control.disabled = True
+        elif "style" in props:
+            control.style = {**(getattr(control, "style", None) or {}), "display": "none"}
+        else:
+            continue
+        if "title" not in props:  # an upload zone: looks disabled (no tooltip to carry why)
+            control.style = {**(getattr(control, "style", None) or {}), "opacity": 0.5,
+                             "cursor": "not-allowed"}
+        else:
+            control.title = t("account.locked", lang, role=t(f"account.role.{account.role.value}", lang),
+                              action=t(f"account.action.{need.value}", lang))
+        locked += 1
+    return locked

@@ -14,7 +14,8 @@
      host; ``null`` and other sites are refused 403); the upload route also refuses the
      content types an HTML form can send (415): a cross-site form or ``text/plain`` POST;
   2. an anonymous visitor gets the sign-in page (302) for a page, 401 for anything else;
-     only the sign-in page and its style sheets are public;
+     only the sign-in page and its style sheets are public (and, when single sign-on is
+     configured, ``/masuk/sso`` and its way back: callbacks/sso.py);
   3. the account's role must hold the permission the request needs: ``VIEW`` for pages
      and reads, ``UPLOAD`` for the upload route (plus the per-user quota of unsaved
      uploads on disk), and for ``/_dash-update-component`` the permission of the callback
@@ -51,7 +52,7 @@ from geo.core.settings import Settings
 from geo.store.accounts import AccountStore, SignInRefused
 from geo.store.scenarios import Store
 from layouts import ids
-from layouts.signin import SIGNIN_ASSETS, SIGNIN_PATH, SIGNOUT_PATH, signin_page
+from layouts.signin import SIGNIN_ASSETS, SIGNIN_PATH, SIGNOUT_PATH, SSO_PATH, SSO_RETURN_PATH, signin_page
 from layouts.text import t
 
 __all__ = ["CALLBACK_PERMISSIONS", "DASH_UPDATE", "install", "same_origin", "secret_key"]
@@ -164,6 +165,7 @@ class _Guard:
         self._mode: tuple[float, bool] = (0.0, False)
         self._callbacks: dict[str, frozenset[Permission]] = {}
         self._csp: str | None = None
+        self.sso_name = ""  # the identity provider's label when single sign-on is on (callbacks/sso.py)
         # a callback body carries component values (a scenario file at most): bounded
         self.max_callback_bytes = settings.max_upload_bytes * 4 // 3 + (1 << 20)
 
@@ -220,7 +222,7 @@ class _Guard:
             return self.refuse(413, "signin.refused.too_large")
         account = self.account()
         setattr(flask.g, G_ACCOUNT, account)
-        if request.path in (SIGNIN_PATH, SIGNOUT_PATH, *SIGNIN_ASSETS):
+        if request.path in (SIGNIN_PATH, SIGNOUT_PATH, SSO_PATH, SSO_RETURN_PATH, *SIGNIN_ASSETS):
             return None
         if account is None:
             if request.method in ("GET", "HEAD") and not request.path.startswith(("/_", "/assets/")):
@@ -305,7 +307,7 @@ def _signin_view(guard: _Guard) -> Callable[[], Any]:
         if request.method == "GET":
             notice = (t("signin.signed_out", lang) if request.args.get("keluar")
                       else t("signin.expired", lang) if request.args.get("habis") else "")
-            return signin_page(lang, next_url=target, notice=notice)
+            return signin_page(lang, next_url=target, notice=notice, sso_name=guard.sso_name)
         name = (request.form.get("name") or "").strip()[:64]
         address = request.remote_addr or "?"
         try:
@@ -314,7 +316,8 @@ def _signin_view(guard: _Guard) -> Callable[[], Any]:
             locked = refused.reason == "locked"
             minutes = int(guard.accounts.limits.window.total_seconds() // 60)
             notice = t("signin.locked", lang, minutes=minutes) if locked else t("signin.invalid", lang)
-            page = signin_page(lang, next_url=target, name=name, notice=notice, error=True)
+            page = signin_page(lang, next_url=target, name=name, notice=notice, error=True,
+                               sso_name=guard.sso_name)
             return flask.Response(page, 429 if locked else 401, mimetype="text/html")
         flask.session.clear()  # nothing of an earlier session carries over
         login_user(_User(account))
@@ -358,6 +361,9 @@ def install(app: Dash, store: Store, settings: Settings) -> AccountStore:
     server.after_request(guard.after)
     server.add_url_rule(SIGNIN_PATH, "lokus_signin", _signin_view(guard), methods=["GET", "POST"])
     server.add_url_rule(SIGNOUT_PATH, "lokus_signout", _signout_view, methods=["GET", "POST"])
+    from callbacks import sso  # late: callbacks/sso.py builds on this module
+
+    sso.install(server, guard, settings)  # single sign-on (OpenID Connect), when configured
     if settings.auth == "off" and not settings.loopback:
         log.warning("LOKUS_AUTH=off on %s: every visitor is an admin", settings.host)
     log.info("sign-in %s", "required" if guard.required() else "off: every visitor is the local user")

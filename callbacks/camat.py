@@ -143,9 +143,9 @@ def answer_village(registry: Registry, store: Store, scenario_id: int | None, co
     account = require(Permission.COMMENT, code)
     if not scenario_id:
         raise InputError.of("camat.error.pick")
-    saved = CamatReviewStore(store.engine).answer(int(scenario_id), code, answer or "", reason or "",
+    sc = store.get(int(scenario_id))  # the gate first: a scenario outside the area is not found
+    saved = CamatReviewStore(store.engine).answer(sc.id, code, answer or "", reason or "",
                                                   who=account.name, area=account.area)
-    sc = store.get(int(scenario_id))
     table = registry.score(sc.dataset_id, sc.config.to_dict()).table.set_index("kode")
     name = table.at[saved.kode, "nama"] if saved.kode in table.index else saved.kode
     return t("camat.answer.saved", lang, name=name, answer=t(f"camat.answer.{saved.answer}", lang))

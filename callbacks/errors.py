@@ -19,15 +19,20 @@ import inspect
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import dash_bootstrap_components as dbc
+import flask
+from dash import ctx, set_props
 from dash.exceptions import PreventUpdate
 
 from geo.core.errors import InputError
 from geo.core.i18n import lang_of
+from layouts import ids
 from layouts.text import t
 
-__all__ = ["MESSAGE", "UNEXPECTED", "alert", "guarded", "input_errors", "problem_text"]
+__all__ = ["MESSAGE", "UNEXPECTED", "alert", "callback_raised", "guarded", "input_errors",
+           "problem_text"]
 
 log = logging.getLogger(__name__)
 
@@ -96,3 +101,17 @@ def input_errors(*outputs: Any, show: Callable[[str], Any] = alert,
 
     return decorate
 
+
+
+#: The log line of :func:`callback_raised` (the browser tests fail on it).
+RAISED = "callback raised"
+
+
+def callback_raised(exc: Exception) -> None:
+    """The app's last word on a callback that raised (``Dash(on_error=...)``): the traceback
+    to the log, the generic message in the page's alert in the page's language, every output
+    left as it was. The browser gets no 500 and never a traceback; the app keeps running."""
+    log.error("%s: %s", RAISED, ctx.triggered_id, exc_info=exc)
+    page = urlsplit(flask.request.referrer or "").query if flask.has_request_context() else ""
+    lang = lang_of((parse_qs(page).get("lang") or [None])[0])
+    set_props(ids.ALERT, {"children": alert(t(UNEXPECTED, lang))})

@@ -17,10 +17,13 @@ from geo.core.i18n import lang_of
 from layouts import ids
 from layouts.text import t
 
-__all__ = ["SIGNIN_ASSETS", "SIGNIN_PATH", "SIGNOUT_PATH", "account_span", "signin_page"]
+__all__ = ["SIGNIN_ASSETS", "SIGNIN_PATH", "SIGNOUT_PATH", "SSO_PATH", "SSO_RETURN_PATH", "account_span",
+           "signin_page"]
 
 #: Routes of the sign-in form and of signing out (callbacks/auth.py serves them).
 SIGNIN_PATH, SIGNOUT_PATH = "/masuk", "/keluar"
+#: Single sign-on (callbacks/sso.py, only when configured): start, and the provider's way back.
+SSO_PATH, SSO_RETURN_PATH = "/masuk/sso", "/masuk/sso/kembali"
 #: The only assets an anonymous visitor may fetch: the sign-in page's style sheets.
 SIGNIN_ASSETS = ("/assets/bootstrap.min.css", "/assets/signin.css")
 
@@ -30,8 +33,9 @@ def _other(lang: str) -> str:
 
 
 def signin_page(lang: str = "id", *, next_url: str = "/", name: str = "", notice: str = "",
-                error: bool = False) -> str:
-    """The whole sign-in page; ``notice`` is an already translated line (an error when ``error``)."""
+                error: bool = False, sso_name: str = "") -> str:
+    """The whole sign-in page; ``notice`` is an already translated line (an error when ``error``);
+    ``sso_name`` (the identity provider's label) adds the single sign-on button."""
     lang = lang_of(lang)
     action = f"{SIGNIN_PATH}?{urlencode({'lang': lang})}"
     switch = f"{SIGNIN_PATH}?{urlencode({'lang': _other(lang), 'next': next_url})}"
@@ -41,6 +45,12 @@ def signin_page(lang: str = "id", *, next_url: str = "/", name: str = "", notice
         alert = (f'<div class="alert alert-{kind} py-2 small" role="alert" id="signin-notice">'
                  f'{escape(notice)}</div>')
     css = "".join(f'<link rel="stylesheet" href="{href}">' for href in SIGNIN_ASSETS)
+    sso = ""
+    if sso_name:
+        start = f"{SSO_PATH}?{urlencode({'lang': lang, 'next': next_url})}"
+        sso = (f'<a class="btn btn-outline-primary w-100 mb-2" id="signin-sso" href="{escape(start)}">'
+               f'{escape(t("sso.button", lang, name=sso_name))}</a>'
+               f'<p class="text-muted small text-center mb-2" id="signin-or">{escape(t("sso.or", lang))}</p>')
     return f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -51,6 +61,7 @@ def signin_page(lang: str = "id", *, next_url: str = "/", name: str = "", notice
 <h1 class="h5">{escape(t("signin.heading", lang))}</h1>
 <p class="text-muted small">{escape(t("signin.intro", lang))}</p>
 {alert}
+{sso}
 <form method="post" action="{escape(action)}" id="signin-form">
 <input type="hidden" name="next" value="{escape(next_url)}">
 <label class="form-label" for="signin-name">{escape(t("signin.name", lang))}</label>

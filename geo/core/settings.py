@@ -27,6 +27,18 @@ Accounts and sign-in (issue 12; see :mod:`geo.core.access`):
   ``on`` or ``off`` (plain-http intranet; not recommended)
 - ``LOKUS_MAX_UPLOADS_PER_USER`` → ``max_uploads_per_user`` (20 unsaved uploads on disk)
 - ``LOKUS_MAX_UPLOAD_TOTAL_MB`` → ``max_upload_total_mb`` (2000 MB of unsaved uploads per user)
+
+Single sign-on through OpenID Connect (optional; see :mod:`geo.core.sso`; unset: none):
+
+- ``LOKUS_OIDC_ISSUER`` → ``oidc_issuer`` (the provider's issuer URL, e.g. a Keycloak realm
+  ``https://sso.example.go.id/realms/pemprov``; its ``/.well-known/openid-configuration`` is read)
+- ``LOKUS_OIDC_CLIENT_ID``, ``LOKUS_OIDC_CLIENT_SECRET`` → ``oidc_client_id``, ``oidc_client_secret``
+- ``LOKUS_OIDC_NAME`` → ``oidc_name`` (the button's label, e.g. ``SSO Pemprov``; default ``SSO``)
+- ``LOKUS_OIDC_USERNAME_CLAIM`` → ``oidc_username_claim`` (``preferred_username``): the ID token
+  claim holding the Lokus account name
+- ``LOKUS_OIDC_SCOPE`` → ``oidc_scope`` (``openid profile``)
+- ``LOKUS_OIDC_REDIRECT_URI`` → ``oidc_redirect_uri`` (empty: ``<this server>/masuk/sso/kembali``
+  as the browser reached it; set it behind a proxy that terminates https)
 """
 
 from __future__ import annotations
@@ -47,6 +59,8 @@ _MB = 1024 * 1024
 #: Host names of the loopback interface (a process bound there serves this machine only).
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 AUTH_MODES = ("auto", "required", "off")
+#: The single sign-on settings: ``LOKUS_OIDC_<NAME>`` → ``oidc_<name>``.
+_OIDC = ("issuer", "client_id", "client_secret", "name", "username_claim", "scope", "redirect_uri")
 
 
 def embedded_data_dir() -> Path:
@@ -91,6 +105,13 @@ class Settings:
     secure_cookies: str = "auto"
     max_uploads_per_user: int = 20
     max_upload_total_mb: float = 2000.0
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = field(default="", repr=False)
+    oidc_name: str = ""
+    oidc_username_claim: str = ""
+    oidc_scope: str = ""
+    oidc_redirect_uri: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -119,6 +140,7 @@ class Settings:
             max_uploads_per_user=int(_number(get("LOKUS_MAX_UPLOADS_PER_USER"),
                                              defaults.max_uploads_per_user, 1)),
             max_upload_total_mb=_number(get("LOKUS_MAX_UPLOAD_TOTAL_MB"), defaults.max_upload_total_mb, 1),
+            **{f"oidc_{name}": get(f"LOKUS_OIDC_{name.upper()}") for name in _OIDC},
         )
 
     def override(self, **options: Any) -> Settings:

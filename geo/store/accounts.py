@@ -19,16 +19,15 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, update
 
 from geo.core.access import Account, Role, check_area, check_name, check_role
 from geo.core.errors import InputError
+from geo.store.engine import reading, writing
 from geo.store.schema import account_table, login_attempt_table
 
 __all__ = ["PASSWORD_MAX", "PASSWORD_MIN", "AccountInfo", "AccountStore", "SignInLimits", "SignInRefused",
@@ -101,7 +100,8 @@ class AccountInfo:
 
 
 class SignInRefused(Exception):
-    """A sign-in refused: ``reason`` is ``"invalid"`` (name or password) or ``"locked"``."""
+    """A sign-in refused: ``reason`` is ``"invalid"`` (name or password) or ``"locked"``
+    (single sign-on: ``"unknown"`` or ``"disabled"``)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -134,17 +134,6 @@ class AccountStore:
         self._engine = engine
         self.limits = limits or SignInLimits()
 
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
-            conn.execution_options(lokus_write=True)  # SQLite: BEGIN IMMEDIATE
-            with conn.begin():
-                yield conn
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn, conn.begin():
-            yield conn
 
     # ------------------------------------------------------------------ accounts
     def add(self, name: str, *, role: str, area: str, password: str, display_name: str = "") -> Account:
@@ -153,7 +142,7 @@ class AccountStore:
         display = _clean_display(display_name)
         hashed = hash_password(check_password(password))
         a = account_table
-        with self._write() as conn:
+        with writing(self._engine) as conn:
             if conn.execute(select(a.c.id).where(a.c.name == key)).first() is not None:
                 raise InputError.of("account.error.exists", name=key)
             conn.execute(insert(a).values(name=key, display_name=display, role=role_ok.value,
@@ -169,14 +158,14 @@ class AccountStore:
         except InputError:
             return None
         a = account_table
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             row = conn.execute(select(a).where(a.c.name == key)).first()
         return None if row is None else _account(row)
 
     def list(self) -> list[AccountInfo]:
         """Every account, by name."""
         a = account_table
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             rows = conn.execute(select(a).order_by(a.c.name)).all()
         return [AccountInfo(_account(r), r.created_at, r.last_login_at) for r in rows]
 
@@ -186,13 +175,13 @@ class AccountStore:
         query = select(func.count()).select_from(a)
         if active_only:
             query = query.where(a.c.active.is_(True))
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             return int(conn.execute(query).scalar_one())
 
     def _set(self, name: str, **values: Any) -> Account:
         key = check_name(name)
         a = account_table
-        with self._write() as conn:
+        with writing(self._engine) as conn:
             if conn.execute(update(a).where(a.c.name == key).values(**values)).rowcount != 1:
                 raise InputError.of("account.error.unknown", name=key)
             return _account(conn.execute(select(a).where(a.c.name == key)).one())
@@ -216,7 +205,7 @@ class AccountStore:
         since = now - self.limits.window
         t = login_attempt_table
         key = str(name or "").strip().lower()[:64]
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             last_ok = conn.execute(select(func.max(t.c.at)).where(t.c.name == key, t.c.ok.is_(True))
                                    ).scalar_one()
             start = max(since, last_ok) if last_ok is not None else since
@@ -241,11 +230,11 @@ class AccountStore:
             log.warning("sign-in locked for account %r from %s", key, address)
             raise SignInRefused("locked")
         a = account_table
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             row = conn.execute(select(a).where(a.c.name == key)).first()
         good = verify_password(str(password or "")[:PASSWORD_MAX], row.password_hash if row else _DUMMY_HASH)
         ok = bool(row is not None and row.active and good)
-        with self._write() as conn:
+        with writing(self._engine) as conn:
             t = login_attempt_table
             conn.execute(insert(t).values(at=now, name=key, address=address[:64], ok=ok))
             conn.execute(delete(t).where(t.c.at < now - timedelta(days=1)))
@@ -255,4 +244,32 @@ class AccountStore:
             log.warning("failed sign-in for account %r from %s", key, address)
             raise SignInRefused("invalid")
         log.info("account %s signed in from %s", key, address)
+        return _account(row)
+
+    def sign_in_trusted(self, name: str, *, address: str, via: str = "sso",
+                        now: datetime | None = None) -> Account:
+        """The active account ``name`` whose holder an identity provider has authenticated
+        (single sign-on: no password here, nothing created, no role given); the attempt is
+        recorded and the last login set, as :meth:`sign_in` does.
+
+        Raises
+        ------
+        SignInRefused
+            ``unknown`` (no such account) or ``disabled``: the provider already said who the
+            person is, so the answer may say which.
+        """
+        now = now or _now()
+        key = str(name or "").strip().lower()[:64]
+        a, t = account_table, login_attempt_table
+        with writing(self._engine) as conn:
+            row = conn.execute(select(a).where(a.c.name == key)).first()
+            ok = bool(row is not None and row.active)
+            conn.execute(insert(t).values(at=now, name=key, address=address[:64], ok=ok))
+            if ok:
+                conn.execute(update(a).where(a.c.name == key).values(last_login_at=now))
+        if row is None or not ok:
+            reason = "unknown" if row is None else "disabled"
+            log.warning("%s sign-in refused for account %r from %s: %s", via, key, address, reason)
+            raise SignInRefused(reason)
+        log.info("account %s signed in through %s from %s", key, via, address)
         return _account(row)

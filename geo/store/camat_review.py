@@ -16,19 +16,19 @@ store are stored rendered in Bahasa Indonesia (``camat.audit.*``), like
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 
 from geo.core.access import within
 from geo.core.codes import kecamatan_code, normalise_code
 from geo.core.errors import InputError
 from geo.core.i18n import t
 from geo.store.audit import insert_audit
+from geo.store.engine import reading, writing
 from geo.store.model import clean_text
 from geo.store.rows import scenario_of, scenario_row
 from geo.store.schema import camat_answer_table, camat_request_table
@@ -111,17 +111,6 @@ class CamatReviewStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
-            conn.execution_options(lokus_write=True)  # SQLite: BEGIN IMMEDIATE
-            with conn.begin():
-                yield conn
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn, conn.begin():
-            yield conn
 
     # ------------------------------------------------------------------ requests
     def send(self, scenario_id: int, *, who: str, now: datetime | None = None) -> ReviewRequest:
@@ -129,7 +118,7 @@ class CamatReviewStore:
         a later version is a new request). Audit: one ``review_sent`` row."""
         now, who = now or _now(), clean_text(who, "user_name", 120)
         r = camat_request_table
-        with self._write() as conn:
+        with writing(self._engine) as conn:
             scenario = scenario_of(scenario_row(conn, scenario_id, lock=True))
             assert scenario.id is not None
             found = conn.execute(select(r).where(r.c.scenario_id == scenario.id,
@@ -145,7 +134,7 @@ class CamatReviewStore:
     def request(self, scenario_id: int) -> ReviewRequest | None:
         """The latest review request of a scenario (None: never sent)."""
         r = camat_request_table
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             row = conn.execute(select(r).where(r.c.scenario_id == int(scenario_id))
                                .order_by(r.c.version.desc()).limit(1)).first()
         return None if row is None else _request(row)
@@ -155,7 +144,7 @@ class CamatReviewStore:
         r = camat_request_table
         latest = (select(r.c.scenario_id, func.max(r.c.version).label("v"))
                   .group_by(r.c.scenario_id).subquery())
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             rows = conn.execute(select(r).join(latest, (r.c.scenario_id == latest.c.scenario_id)
                                                & (r.c.version == latest.c.v))
                                 .order_by(r.c.sent_at.desc(), r.c.id.desc())).all()
@@ -179,7 +168,7 @@ class CamatReviewStore:
         if kode is None or not within(area, kode):
             raise InputError.of("camat.error.outside", code=str(code)[:20])
         a, r = camat_answer_table, camat_request_table
-        with self._write() as conn:
+        with writing(self._engine) as conn:
             scenario = scenario_of(scenario_row(conn, scenario_id, lock=True))
             sent = conn.execute(select(func.max(r.c.version))
                                 .where(r.c.scenario_id == scenario.id)).scalar_one()
@@ -199,7 +188,7 @@ class CamatReviewStore:
     def answers(self, scenario_id: int, *, area: str = "") -> list[CamatAnswer]:
         """Current answers on a scenario's villages inside ``area`` (``""``: all), by village."""
         a = camat_answer_table
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             rows = conn.execute(select(a).where(a.c.scenario_id == int(scenario_id))
                                 .order_by(a.c.kode, a.c.who)).all()
         return [x for x in map(_answer, rows) if within(area, x.kode)]

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 __all__ = ["MIGRATIONS_DIR", "alembic_config", "current_revision", "default_url", "downgrade",
-           "is_sqlite_memory", "make_engine", "normalise_url", "upgrade"]
+           "is_sqlite_memory", "make_engine", "normalise_url", "reading", "upgrade", "writing"]
 
 #: Folder of the Alembic environment and revisions (inside the installed package).
 MIGRATIONS_DIR = Path(str(resources.files("geo.store").joinpath("migrations")))
@@ -101,6 +101,22 @@ def make_engine(url: str | URL, *, foreign_keys: bool = True) -> Engine:
                              else "BEGIN")
 
     return engine
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction (SQLite: ``BEGIN IMMEDIATE``, the lock taken up front)."""
+    with engine.connect() as conn:
+        conn.execution_options(lokus_write=True)
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A read transaction (one consistent snapshot for several queries)."""
+    with engine.connect() as conn, conn.begin():
+        yield conn
 
 
 def alembic_config(url: URL) -> Config:

@@ -17,8 +17,7 @@ Design points (each is tested in ``tests/unit/test_store.py``):
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +35,7 @@ from geo.scoring.config import ScoringConfig
 from geo.store import audit as audit_rows
 from geo.store import datasets, engine, plans, rows
 from geo.store.audit import AuditRow, insert_audit, list_audits
+from geo.store.engine import reading, writing
 from geo.store.model import (
     AuditEntry,
     ChosenVillage,
@@ -147,17 +147,6 @@ class Store:
         """The revision the database is at (None when never migrated)."""
         return engine.current_revision(self._engine)
 
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn:
-            conn.execution_options(lokus_write=True)
-            with conn.begin():
-                yield conn
-
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn, conn.begin():
-            yield conn
 
     def _row(self, conn: Connection, scenario_id: int, *, lock: bool = False) -> Any:
         """The row of a scenario the gate lets through; :class:`ScenarioNotFoundError` else."""
@@ -188,7 +177,7 @@ class Store:
         notes = clean_text(notes, "notes", 20_000, required=False, multiline=True)
         targets_ok = check_targets(targets or {})
         now = _now()
-        with self._write() as conn:
+        with writing(self._engine) as conn:
             sid = insert_scenario(conn, name=name, dataset_id=dataset_id, config=config, chosen=villages,
                                   targets=targets_ok, notes=notes, author=who, now=now)
             insert_audit(conn, sid, now, who, ("create", None, t("store.audit.created"), {
@@ -199,7 +188,7 @@ class Store:
 
     def get(self, scenario_id: int) -> Scenario:
         """The scenario with this id (:class:`ScenarioNotFoundError` when there is none)."""
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             return scenario_of(self._row(conn, scenario_id))
 
     def find(self, dataset_id: str) -> list[ScenarioSummary]:
@@ -207,7 +196,7 @@ class Store:
         if self.gate is not None and not self.gate(dataset_id):
             return []
         s = scenario_table
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             rows = conn.execute(select(s.c.id, s.c.name, s.c.dataset_id, s.c.year, s.c.chosen_json,
                                        s.c.author, s.c.created_at, s.c.updated_at, s.c.version)
                                 .where(s.c.dataset_id == dataset_id)
@@ -219,37 +208,37 @@ class Store:
 
     def count(self) -> int:
         """Number of scenarios (all datasets)."""
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             return int(conn.execute(select(func.count()).select_from(scenario_table)).scalar_one())
 
     def audit(self, scenario_id: int) -> list[AuditEntry]:
         """Audit rows of a scenario, oldest first."""
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             self._row(conn, scenario_id)
             return audit_rows.read_audit(conn, scenario_id)
 
     def deletions(self, dataset_id: str | None = None) -> list[AuditEntry]:
         """Tombstones of deleted scenarios (``detail["skenario"]`` is the export), oldest first."""
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             entries = audit_rows.read_deletions(conn, dataset_id)
         gate = self.gate or (lambda _id: True)
         return [e for e in entries if gate(str(e.detail.get("skenario", {}).get("dataset_id", "")))]
 
     def plan(self, scenario_id: int) -> list[PlanItem]:
         """Saved plan items of a scenario, in saved order."""
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             self._row(conn, scenario_id)
             return plans.read_plan(conn, scenario_id)
 
     def previous(self, scenario_id: int) -> PreviousList | None:
         """Last year's lokus saved with the scenario (None when none was imported)."""
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             self._row(conn, scenario_id)
             return plans.read_previous(conn, scenario_id)
 
     def compare(self, id_a: int, id_b: int) -> ScenarioDiff:
         """Villages entering (in B only), leaving (in A only) and in both, going from A to B."""
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             a = scenario_of(self._row(conn, id_a))
             b = scenario_of(self._row(conn, id_b))
         return compare_lists(a.chosen, b.chosen)
@@ -268,7 +257,7 @@ class Store:
         who = _who(author)
         self._check_dataset(sc.dataset_id)
         now = _now()
-        with self._write() as conn:
+        with writing(self._engine) as conn:
             sid = insert_scenario(conn, name=name or sc.name or t("store.default.import_name"),
                                   dataset_id=sc.dataset_id, config=sc.config, chosen=sc.chosen,
                                   targets=sc.targets, notes=sc.notes, author=who, now=now)
@@ -286,7 +275,7 @@ class Store:
         """Record a saved user dataset (files live in its folder; this row says who and when).
         Saving again under an id of a deleted dataset replaces the old record."""
         who = _who(author)
-        with self._write() as conn:
+        with writing(self._engine) as conn:
             datasets.record(conn, dataset_id, clean_text(title, "title", 200), who=who, at=_now(),
                             detail=detail)
 
@@ -294,12 +283,12 @@ class Store:
         """Mark a dataset deleted (the row stays as a record); returns how many saved
         scenarios were made on it (they stay, for the record, but cannot be opened)."""
         who = _who(author)
-        with self._write() as conn:
+        with writing(self._engine) as conn:
             return datasets.delete_record(conn, dataset_id, who=who, at=_now())
 
     def dataset_records(self) -> list[dict[str, Any]]:
         """Every dataset record (deleted ones too), newest first."""
-        with self._read() as conn:
+        with reading(self._engine) as conn:
             return datasets.read_records(conn)
 
     # ------------------------------------------------------------------ writes
@@ -307,7 +296,7 @@ class Store:
                 build: Callable[[Connection, Scenario], _Change]) -> Scenario:
         """Read (locked), build the change, bump the version, write audit rows: one transaction."""
         who = _who(author)
-        with self._write() as conn:
+        with writing(self._engine) as conn:
             row = self._row(conn, scenario_id, lock=True)
             if expected_version is not None and row.version != int(expected_version):
                 raise StaleScenarioError.of("store.error.stale", name=row.name, version=row.version,
@@ -412,7 +401,7 @@ class Store:
         """Copy a scenario (configuration, list, targets, notes, plan, last year's list)."""
         who = _who(author)
         now = _now()
-        with self._write() as conn:
+        with writing(self._engine) as conn:
             src = scenario_of(self._row(conn, scenario_id))
             sid = insert_scenario(conn, name=new_name, dataset_id=src.dataset_id, config=src.config,
                                   chosen=src.chosen, targets=src.targets, notes=src.notes, author=who,
@@ -433,7 +422,7 @@ class Store:
         """
         who = _who(author)
         why = clean_text(reason, "reason", 1000, required=False) or t("store.audit.deleted")
-        with self._write() as conn:
+        with writing(self._engine) as conn:
             row = self._row(conn, scenario_id, lock=True)
             if expected_version is not None and row.version != int(expected_version):
                 raise StaleScenarioError.of("store.error.stale_delete", name=row.name, version=row.version)

@@ -112,3 +112,35 @@ def test_pattern_and_tab_ids_come_only_from_layouts_ids() -> None:
         not_ids = "rightAligned|geojson|FeatureCollection|background"
         assert not re.search(rf"""["']type["']\s*:\s*["'](?!{not_ids})""", text), path.name
         assert not re.search(r"""tab_id\s*=\s*["']""", text), path.name
+
+
+def test_a_callback_that_raises_answers_with_the_message_not_a_500(caplog) -> None:
+    """``Dash(on_error=callback_raised)``: the outputs stay, the page's alert says so in the
+    page's language, the traceback goes to the log only."""
+    from dash import Dash, Input, Output, html
+
+    from callbacks.errors import RAISED, UNEXPECTED, callback_raised
+
+    app = Dash(__name__, on_error=callback_raised)
+    app.layout = html.Div([html.Div(id=ids.ALERT), html.Button(id="go"), html.Div(id="a"),
+                           html.Div(id="b")])
+
+    @app.callback(Output("a", "children"), Output("b", "children"), Input("go", "n_clicks"))
+    def _boom(_n):
+        raise KeyError("/srv/secret")
+
+    body = {"output": "..a.children...b.children..",
+            "outputs": [{"id": "a", "property": "children"}, {"id": "b", "property": "children"}],
+            "inputs": [{"id": "go", "property": "n_clicks", "value": 1}], "state": [],
+            "changedPropIds": ["go.n_clicks"]}
+    with caplog.at_level(logging.ERROR):
+        reply = app.server.test_client().post("/_dash-update-component", json=body,
+                                               headers={"Referer": "http://h/?lang=en&page=peta"})
+    assert reply.status_code == 200
+    answer = reply.get_json()
+    assert "a" not in answer.get("response", {}) and "b" not in answer.get("response", {})
+    shown = answer["sideUpdate"][ids.ALERT]["children"]
+    assert shown["props"]["children"] == t(UNEXPECTED, "en") != t(UNEXPECTED, "id")
+    assert "secret" not in reply.get_data(as_text=True)
+    logged = [r for r in caplog.records if r.getMessage().startswith(RAISED)]
+    assert len(logged) == 1 and logged[0].exc_info[0] is KeyError

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 
 import pytest
@@ -26,12 +27,15 @@ def pytest_setup_options():
 
 
 @pytest.fixture(autouse=True)
-def settle(dash_duo):
+def settle(dash_duo, caplog):
     """After each test, wait until no callback is running, so the server is not stopped in
     the middle of a request (which raises in its threads). Depending on ``dash_duo`` makes
-    this teardown run before the server's. Before the test: the page is 1366×768."""
+    this teardown run before the server's. Before the test: the page is 1366×768. After it: no
+    callback raised on the server (its traceback is the failure's message)."""
     from tests.e2e.helpers import LAPTOP, set_size
 
+    # one line per request would bury a server traceback in a failed test's captured log
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     set_size(dash_duo, LAPTOP)
     yield
     from dash.testing.wait import until
@@ -39,3 +43,9 @@ def settle(dash_duo):
     from tests.e2e.helpers import TIMEOUT
 
     until(dash_duo._wait_for_callbacks, timeout=TIMEOUT, poll=0.2)  # dash.testing's own check
+    # a callback that raised shows the generic message and logs (callbacks/errors.py): a bug
+    from callbacks.errors import RAISED
+
+    raised = [r for r in caplog.get_records("call") if r.getMessage().startswith(RAISED)]
+    assert not raised, "\n\n".join(
+        logging.Formatter().format(r) for r in raised)  # the server's tracebacks
