@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from dash.testing.wait import until
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
@@ -40,9 +40,15 @@ def pick(dash_duo, dropdown, text: str, search: str | None = None):
 
 
 def click(dash_duo, selector: str):
+    """A real click; a help tooltip left open by the pointer may lie over the control for a
+    moment (a user moves the pointer away): hide open tooltips and click again."""
     element = dash_duo.find_element(selector)
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
+    try:
+        element.click()
+    except ElementClickInterceptedException:
+        dash_duo.driver.execute_script("document.querySelectorAll('.tooltip').forEach(t => t.remove())")
+        element.click()
 
 
 def click_radio(dash_duo, radio_id: str, text: str):
