@@ -382,7 +382,8 @@ def register(app: Dash, registry: Registry, store: Store, *, upload_dir: Path,
         try:  # the folder and its database row come together, or neither
             check_upload_area(registry, dataset_id)  # issue 12: only data of the uploader's area
             store.record_dataset(dataset_id, name.strip(), author=signed_in(), detail={
-                "berkas": {k: v for k, v in (state or {}).items() if k in ALLOWED}})
+                "berkas": {k: v for k, v in (state or {}).items() if k in ALLOWED}},
+                folder=datasets_root / dataset_id)  # its files too: every server unpacks them
         except Exception:
             delete_dataset(datasets_root, dataset_id)
             raise

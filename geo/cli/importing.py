@@ -69,7 +69,8 @@ def _save(args: argparse.Namespace, settings: Settings, mapping: dict[str, Any],
         store.upgrade()
         try:
             store.record_dataset(dataset_id, args.title or args.name, author=args.author, detail={
-                "berkas": {k: Path(v).name for k, v in files if v}, "via": "lokus import"})
+                "berkas": {k: Path(v).name for k, v in files if v}, "via": "lokus import"},
+                folder=root / dataset_id)  # its files too: every server unpacks them
         except Exception:  # the folder and its row come together, or neither
             delete_dataset(root, dataset_id)
             raise

@@ -33,7 +33,7 @@ from geo.decide.continuity import PreviousList
 from geo.decide.plan import PlanItem, check_targets
 from geo.scoring.config import ScoringConfig
 from geo.store import audit as audit_rows
-from geo.store import datasets, engine, plans, rows
+from geo.store import dataset_files, datasets, engine, plans, rows
 from geo.store.audit import AuditRow, insert_audit, list_audits
 from geo.store.engine import reading, writing
 from geo.store.model import (
@@ -271,19 +271,29 @@ class Store:
             return scenario_of(self._row(conn, sid))
 
     # ------------------------------------------------------------------ dataset records
-    def record_dataset(self, dataset_id: str, title: str, *, author: str, detail: Mapping[str, Any]) -> None:
-        """Record a saved user dataset (files live in its folder; this row says who and when).
+    def record_dataset(self, dataset_id: str, title: str, *, author: str, detail: Mapping[str, Any],
+                       folder: Path | None = None) -> None:
+        """Record a saved user dataset (who and when) and store its ``folder``'s files in the
+        same transaction, so that every server can unpack them (:mod:`geo.store.dataset_files`).
         Saving again under an id of a deleted dataset replaces the old record."""
         who = _who(author)
+        packed = dataset_files.pack(folder) if folder is not None else None  # before the lock
         with writing(self._engine) as conn:
+            if packed is not None:  # saved meanwhile on another server under the same id: taken
+                dataset_files.check_free(conn, dataset_id)
             datasets.record(conn, dataset_id, clean_text(title, "title", 200), who=who, at=_now(),
                             detail=detail)
+            if packed is not None:
+                dataset_files.put(conn, dataset_id, packed, at=_now())
+        if folder is not None and packed is not None:
+            dataset_files.mark(folder, packed.sha256)  # this copy is current: no re-download
 
     def delete_dataset_record(self, dataset_id: str, *, author: str) -> int:
         """Mark a dataset deleted (the row stays as a record); returns how many saved
         scenarios were made on it (they stay, for the record, but cannot be opened)."""
         who = _who(author)
         with writing(self._engine) as conn:
+            dataset_files.remove(conn, dataset_id)  # every server drops its copy at its next sync
             return datasets.delete_record(conn, dataset_id, who=who, at=_now())
 
     def dataset_records(self) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -27,8 +28,8 @@ from sqlalchemy import (
 )
 
 __all__ = ["NAME_MAX", "UtcDateTime", "account_table", "audit_table", "camat_answer_table",
-           "camat_request_table", "dataset_record_table", "login_attempt_table", "metadata",
-           "plan_item_table", "previous_list_table", "scenario_table"]
+           "camat_request_table", "dataset_content_table", "dataset_record_table", "login_attempt_table",
+           "metadata", "plan_item_table", "previous_list_table", "scenario_table"]
 
 #: Longest scenario name.
 NAME_MAX = 120
@@ -143,6 +144,20 @@ dataset_record_table = Table(
     Column("detail_json", Text, nullable=False),
     Column("deleted_at", UtcDateTime, nullable=True),
     Column("deleted_by", String(120), nullable=True),
+)
+
+# --- saved datasets' files (issue 13): geo/store/dataset_files.py reads and writes this -------
+# One compressed archive of the dataset folder per live dataset, so that every server can
+# unpack it; PostGIS geometry columns are a possible later step.
+dataset_content_table = Table(
+    "dataset_content", metadata,
+    Column("dataset_id", String(64), ForeignKey("dataset_record.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("sha256", String(64), nullable=False),
+    Column("size", BigInteger, nullable=False),  # bytes of the archive
+    Column("format", String(20), nullable=False),  # "tar.gz"
+    Column("archive", LargeBinary, nullable=False),
+    Column("saved_at", UtcDateTime, nullable=False),
 )
 
 # --- accounts (issue 12): geo/store/accounts.py reads and writes these -----------------------

@@ -37,12 +37,18 @@ class Registry:
     current request may see it; a dataset it refuses behaves as not found in :meth:`get`,
     :meth:`geometry`, :meth:`score`, :meth:`title` and :meth:`visible_ids`. The app installs
     one that reads the signed-in account; without one every dataset is visible.
+
+    ``sync`` (issue 13) is called before the folders are listed: it brings the user datasets'
+    folder in step with the database (:class:`geo.store.dataset_files.DatasetSync`, which
+    looks at most every 2 s) and returns the ids it changed, whose cached versions are dropped.
     """
 
     def __init__(self, data_dir: Path, default_id: str = DEFAULT_DATASET, *,
-                 extra_roots: Sequence[Path] = (), gate: Callable[[str], bool] | None = None) -> None:
+                 extra_roots: Sequence[Path] = (), gate: Callable[[str], bool] | None = None,
+                 sync: Callable[[], Sequence[str]] | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.gate = gate
+        self.sync = sync
         self.roots = (self.data_dir, *(Path(r) for r in extra_roots))
         self.default_id = default_id
         self._datasets: dict[tuple[str, int], Dataset] = {}
@@ -55,6 +61,8 @@ class Registry:
 
     def _folders(self) -> dict[str, Path]:
         """Id → folder over all roots (earlier roots win; staging folders skipped)."""
+        for changed in self.sync() if self.sync is not None else ():
+            self._forget(changed)
         out: dict[str, Path] = {}
         for root in self.roots:
             for manifest in sorted(root.glob(f"*/{MANIFEST}")):
@@ -62,6 +70,15 @@ class Registry:
                 if not name.startswith(".") and name not in out:
                     out[name] = manifest.parent
         return out
+
+    def _forget(self, dataset_id: str) -> None:
+        """Drop the cached versions of a dataset replaced or deleted on disk (no lock: _load
+        lists folders while holding it; list() copies the keys atomically)."""
+        for old in [k for k in list(self._datasets) if k[0] == dataset_id]:
+            self._datasets.pop(old, None)
+            self._geometry.pop(old, None)
+        for old in [k for k in list(self._wilayah) if k[0] == dataset_id]:
+            self._wilayah.pop(old, None)
 
     def ids(self) -> list[str]:
         """Ids of the dataset folders present (every area: for names and tools, not for lists
