@@ -141,6 +141,7 @@ def _stored(ref: str, settings: Settings) -> Loaded:
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import SQLAlchemyError
 
+        from geo.store.dataset_files import DatasetSync
         from geo.store.engine import default_url
         from geo.store.scenarios import Store
     except ImportError:
@@ -153,6 +154,8 @@ def _stored(ref: str, settings: Settings) -> Loaded:
     try:
         if store.current_revision() is None:
             raise InputError.of("cli.export.error.no_schema")
+        # datasets saved on another server of this database: into the local folder first
+        DatasetSync(store.engine, user_datasets_dir(settings.state_dir))()
         scenario_id = _find(store, ref, _registry_of(settings).ids())
         scenario, plan = store.get(scenario_id), store.plan(scenario_id)
     except SQLAlchemyError as exc:

@@ -223,3 +223,24 @@ def test_record_rows_and_content_rows_agree(store, saved):
         joined = conn.execute(select(r.c.id, c.c.size, c.c.format).join(c, c.c.dataset_id == r.c.id)).all()
     assert [(row.id, row.format) for row in joined] == [(dataset_id, "tar.gz")]
     assert joined[0].size > 0
+
+
+def test_lokus_export_on_another_server_finds_the_dataset_saved_elsewhere(store, saved, db_url, tmp_path,
+                                                                          data_dir):
+    """`lokus export --scenario` on server B (own, empty state folder) finds a scenario on a
+    dataset saved through server A: the dataset comes from the database first."""
+    from geo.cli.main import main
+    from geo.scoring.config import PRESETS
+    from geo.scoring.pipeline import run_scoring
+    from geo.scoring.presets import preset_config
+    from geo.store.model import chosen_from_result
+
+    root_a, dataset_id = saved
+    dataset = Registry(data_dir, extra_roots=[root_a]).get(dataset_id)
+    result = run_scoring(dataset, preset_config(dataset, next(iter(PRESETS)), top_n=3))
+    store.save_new("Skenario Wado", dataset_id, result.config, chosen_from_result(result), author="ani")
+    out = tmp_path / "wado.csv"
+    assert main(["export", "--scenario", "Skenario Wado", "--database-url", db_url,
+                 "--data-dir", str(data_dir), "--state-dir", str(tmp_path / "b"), "--out", str(out)]) == 0
+    assert (tmp_path / "b" / "datasets" / dataset_id).is_dir()
+    assert sum(line.count(",") > 0 for line in out.read_text(encoding="utf-8").splitlines()) >= 4
