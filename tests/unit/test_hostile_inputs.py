@@ -381,6 +381,7 @@ def _entry_params() -> list:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("fuzz")  # one worker runs the module's fuzz fixture once (--dist loadgroup)
 @pytest.mark.parametrize("entry", _entry_params())
 def test_fuzz_no_unhandled_exception_no_hang(fuzz_report: FuzzReport, entry: str) -> None:
     stats = fuzz_report.stats[entry]
