@@ -24,6 +24,7 @@ from callbacks.errors import callback_raised
 from geo.core.errors import InputError
 from geo.core.settings import Settings
 from geo.data.library import clean_staging, user_datasets_dir
+from geo.store.dataset_files import DatasetSync
 from geo.store.scenarios import Store
 from geo.view.registry import Registry
 from geo.view.viewstate import parse_query, pick_dataset, resolve_view, to_query
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, **options: Any) -> Dash:
     clean_staging(user_datasets_dir(state_dir))  # half-saved datasets of a killed process
     store = Store(settings.database_url, data_dir=state_dir, gate=scenario_gate(registry))
     store.upgrade()  # idempotent: every worker may run it
+    registry.sync = DatasetSync(store.engine, user_datasets_dir(state_dir))  # issue 13: datasets from the DB
     app = Dash(
         __name__,
         title="Lokus — analisis situasi stunting",
@@ -86,7 +88,9 @@ def create_app(settings: Settings | None = None, **options: Any) -> Dash:
         figure holds 65 MB of geometry and must not be rebuilt per page view."""
         cached = figures.get((dataset.id, lang))
         if cached is None or cached[0] is not dataset:  # a re-saved dataset is a new object
-            figure = map_figure(dataset, registry.geometry(dataset.id), lang)
+            # kept as plain JSON data: a go.Figure is deep-copied on every serialisation
+            # (~3 s a page for a province's 6 MB of geometry)
+            figure = map_figure(dataset, registry.geometry(dataset.id), lang).to_plotly_json()
             cached = figures[(dataset.id, lang)] = (dataset, figure)
         return cached[1]
 

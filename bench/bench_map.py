@@ -63,7 +63,7 @@ def measure(label: str, data_dir: Path, dataset_id: str, indicator: str, year: i
     load_s = time.perf_counter() - t0
     page_ms = None
     if dataset_id == "sumedang":  # the whole first page the app sends
-        app = create_app(data_dir, database_url="sqlite://")
+        app = create_app(data_dir=data_dir, database_url="sqlite://")
         first = _json_bytes(app.layout().to_plotly_json())
         builds = []
         for _ in range(5):  # the page is built per request; the map figure is cached

@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-__all__ = ["MapGeometry", "View", "fit_view", "prepare_map_geometry"]
+__all__ = ["MapGeometry", "View", "decimals_for", "fit_view", "prepare_map_geometry"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,20 @@ def _tolerance_m(n: int) -> float:
     return 25.0 if n < 2_000 else 80.0 if n < 20_000 else 150.0
 
 
-def prepare_map_geometry(villages: gpd.GeoDataFrame, *, decimals: int = 5) -> MapGeometry:
+def decimals_for(tolerance_m: float) -> int:
+    """Coordinate decimals whose grid (10^-d degrees, ~111 km·10^-d) is at most a fifth of
+    the simplification tolerance: 5 (≈1 m) for a kabupaten, 4 (≈11 m) for a province or
+    the country; finer digits would only carry noise the simplification already removed.
+
+    Examples
+    --------
+    >>> decimals_for(25.0), decimals_for(80.0), decimals_for(150.0)
+    (5, 4, 4)
+    """
+    return max(0, math.ceil(math.log10(111_320 * 5 / tolerance_m)))
+
+
+def prepare_map_geometry(villages: gpd.GeoDataFrame, *, decimals: int | None = None) -> MapGeometry:
     """Simplify (in metres, topology kept), round and serialise village polygons.
 
     Parameters
@@ -52,11 +65,14 @@ def prepare_map_geometry(villages: gpd.GeoDataFrame, *, decimals: int = 5) -> Ma
     villages
         EPSG:4326 polygons with columns ``kode`` and ``kode_kec``.
     decimals
-        Coordinate decimals kept (5 ≈ 1 m), to shrink the payload.
+        Coordinate decimals kept (5 ≈ 1 m), to shrink the payload; default: fitting the
+        simplification of this many villages (:func:`decimals_for`).
     """
+    tolerance = _tolerance_m(len(villages))
+    decimals = decimals_for(tolerance) if decimals is None else decimals
     utm = villages.estimate_utm_crs()
     projected = villages.geometry.to_crs(utm)
-    simple = projected.simplify(_tolerance_m(len(villages)), preserve_topology=True)
+    simple = projected.simplify(tolerance, preserve_topology=True)
     lonlat = gpd.GeoSeries(simple, crs=utm).to_crs(4326)
     lonlat = gpd.GeoSeries(shapely.set_precision(lonlat.values, 10.0**-decimals), crs=4326)
     # set_precision may collapse slivers; keep the original where it emptied.
@@ -74,7 +90,7 @@ def prepare_map_geometry(villages: gpd.GeoDataFrame, *, decimals: int = 5) -> Ma
     kec = gpd.GeoDataFrame({"kode_kec": villages["kode_kec"].values}, geometry=simple.values,
                            crs=utm).dissolve("kode_kec")
     closed = (kec.geometry.buffer(15, join_style="mitre").buffer(-15, join_style="mitre")
-              .simplify(_tolerance_m(len(villages)), preserve_topology=True))
+              .simplify(tolerance, preserve_topology=True))
     kec = gpd.GeoDataFrame(geometry=closed, index=kec.index, crs=utm).to_crs(4326)
     lon: list[float | None] = []
     lat: list[float | None] = []
