@@ -103,24 +103,40 @@ class EbResult:
 
 
 def _onehot(labels: ArrayLike, m: int, what: str) -> np.ndarray:
-    """``(m, groups)`` indicator matrix of a 1-D label array."""
+    """Group number (0, 1, …) of each village of a 1-D label array."""
     _, codes = np.unique(np.asarray(labels), return_inverse=True)
     if codes.shape != (m,):
         raise ValueError(f"{what} must be 1-D with one label per village")
-    return (codes[:, None] == np.arange(codes.max() + 1)[None, :]).astype(float)
+    return codes.astype(np.intp)
+
+
+def _group_sums(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Sums per group along the last axis (``values @ onehot``, in O(values) instead of
+    O(values × groups)); as with the product, a non-finite value spoils its whole row."""
+    size = int(codes.max()) + 1 if codes.size else 0
+    flat = values.reshape(-1, values.shape[-1])
+    at = (codes[None, :] + size * np.arange(flat.shape[0])[:, None]).ravel()
+    sums = np.bincount(at, weights=flat.ravel(), minlength=flat.shape[0] * size)
+    sums = sums.reshape(*values.shape[:-1], size)
+    return np.where(np.isfinite(values).all(axis=-1, keepdims=True), sums, np.nan)
+
+
+def _per_village(per_group: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Each village's group value (``per_group @ onehot.T``: a non-finite one spoils the row)."""
+    return np.where(np.isfinite(per_group).all(axis=-1, keepdims=True), per_group[..., codes], np.nan)
 
 
 def _moments(k: np.ndarray, n: np.ndarray, raw: np.ndarray, hot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per village: the prior :math:`B_g` and :math:`A_g` of its group (``hot``: one-hot groups)."""
-    sum_k = k @ hot
-    sum_n = n @ hot
-    m_g = (n > 0).astype(float) @ hot
+    """Per village: the prior :math:`B_g` and :math:`A_g` of its group (``hot``: group numbers)."""
+    sum_k = _group_sums(k, hot)
+    sum_n = _group_sums(n, hot)
+    m_g = _group_sums((n > 0).astype(float), hot)
     b_g = sum_k / sum_n
-    b_i = b_g @ hot.T
+    b_i = _per_village(b_g, hot)
     dev = np.where(n > 0, n * (raw - b_i) ** 2, 0.0)
-    s2 = (dev @ hot) / sum_n
+    s2 = _group_sums(dev, hot) / sum_n
     a_g = np.maximum(s2 - b_g / (sum_n / m_g), 0.0)
-    return b_i, a_g @ hot.T
+    return b_i, _per_village(a_g, hot)
 
 
 def eb_smooth(
@@ -175,7 +191,7 @@ def eb_smooth(
     if np.any(np.isinf(n_arr)):
         raise ValueError("eb_smooth needs finite counts")
     m = k_arr.shape[-1]
-    everyone = np.ones((m, 1))
+    everyone = np.zeros(m, dtype=np.intp)
     onehot = everyone if groups is None else _onehot(groups, m, "groups")
 
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -1,6 +1,7 @@
 """e-PPGBM child records: read the export, check every row, drop names and NIK.
 
-Pipeline: :func:`read_eppgbm` (parse and check, drop names/NIK after hashing the child
+Pipeline: :func:`read_eppgbm` (parse and check chunk by chunk — :mod:`geo.io.eppgbm_chunks`,
+so the export's text is never held whole — drop names/NIK after hashing the child
 identity, this module) -> :func:`geo.io.eppgbm_aggregate.compute_haz` (WHO 2006 z-scores)
 -> :func:`geo.io.eppgbm_aggregate.match_villages` (names to boundary codes) ->
 :func:`geo.io.eppgbm_aggregate.aggregate` (one measurement per child per period,
@@ -60,10 +61,11 @@ from geo.core.anthro import MAX_AGE_DAYS
 from geo.core.errors import InputError
 from geo.core.messages import Message
 from geo.core.quality import QualityLog, issues_where
-from geo.io.archives import ZIP_MAGIC, base_name
-from geo.io.eppgbm_identity import child_key
+from geo.io.archives import base_name
+from geo.io.eppgbm_chunks import CHUNK_ROWS, table_chunks
+from geo.io.eppgbm_identity import child_key, new_salt
 from geo.io.schema import detect_columns
-from geo.io.tables import parse_numbers, read_table
+from geo.io.tables import parse_numbers
 
 __all__ = [
     "ALASAN",
@@ -106,7 +108,8 @@ _LABELS: Final = {"jk": "JK", "tgl_lahir": "Tgl Lahir", "tgl_ukur": "Tanggal Pen
                   "nama_desa": "Desa/Kel"}
 #: |own HAZ − export's ZS TB/U| above this counts as a disagreement.
 DISAGREE_LIMIT: Final = 0.1
-#: A file with more data rows than this is refused (bounds memory and time; ~150 s to read).
+#: A file with more data rows than this is refused (bounds the work: it is read in chunks,
+#: but every record is still parsed; ``read_eppgbm(max_rows=)`` sets another cap).
 MAX_ROWS: Final = 5_000_000
 #: A first line with more columns than this is refused (an e-PPGBM export has about 40):
 #: a wrong separator or a hostile file would otherwise build 100,000 columns.
@@ -239,37 +242,6 @@ def _parse_coded(text: pd.Series, mapping: Mapping[str, float]) -> tuple[np.ndar
 
 
 
-_CHUNK = 1 << 24
-
-
-def _check_size(path: Path, file: str) -> None:
-    """Refuse a CSV with more than :data:`MAX_ROWS` lines or a first line wider than
-    :data:`MAX_COLUMNS` before the table reader spends minutes on it.
-
-    Lines are counted in 16 MB chunks (a blank line counts too: it is still work).  Only
-    the first line's width matters: the CSV parser takes the column count from it and
-    stops at a later, longer line.  An XLSX is bounded by the reader's unzipped-size
-    limit and by Excel's own 1,048,576 rows; its row count is checked after reading.
-    """
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(_CHUNK)
-            if head.startswith(ZIP_MAGIC):
-                return
-            first = head.split(b"\n", 1)[0]
-            width = 1 + max(first.count(sep) for sep in (b",", b";", b"\t"))
-            if width > MAX_COLUMNS:
-                raise InputError.of("eppgbm.error.too_many_columns", file=file, n=width, limit=MAX_COLUMNS)
-            lines, chunk = 0, head
-            while chunk:
-                lines += chunk.count(b"\n")
-                if lines > MAX_ROWS + 1:  # + the header line
-                    raise InputError.of("eppgbm.error.too_many_rows", file=file, limit=f"{MAX_ROWS:,}")
-                chunk = handle.read(_CHUNK)
-    except OSError as exc:
-        raise InputError.of("input.file.unopenable", file=file) from exc
-
-
 @dataclass(frozen=True)
 class _Check:
     """One row check: records where ``mask`` is true get ``reason`` (if none yet)."""
@@ -309,36 +281,44 @@ def _row_checks(raw: pd.DataFrame, cols: Mapping[str, str], parsed: Mapping[str,
 
 
 def _apply_row_checks(checks: Sequence[_Check], cols: Mapping[str, str], file: str,
-                      rows: pd.Series) -> tuple[np.ndarray, list[pd.DataFrame]]:
-    """First reason per record (codes into ``ALASAN``) and the issue tables."""
+                      rows: pd.Series) -> tuple[np.ndarray, dict[int, pd.DataFrame]]:
+    """First reason per record (codes into ``ALASAN``) and the issue tables by check number."""
     code = np.zeros(len(rows), dtype=np.int8)
-    issues = []
-    for check in checks:
+    issues = {}
+    for number, check in enumerate(checks):
         new = np.asarray(check.mask, dtype=bool) & (code == 0)
         if not new.any():
             continue
         code[new] = ALASAN.index(check.reason)
-        issues.append(issues_where(new, file=file, rows=rows, reason=check.reason,
-                                   column=cols[check.role], values=check.values))
+        issues[number] = issues_where(new, file=file, rows=rows, reason=check.reason,
+                                      column=cols[check.role], values=check.values)
     return code, issues
 
 
+#: The cell checks in the order they are made (issues are listed in this order after the row checks).
+_CELL_CHECKS: Final = (*((reason, role) for role in ("berat", "zs_tbu")
+                          for reason in ("not_number", "out_of_range", "negative")),
+                        ("position_unknown", "cara_ukur"))
+
+
 def _cell_checks(raw: pd.DataFrame, cols: Mapping[str, str], file: str, rows: pd.Series,
-                 usable: np.ndarray) -> tuple[dict[str, np.ndarray], list[pd.DataFrame]]:
+                 usable: np.ndarray) -> tuple[dict[str, np.ndarray], dict[int, pd.DataFrame]]:
     """Weight, export z-score and position: bad cells are emptied, the row stays.
 
     Returns the parsed columns (``berat``, ``zs_export``, ``telentang``) and the issues
-    (scope ``cell``, usable records only: an excluded row is listed once, for its reason).
+    (scope ``cell``, usable records only: an excluded row is listed once, for its reason),
+    numbered after the row checks in the order they are made.
     """
     n = len(raw)
     out = {"berat": np.full(n, np.nan), "zs_export": np.full(n, np.nan), "telentang": np.full(n, np.nan)}
-    issues: list[pd.DataFrame] = []
+    issues: dict[int, pd.DataFrame] = {}
 
     def add(mask: np.ndarray, reason: str, role: str) -> None:
         hit = mask & usable
+        number = 100 + _CELL_CHECKS.index((reason, role))
         if hit.any():
-            issues.append(issues_where(hit, file=file, rows=rows, reason=reason, column=cols[role],
-                                       values=raw[cols[role]], scope="cell"))
+            issues[number] = issues_where(hit, file=file, rows=rows, reason=reason, column=cols[role],
+                                          values=raw[cols[role]], scope="cell")
 
     for role, key, signed in (("berat", "berat", False), ("zs_tbu", "zs_export", True)):
         if role not in cols:
@@ -357,23 +337,16 @@ def _cell_checks(raw: pd.DataFrame, cols: Mapping[str, str], file: str, rows: pd
     return out, issues
 
 
-def _read_raw(path: Path, file: str, sheet: str | int | None,
-              columns: Mapping[str, str] | None) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The export as text and its role -> column; InputError when too large or a required
-    column is missing."""
-    _check_size(path, file)
-    raw = read_table(path, display_name=file, sheet=sheet)
-    if len(raw) > MAX_ROWS:
-        raise InputError.of("eppgbm.error.too_many_rows", file=file, limit=f"{MAX_ROWS:,}")
-    headers = [c for c in raw.columns if c != "_row"]
-    cols = detect_columns(headers, EPPGBM_ROLES, columns, file=file)
+def _columns(headers: Sequence[str], file: str, columns: Mapping[str, str] | None) -> dict[str, str]:
+    """Role -> column of the export; InputError when a required column is missing."""
+    cols = detect_columns(list(headers), EPPGBM_ROLES, columns, file=file)
     missing = [_LABELS[r] for r in REQUIRED_ROLES if r not in cols]
     if missing:
         # The file's own headers are not listed: without a header row they would be a
         # child's NIK and name.
         raise InputError.of("eppgbm.error.missing_columns", file=file, rows=missing,
                             columns=", ".join(missing))
-    return raw, cols
+    return cols
 
 
 def _parse(text: Callable[[str], pd.Series]) -> dict[str, Any]:
@@ -386,6 +359,73 @@ def _parse(text: Callable[[str], pd.Series]) -> dict[str, Any]:
             "measured": _parse_dates(text("tgl_ukur")), "height": (height, height_bad), "empty": empty}
 
 
+@dataclass
+class _Parts:
+    """What the chunks of one export give, combined in file order."""
+
+    frames: list[pd.DataFrame] = field(default_factory=list)
+    issues: dict[int, list[pd.DataFrame]] = field(default_factory=dict)
+    empty: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REQUIRED_ROLES, 0))
+    names: dict[str, str] = field(default_factory=dict)
+
+    def add(self, data: pd.DataFrame, issues: Mapping[int, pd.DataFrame],
+            empty: Mapping[str, np.ndarray]) -> None:
+        self.frames.append(data)
+        for number, frame in issues.items():
+            self.issues.setdefault(number, []).append(frame)
+        for role, mask in empty.items():
+            self.empty[role] += int(mask.sum())
+
+    def issue_list(self) -> list[pd.DataFrame]:
+        """Issues in check order, rows ascending within a check (as one piece would give)."""
+        return [frame for number in sorted(self.issues) for frame in self.issues[number]]
+
+
+def _records(raw: pd.DataFrame, cols: Mapping[str, str], file: str, now: pd.Timestamp, salt: str,
+             names: dict[str, str]
+             ) -> tuple[pd.DataFrame, dict[int, pd.DataFrame], dict[str, np.ndarray], str]:
+    """One chunk of text rows -> its records (no NIK, no name), issues, empty cells, identity;
+    ``names`` pools the place names of all chunks."""
+    rows = raw["_row"]
+
+    def text(role: str) -> pd.Series:
+        return raw[cols[role]].astype("string") if role in cols else pd.Series(
+            pd.NA, index=raw.index, dtype="string")
+
+    parsed = _parse(text)
+    height, height_bad = parsed["height"]
+    empty = parsed["empty"]
+    code, issues = _apply_row_checks(_row_checks(raw, cols, parsed, now), cols, file, rows)
+    cells, cell_issues = _cell_checks(raw, cols, file, rows, code == 0)
+    sex_int = np.nan_to_num(parsed["sex"][0], nan=0.0).astype(np.int8)
+    birth, measured = parsed["birth"][0], parsed["measured"][0]
+    child, identity = child_key(raw, cols, sex_int, birth, salt=salt)
+    data = pd.DataFrame({
+        "_row": rows.astype("int64").to_numpy(),
+        "child": child,
+        "sex": sex_int,
+        "tgl_lahir": birth.to_numpy(),
+        "tgl_ukur": measured.to_numpy(),
+        "umur_hari": (measured - birth).dt.days.to_numpy(dtype="float64", na_value=np.nan),
+        "tinggi": np.where(height_bad | empty["tinggi"], np.nan, height),
+        "berat": cells["berat"],
+        "telentang": cells["telentang"],
+        "zs_export": cells["zs_export"],
+        "alasan": pd.Categorical.from_codes(code, categories=list(ALASAN)),
+    })
+    for role in ("nama_kec", "nama_desa", "posyandu"):  # the reader already stripped cells
+        data.insert(len(data.columns) - 1, role, _pooled(text(role), names))
+    return data, {**issues, **cell_issues}, empty, identity
+
+
+def _pooled(text: pd.Series, pool: dict[str, str]) -> pd.arrays.StringArray:
+    """``text`` with one string object per distinct name across all chunks (a few thousand
+    villages and posyandu), so a record costs a pointer, not a copy of the name."""
+    codes, uniques = pd.factorize(text)
+    shared = np.array([pool.setdefault(u, u) for u in uniques] + [pd.NA], dtype=object)
+    return pd.array(shared[codes], dtype="string")
+
+
 def read_eppgbm(
     path: str | Path,
     *,
@@ -393,8 +433,10 @@ def read_eppgbm(
     today: date | None = None,
     columns: Mapping[str, str] | None = None,
     sheet: str | int | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    max_rows: int | None = None,
 ) -> EppgbmRecords:
-    """Read an e-PPGBM export (CSV or XLSX); bad rows are marked, never fatal.
+    """Read an e-PPGBM export (CSV or XLSX) in chunks; bad rows are marked, never fatal.
 
     Parameters
     ----------
@@ -408,6 +450,12 @@ def read_eppgbm(
         Role -> column chosen by the user (roles of :data:`EPPGBM_ROLES`).
     sheet
         XLSX sheet (name or 0-based index).
+    chunk_rows
+        Rows parsed at a time (:mod:`geo.io.eppgbm_chunks`): the text of the export,
+        names and NIK included, is held one chunk at a time; the result is the same for
+        any chunk size.
+    max_rows
+        Most data rows accepted (default :data:`MAX_ROWS`).
 
     Returns
     -------
@@ -420,50 +468,28 @@ def read_eppgbm(
         Only when the file is unusable as a whole (see the module docstring).
     """
     file = base_name(Path(path), display_name)
-    raw, cols = _read_raw(Path(path), file, sheet, columns)
-    rows = raw["_row"]
     now = pd.Timestamp(today or date.today())
+    salt = new_salt()  # one key per upload: the same child has the same key in every chunk
+    parts = _Parts()
+    cols: dict[str, str] = {}
+    identity = "none"
 
-    def text(role: str) -> pd.Series:
-        return raw[cols[role]].astype("string") if role in cols else pd.Series(
-            pd.NA, index=raw.index, dtype="string")
+    def select(headers: list[str]) -> list[str]:  # the columns of the roles, from the header row
+        cols.update(_columns(headers, file, columns))
+        return list(cols.values())
 
-    parsed = _parse(text)
-    height, height_bad = parsed["height"]
-    empty = parsed["empty"]
-    code, issues = _apply_row_checks(_row_checks(raw, cols, parsed, now), cols, file, rows)
-    cells, cell_issues = _cell_checks(raw, cols, file, rows, code == 0)
-
-    sex_int = np.nan_to_num(parsed["sex"][0], nan=0.0).astype(np.int8)
-    birth, measured = parsed["birth"][0], parsed["measured"][0]
-    child, identity = child_key(raw, cols, sex_int, birth)
-    data = pd.DataFrame({
-        "_row": rows.astype("int64").to_numpy(),
-        "child": child,
-        "sex": sex_int,
-        "tgl_lahir": birth.to_numpy(),
-        "tgl_ukur": measured.to_numpy(),
-        "umur_hari": (measured - birth).dt.days.to_numpy(dtype="float64", na_value=np.nan),
-        "tinggi": np.where(height_bad | empty["tinggi"], np.nan, height),
-        "berat": cells["berat"],
-        "telentang": cells["telentang"],
-        "zs_export": cells["zs_export"],
-        "nama_kec": text("nama_kec").to_numpy(),  # read_table already stripped cells
-        "nama_desa": text("nama_desa").to_numpy(),
-        "posyandu": text("posyandu").to_numpy(),
-        "alasan": pd.Categorical.from_codes(code, categories=list(ALASAN)),
-    })
-    for col in ("nama_kec", "nama_desa", "posyandu"):
-        data[col] = data[col].astype("string")
-    # ``raw`` (the only object holding NIK and names) is freed when this function returns.
+    for raw in table_chunks(Path(path), file, sheet=sheet, chunk_rows=chunk_rows, select=select,
+                            max_rows=MAX_ROWS if max_rows is None else max_rows, max_columns=MAX_COLUMNS):
+        data, issues, empty, identity = _records(raw, cols, file, now, salt, parts.names)
+        parts.add(data, issues, empty)
+        del raw  # the only object holding NIK and names
+    data = pd.concat(parts.frames, ignore_index=True) if len(parts.frames) > 1 else parts.frames[0]
     notes = [Message.of(key) for key, missing in (("eppgbm.note.no_identity", identity == "none"),
                                                   ("eppgbm.note.no_kec", "nama_kec" not in cols),
                                                   ("eppgbm.note.no_position", "cara_ukur" not in cols))
              if missing]
-    log.info("e-PPGBM read: %d records, %d row issues, identity=%s", len(data), int((code > 0).sum()),
-             identity)
-    return EppgbmRecords(file=file, data=data, columns=dict(cols), identity=identity,
-                         empty={role: int(v.sum()) for role, v in empty.items()}, warnings=notes,
-                         issues=QualityLog.of([*issues, *cell_issues]).issues)
-
-
+    code = data["alasan"].cat.codes.to_numpy()
+    log.info("e-PPGBM read: %d records in %d chunks, %d row issues, identity=%s", len(data),
+             len(parts.frames), int((code > 0).sum()), identity)
+    return EppgbmRecords(file=file, data=data, columns=dict(cols), identity=identity, empty=parts.empty,
+                         warnings=notes, issues=QualityLog.of(parts.issue_list()).issues)

@@ -42,7 +42,7 @@ def compute_haz(records: EppgbmRecords) -> pd.DataFrame:
     z = np.where(usable, z, np.nan)
     implausible = usable & np.isfinite(z) & (np.abs(z) > PLAUSIBLE_LIMIT)
     code = np.where(implausible, ALASAN.index("haz_implausible"), code).astype(np.int8)
-    out = d.copy()
+    out = d.copy(deep=False)  # new columns only: the records' own arrays are shared, not copied
     out["haz"] = z
     out["alasan"] = pd.Categorical.from_codes(code, categories=list(ALASAN))
     out["implausible"] = implausible
@@ -291,9 +291,7 @@ def aggregate(
     ind = record_indicators(z, code, kept, superseded)
     year = _period_key(z["tgl_ukur"], "all" if period == "all" else "year")
     pos_codes, pos_uniques = pd.factorize(_spaced(z["posyandu"]))
-    scope = ~unmatched if drop_unmatched else np.ones(n, dtype=bool)
-    desa = quality_panel(ind.loc[scope], {"v": vil.codes[scope], "y": year[scope]})
-    posy = quality_panel(ind.loc[scope], {"v": vil.codes[scope], "pos": pos_codes[scope], "y": year[scope]})
+    desa, posy = _panels(ind, vil.codes, year, pos_codes, unmatched if drop_unmatched else None)
 
     table = _with_quality(table, desa, period_label(period, lang))
     mutu_desa = _with_labels(desa, vil, None)
@@ -305,6 +303,16 @@ def aggregate(
              report.n_used, report.n_superseded, sum(report.n_excluded.values()), len(vil.labels))
     return EppgbmResult(villages=table, report=report, match=match, quality=quality, mutu_desa=mutu_desa,
                         mutu_posyandu=mutu_posyandu)
+
+
+def _panels(ind: pd.DataFrame, v_codes: np.ndarray, year: np.ndarray, pos_codes: np.ndarray,
+            dropped: np.ndarray | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The quality panels per village-year and posyandu-year, without the ``dropped`` records."""
+    if dropped is not None and dropped.any():
+        scope = ~dropped
+        ind, v_codes, year, pos_codes = ind.loc[scope], v_codes[scope], year[scope], pos_codes[scope]
+    return (quality_panel(ind, {"v": v_codes, "y": year}),
+            quality_panel(ind, {"v": v_codes, "pos": pos_codes, "y": year}))
 
 
 def _quality_log(records: EppgbmRecords, z: pd.DataFrame, implausible: np.ndarray, unmatched: np.ndarray,

@@ -12,15 +12,22 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["child_key"]
+__all__ = ["child_key", "new_salt"]
 
 
-def child_key(raw: pd.DataFrame, cols: Mapping[str, str], sex: np.ndarray, birth: pd.Series) -> tuple[
-        np.ndarray, str]:
+def new_salt() -> str:
+    """A random hash key for one upload: 16 characters, as pandas expects."""
+    return secrets.token_hex(8)
+
+
+def child_key(raw: pd.DataFrame, cols: Mapping[str, str], sex: np.ndarray, birth: pd.Series, *,
+              salt: str | None = None) -> tuple[np.ndarray, str]:
     """Anonymous per-upload child key; the identifying text never leaves this function.
 
     Identity = NIK (digits only) where present, else upper-case name + birth date + sex,
-    else the row itself.  The parts are hashed together with a random per-call key.
+    else the row itself.  The parts are hashed together with ``salt``, the upload's random
+    key (:func:`new_salt`; a new one when None), so every chunk of an upload gives a child
+    the same key.
     """
     n = len(raw)
     empty = pd.Series("", index=raw.index, dtype=object)
@@ -47,7 +54,7 @@ def child_key(raw: pd.DataFrame, cols: Mapping[str, str], sex: np.ndarray, birth
         "row": np.where(kind == "R", raw["_row"].to_numpy(dtype="int64"), 0),
     })
     identity = "nik" if "nik" in cols else ("nama" if "nama" in cols else "none")
-    salt = secrets.token_hex(8)  # 16 characters: the hash key pandas expects
+    salt = salt or new_salt()
     hashed = pd.util.hash_pandas_object(parts, index=False, hash_key=salt).to_numpy()
     del parts, nik, name
     return hashed.astype(np.uint64).reshape(n), identity

@@ -142,10 +142,16 @@ def record_indicators(z: pd.DataFrame, code: np.ndarray, kept: np.ndarray,
 
 def quality_panel(ind: pd.DataFrame, keys: dict[str, np.ndarray]) -> pd.DataFrame:
     """Counts, shares, SD of HAZ and the flag per group of ``keys`` (int codes)."""
-    frame = ind.assign(**keys)
-    grouped = frame.groupby(list(keys), sort=True)
-    out = grouped[list(_COUNT_COLUMNS)].sum().astype("int64")
-    out["sd_haz"] = grouped["haz_kept"].std(ddof=1)  # NaN below 2 measurements
+    grouped = ind["haz_kept"].groupby([pd.Series(np.asarray(v), index=ind.index, name=k)
+                                       for k, v in keys.items()], sort=True)
+    sd = grouped.std(ddof=1)  # NaN below 2 measurements; index: the groups in key order
+    group = grouped.ngroup().to_numpy()
+    # one column at a time: a groupby sum of all the flags would widen them to a
+    # records × columns int64 block (~900 MB for 5 million records)
+    out = pd.DataFrame({col: np.bincount(group, weights=ind[col].to_numpy(dtype="float64"),
+                                         minlength=len(sd)).astype("int64") for col in _COUNT_COLUMNS},
+                       index=sd.index)
+    out["sd_haz"] = sd
     out = out.reset_index()
     out["pct_dikeluarkan"] = _share(out["n_dikeluarkan"], out["n_dibaca"]).round(1)
     out["pct_haz_implausible"] = _share(out["n_haz_implausible"], out["n_haz"]).round(2)

@@ -28,6 +28,7 @@ def synthetic_export(
     implausible_share: float = 0.002,
     export_error_share: float = 0.01,
     haz_sd: float = 1.5,
+    first_child: int = 0,
 ) -> pd.DataFrame:
     """A clearly synthetic e-PPGBM export (all text, as the export looks), for demos and tests.
 
@@ -53,6 +54,9 @@ def synthetic_export(
     haz_sd
         SD of the true HAZ; the default 1.5 lies in WHO's expected 1.35–1.95, so demo
         villages pass the SD rule of :func:`measurement_flags`.
+    first_child
+        Number of the first child (NIK, name): blocks of a large file written one after the
+        other keep their children apart.
     """
     rng = np.random.default_rng(seed)
     if isinstance(villages, pd.DataFrame):
@@ -64,7 +68,7 @@ def synthetic_export(
     # one generator drawn in a fixed order: the same seed gives the same file
     kids = _children(rng, n, round(n * duplicate_share), len(vil), start, months)
     size = _sizes(rng, kids, haz_sd, implausible_share, export_error_share)
-    frame = _export_frame(rng, kids, size, vil)
+    frame = _export_frame(rng, kids, size, vil, first_child)
     return frame.iloc[rng.permutation(n)].reset_index(drop=True)
 
 
@@ -129,13 +133,13 @@ def _dmy(values: np.ndarray) -> pd.Series:
 
 
 def _export_frame(rng: np.random.Generator, kids: dict[str, np.ndarray], size: dict[str, np.ndarray],
-                  vil: np.ndarray) -> pd.DataFrame:
+                  vil: np.ndarray, first_child: int = 0) -> pd.DataFrame:
     """The records as the e-PPGBM export writes them (all text, columns in its order)."""
     age, child = kids["age"], kids["child"]
     years, rem = age // 365, age % 365
     mon = np.minimum(np.floor(rem / 30.4375), 11).astype(np.int64)
     dd = rem - np.floor(mon * 30.4375).astype(np.int64)
-    cid = pd.Series(child)
+    cid = pd.Series(child + first_child)
     v = kids["village"]
     m_idx = pd.DatetimeIndex(kids["measured"]).month.to_numpy() - 1
     return pd.DataFrame({

@@ -27,14 +27,17 @@ and never significant.
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 
 import esda
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from libpysal.weights import Queen
+import shapely
+from libpysal.weights import Queen, W
 from numpy.typing import ArrayLike
 
 from geo.core.errors import InputError
@@ -88,12 +91,35 @@ class HotspotResult:
     threshold: float
 
 
-def _moran(geoms: gpd.GeoSeries, y: np.ndarray, permutations: int,
-           seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(I, pseudo p, quadrant code)`` of villages that all have a value and a neighbour."""
+@lru_cache(maxsize=4)
+def _queen_graph(wkb_digest: str, wkb: tuple[bytes, ...]) -> dict[int, list[int]]:
+    """Queen neighbours of every polygon, by position (cached: a dataset's boundaries do not
+    change between scoring runs, and building the graph is most of the LISA's time)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # libpysal warns about islands; handled by the callers
+        w = Queen.from_iterable(list(shapely.from_wkb(list(wkb))), ids=list(range(len(wkb))))
+    return {i: list(w.neighbors[i]) for i in range(len(wkb))}
+
+
+def _subgraph(geoms: gpd.GeoSeries, positions: np.ndarray) -> W:
+    """Queen weights among ``geoms.iloc[positions]`` (ids 0..k-1): contiguity is a property of
+    each pair, so it is the whole map's graph restricted to them."""
+    shapes = geoms.to_numpy().copy()
+    shapes[shapely.is_missing(shapes)] = shapely.Polygon()  # no vertex, no neighbour
+    wkb = tuple(shapely.to_wkb(shapes))
+    full = _queen_graph(hashlib.sha1(b"".join(wkb)).hexdigest(), wkb)  # a cache key, not security
+    new_id = np.full(len(geoms), -1)
+    new_id[positions] = np.arange(len(positions))
+    neighbours = {k: [int(new_id[j]) for j in full[int(p)] if new_id[j] >= 0]
+                  for k, p in enumerate(positions)}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        w = Queen.from_iterable(list(geoms), ids=list(range(len(y))))
+        return W(neighbours, ids=list(range(len(positions))))
+
+
+def _moran(w: W, y: np.ndarray, permutations: int,
+           seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(I, pseudo p, quadrant code)`` of villages that all have a value and a neighbour."""
     w.transform = "r"
     with warnings.catch_warnings():
         # esda 2.x warns that its default alternative will change; Moran_Local
@@ -151,16 +177,13 @@ def local_moran(
 
     pos_valid = np.flatnonzero(valid)
     if pos_valid.size:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # libpysal warns about islands; handled below
-            w_valid = Queen.from_iterable(list(geoms.iloc[pos_valid]),
-                                          ids=list(range(pos_valid.size)))
+        w_valid = _subgraph(geoms, pos_valid)
         card = np.array([w_valid.cardinalities[i] for i in range(pos_valid.size)])
         n_nb[pos_valid] = card
         keep = pos_valid[card > 0]
         used[keep] = True
         if keep.size >= 3:
-            I[keep], p[keep], quad[keep] = _moran(geoms.iloc[keep], y_all[keep], permutations, seed)
+            I[keep], p[keep], quad[keep] = _moran(_subgraph(geoms, keep), y_all[keep], permutations, seed)
             if fdr:
                 threshold = float(esda.fdr(p[keep], alpha))
         else:

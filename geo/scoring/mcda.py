@@ -141,9 +141,12 @@ def _normalise_array(x: np.ndarray, signs: np.ndarray, method: str) -> np.ndarra
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN column → NaN, by design
         if method == "minmax":
-            lo = np.nanmin(y, axis=-2, keepdims=True)
-            span = np.nanmax(y, axis=-2, keepdims=True) - lo
+            complete = not np.isnan(y).any()  # the same values, without nanmin's copy
+            lo = (np.min if complete else np.nanmin)(y, axis=-2, keepdims=True)
+            span = (np.max if complete else np.nanmax)(y, axis=-2, keepdims=True) - lo
             out = np.where(span > 0, (y - lo) / span, 0.0)
+            if complete:
+                return out
         elif method == "zscore":
             mean = np.nanmean(y, axis=-2, keepdims=True)
             sd = np.nanstd(y, axis=-2, keepdims=True)
@@ -159,6 +162,11 @@ def _normalise_array(x: np.ndarray, signs: np.ndarray, method: str) -> np.ndarra
 
 def _row_weights(r: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Weights renormalised over the criteria each village has (NaN cells get 0)."""
+    if not np.isnan(r).any():  # every village has every criterion: one sum per weight vector
+        wv = np.asarray(w, dtype=float)[..., None, :]
+        total_w = wv.sum(axis=-1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.broadcast_to(np.where(total_w > 0, wv / total_w, np.nan), r.shape)
     wr = np.where(np.isnan(r), 0.0, np.broadcast_to(w[..., None, :], r.shape))
     total = wr.sum(axis=-1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
