@@ -111,19 +111,19 @@ def _onehot(labels: ArrayLike, m: int, what: str) -> np.ndarray:
 
 
 def _group_sums(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """Sums per group along the last axis (``values @ onehot``, in O(values) instead of
-    O(values × groups)); as with the product, a non-finite value spoils its whole row."""
+    """Sums per group along the last axis (``values @ onehot`` in O(values) instead of
+    O(values × groups)); a non-finite value spoils only its own group's sum."""
     size = int(codes.max()) + 1 if codes.size else 0
     flat = values.reshape(-1, values.shape[-1])
     at = (codes[None, :] + size * np.arange(flat.shape[0])[:, None]).ravel()
     sums = np.bincount(at, weights=flat.ravel(), minlength=flat.shape[0] * size)
-    sums = sums.reshape(*values.shape[:-1], size)
-    return np.where(np.isfinite(values).all(axis=-1, keepdims=True), sums, np.nan)
+    return sums.reshape(*values.shape[:-1], size)
 
 
 def _per_village(per_group: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """Each village's group value (``per_group @ onehot.T``: a non-finite one spoils the row)."""
-    return np.where(np.isfinite(per_group).all(axis=-1, keepdims=True), per_group[..., codes], np.nan)
+    """Each village's group value: a group without data (NaN) leaves only its own villages
+    without an estimate (they borrow the parent's), never every village."""
+    return per_group[..., codes]
 
 
 def _moments(k: np.ndarray, n: np.ndarray, raw: np.ndarray, hot: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -91,6 +91,30 @@ def test_eb_no_data_is_prior_and_flagged() -> None:
     np.testing.assert_allclose(res.rate[:3], [0.2240915, 0.1213296, 0.2799010], atol=1e-6)
 
 
+def test_eb_a_group_without_data_does_not_move_the_other_groups() -> None:
+    """Kecamatan b has no child measured: only its villages borrow the wider estimate; a and c
+    keep their own priors (each equals esda per group), never the global one."""
+    rng = np.random.default_rng(11)
+    n = np.concatenate([rng.integers(20, 200, 15), np.zeros(5, dtype=int), rng.integers(20, 200, 15)])
+    p = np.concatenate([np.full(15, 0.1), np.zeros(5), np.full(15, 0.4)]) * np.concatenate(
+        [rng.uniform(0.5, 1.5, 15), np.ones(5), rng.uniform(0.5, 1.5, 15)])
+    k = rng.binomial(n, p)
+    groups = np.repeat(["a", "b", "c"], [15, 5, 15])
+    res = eb_smooth(k, n, groups)
+    for g in ("a", "c"):
+        sel = groups == g
+        np.testing.assert_allclose(res.prior[sel], k[sel].sum() / n[sel].sum())
+        np.testing.assert_allclose(res.rate[sel], Empirical_Bayes(k[sel], n[sel]).r.ravel(), atol=1e-12)
+    np.testing.assert_allclose(res.rate[groups == "b"], k.sum() / n.sum())  # no data: the global mean
+    assert res.no_data[groups == "b"].all() and not res.no_data[groups != "b"].any()
+    # with a parent (the kabupaten of b = the one of c): b borrows c's estimate
+    parents = np.repeat(["k1", "k2", "k2"], [15, 5, 15])
+    with_parent = eb_smooth(k, n, groups, parents)
+    k2 = parents == "k2"
+    np.testing.assert_allclose(with_parent.rate[groups == "b"], k[k2].sum() / n[k2].sum())
+    np.testing.assert_allclose(with_parent.rate[groups != "b"], res.rate[groups != "b"])
+
+
 def test_eb_stacked_draws_equal_row_by_row() -> None:
     rng = np.random.default_rng(1)
     n = rng.integers(1, 100, (4, 30))
