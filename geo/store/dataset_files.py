@@ -38,6 +38,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from geo.core.errors import InputError
+from geo.data.library import check_id
 from geo.store.engine import reading, writing
 from geo.store.schema import dataset_content_table, dataset_record_table
 
@@ -155,9 +156,20 @@ def mark(folder: Path, sha256: str) -> None:
 
 
 def _listing(engine: Engine) -> dict[str, str]:
+    """Id → hash of the stored datasets; an id that is not a plain folder name (never written
+    by Lokus) is left out, so a row can never name a path outside the datasets folder."""
     t = dataset_content_table
     with reading(engine) as conn:
-        return {r.dataset_id: r.sha256 for r in conn.execute(select(t.c.dataset_id, t.c.sha256))}
+        rows = conn.execute(select(t.c.dataset_id, t.c.sha256)).all()
+    return {r.dataset_id: r.sha256 for r in rows if _plain(r.dataset_id)}
+
+
+def _plain(dataset_id: str | None) -> bool:
+    try:
+        check_id(dataset_id)
+    except InputError:
+        return False
+    return True
 
 
 def _fetch(engine: Engine, dataset_id: str) -> Packed | None:

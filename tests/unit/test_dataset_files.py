@@ -244,3 +244,18 @@ def test_lokus_export_on_another_server_finds_the_dataset_saved_elsewhere(store,
                  "--data-dir", str(data_dir), "--state-dir", str(tmp_path / "b"), "--out", str(out)]) == 0
     assert (tmp_path / "b" / "datasets" / dataset_id).is_dir()
     assert sum(line.count(",") > 0 for line in out.read_text(encoding="utf-8").splitlines()) >= 4
+
+
+def test_a_row_naming_a_path_outside_the_folder_is_never_unpacked(store, saved, tmp_path):
+    """A content row whose id is not a plain folder name (never written by Lokus) is ignored."""
+    _root_a, dataset_id = saved
+    with store.engine.begin() as conn:
+        row = conn.execute(select(dataset_content_table).where(
+            dataset_content_table.c.dataset_id == dataset_id)).mappings().one()
+        record = conn.execute(select(dataset_record_table).where(
+            dataset_record_table.c.id == dataset_id)).mappings().one()
+        conn.execute(dataset_record_table.insert().values({**record, "id": "../escape"}))
+        conn.execute(dataset_content_table.insert().values({**row, "dataset_id": "../escape"}))
+    root_b = tmp_path / "b" / "datasets"
+    assert sync(store.engine, root_b) == [dataset_id]
+    assert not (tmp_path / "b" / "escape").exists() and not (root_b.parent / "escape").exists()
