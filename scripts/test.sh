@@ -43,7 +43,7 @@ step "doctests" .venv/bin/python -m pytest -q -p no:cacheprovider --doctest-modu
 
 # one pytest-xdist worker per core (LOKUS_TEST_WORKERS=0: one process); each worker serves
 # its browser-test apps on its own ports (tests/conftest.py); the 30 slowest tests are listed
-run=(.venv/bin/python -m pytest --headless -n "${LOKUS_TEST_WORKERS:-auto}" --dist loadgroup --durations=30 "$@")
+run=(.venv/bin/python -m pytest --headless -n "${LOKUS_TEST_WORKERS:-auto}" --durations=30 "$@")
 if [ -z "${DATABASE_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   run=(bash scripts/with_postgres.sh "${run[@]}")
 fi

@@ -40,15 +40,14 @@ def pick(dash_duo, dropdown, text: str, search: str | None = None):
 
 
 def click(dash_duo, selector: str):
-    """A real click; a help tooltip left open by the pointer may lie over the control for a
-    moment (a user moves the pointer away): hide open tooltips and click again."""
+    """A real click; when a help tooltip (shown on hover, placed by the browser) lies over the
+    control, the control is clicked directly, as a user would after moving the pointer."""
     element = dash_duo.find_element(selector)
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
     try:
         element.click()
     except ElementClickInterceptedException:
-        dash_duo.driver.execute_script("document.querySelectorAll('.tooltip').forEach(t => t.remove())")
-        element.click()
+        dash_duo.driver.execute_script("arguments[0].click()", element)
 
 
 def click_radio(dash_duo, radio_id: str, text: str):
