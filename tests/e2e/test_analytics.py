@@ -4,11 +4,13 @@ with the register."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from dash.testing.wait import until
+from selenium.common.exceptions import TimeoutException
 
 from app import create_app
 from tests.e2e.helpers import TIMEOUT, screenshot, wait_idle
@@ -45,6 +47,20 @@ def click(dash_duo, selector: str) -> None:
     )
 
 
+def click_until(dash_duo, selector: str, out: str, text: str) -> None:
+    """Click, and click again if ``out`` does not show ``text`` within a while: on a loaded
+    machine a scripted click can land while Dash is still re-rendering the button (lost)."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        click(dash_duo, selector)
+        try:
+            dash_duo.wait_for_contains_text(out, text, timeout=30)
+            return
+        except TimeoutException:
+            if time.monotonic() > deadline:
+                raise
+
+
 def type_into(dash_duo, selector: str, text: str) -> None:
     field = dash_duo.find_element(selector)
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", field)
@@ -66,8 +82,7 @@ def test_e2e_budget_smaa_and_survey(dash_duo, tmp_path):
     dash_duo.wait_for_contains_text("#an-budget-echo", "Rp 300.000.000", timeout=TIMEOUT)
     type_into(dash_duo, "#an-unit-cost", "2.500.000")
     wait_idle(dash_duo)  # the typed values have reached the page's state
-    click(dash_duo, "#an-budget-run")
-    dash_duo.wait_for_contains_text("#an-budget-out", "sisa anggaran Rp", timeout=TIMEOUT)
+    click_until(dash_duo, "#an-budget-run", "#an-budget-out", "sisa anggaran Rp")
     summary = dash_duo.find_element("#an-budget-out .an-budget-summary").text
     assert "desa terpilih" in summary and "dari anggaran Rp 300.000.000" in summary
     rows = dash_duo.find_elements("#an-budget-out .an-budget-table tbody tr")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from dash.testing.wait import until
-from selenium.common.exceptions import ElementClickInterceptedException, StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
@@ -40,14 +40,17 @@ def pick(dash_duo, dropdown, text: str, search: str | None = None):
 
 
 def click(dash_duo, selector: str):
-    """A real click; when a help tooltip (shown on hover, placed by the browser) lies over the
-    control, the control is clicked directly, as a user would after moving the pointer."""
+    """A real click. Help tooltips (shown on hover where the pointer last rested) are made
+    transparent to the pointer first: on a loaded machine one may still lie over the control
+    (a style element, not a removed node, so React's tooltips stay intact)."""
+    dash_duo.driver.execute_script(
+        "if (!document.getElementById('e2e-tooltips')) {"
+        " const s = document.createElement('style'); s.id = 'e2e-tooltips';"
+        " s.textContent = '.tooltip { pointer-events: none !important; }';"
+        " document.head.appendChild(s); }")
     element = dash_duo.find_element(selector)
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    try:
-        element.click()
-    except ElementClickInterceptedException:
-        dash_duo.driver.execute_script("arguments[0].click()", element)
+    element.click()
 
 
 def click_radio(dash_duo, radio_id: str, text: str):
@@ -203,6 +206,7 @@ def test_e2e107_typed_weight_applies_on_enter_and_forcing_needs_a_reason(scoring
     code = "32.11.17.1001"  # Pasanggrahan Baru, never chosen by score
     pick(dash_duo, dash_duo.find_element("#score-force-village"), "Pasanggrahan Baru",
          search="Pasanggrahan")
+    dash_duo.wait_for_contains_text("#score-force-village", "Pasanggrahan Baru", timeout=TIMEOUT)
     click(dash_duo, "#score-force-in")
     dash_duo.wait_for_contains_text("#score-force-message", "Tulis alasan", timeout=TIMEOUT)
     assert "is-invalid" in dash_duo.find_element("#score-force-reason").get_attribute("class")
