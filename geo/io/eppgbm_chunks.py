@@ -32,7 +32,7 @@ import python_calamine
 
 from geo.core.errors import InputError
 from geo.io.archives import OLE_MAGIC, ZIP_MAGIC, check_zip
-from geo.io.tables import MAX_TABLE_COLUMNS, _cell_text
+from geo.io.tables import MAX_TABLE_COLUMNS, _cell_text, sheet_name
 
 __all__ = ["CHUNK_ROWS", "MAX_EPPGBM_XLSX_UNZIPPED_BYTES", "scan_csv", "table_chunks"]
 
@@ -127,17 +127,9 @@ def _xlsx_sheet(path: Path, file: str, sheet: str | int | None) -> python_calami
         raise
     except Exception as exc:
         raise InputError.of("table.error.xlsx_unreadable", file=file) from exc
-    names = list(book.sheet_names)
-    if sheet is None:
-        sheet = 0
-    if isinstance(sheet, int):
-        if not 0 <= sheet < len(names):
-            raise InputError.of("table.error.sheet_number", file=file, rows=names, n=sheet + 1)
-        sheet = names[sheet]
-    if sheet not in names:
-        raise InputError.of("table.error.sheet_name", file=file, rows=names, sheet=sheet)
+    name = sheet_name(list(book.sheet_names), sheet, file)
     try:
-        return book.get_sheet_by_name(sheet)
+        return book.get_sheet_by_name(name)
     except Exception as exc:
         raise InputError.of("table.error.xlsx_content", file=file) from exc
 

@@ -43,6 +43,7 @@ __all__ = [
     "clean_years",
     "parse_numbers",
     "read_table",
+    "sheet_name",
     "to_number",
 ]
 
@@ -112,6 +113,20 @@ def _cell_text(value: object) -> object:
     return str(value)
 
 
+
+def sheet_name(names: list[str], sheet: str | int | None, file: str) -> str:
+    """The sheet asked for (a name, or a 0-based number; None = the first) among ``names``;
+    an InputError naming the sheets there are otherwise."""
+    if sheet is None:
+        sheet = 0
+    if isinstance(sheet, int):
+        if not 0 <= sheet < len(names):
+            raise InputError.of("table.error.sheet_number", file=file, rows=names, n=sheet + 1)
+        sheet = names[sheet]
+    if sheet not in names:
+        raise InputError.of("table.error.sheet_name", file=file, rows=names, sheet=sheet)
+    return sheet
+
 def _read_xlsx_rows(path: Path, file: str, sheet: str | int | None) -> pd.DataFrame:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -122,16 +137,7 @@ def _read_xlsx_rows(path: Path, file: str, sheet: str | int | None) -> pd.DataFr
     except Exception as exc:
         raise InputError.of("table.error.xlsx_unreadable", file=file) from exc
     try:
-        names = book.sheetnames
-        if sheet is None:
-            sheet = 0
-        if isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise InputError.of("table.error.sheet_number", file=file, rows=names, n=sheet + 1)
-            sheet = names[sheet]
-        if sheet not in names:
-            raise InputError.of("table.error.sheet_name", file=file, rows=names, sheet=sheet)
-        ws = book[sheet]
+        ws = book[sheet_name(book.sheetnames, sheet, file)]
         # Trust the cells, not the sheet's declared size: a size of A1:XFD… pads every row
         # to 16,384 cells. Empty rows still come as [] (row numbers stay right).
         ws.reset_dimensions()

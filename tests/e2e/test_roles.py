@@ -14,8 +14,7 @@ from geo.store.scenarios import Store
 from tests.e2e.helpers import TIMEOUT, screenshot, sign_in, sign_out
 from tests.e2e.test_map_page import trace
 from tests.e2e.test_scoring_page import pick
-from tests.e2e.test_upload_page import click, open_tab, send_file
-from tests.upload_files import write_kecamatan
+from tests.e2e.test_upload_page import open_tab, upload_wado
 
 pytestmark = pytest.mark.e2e
 
@@ -33,18 +32,7 @@ def test_analis_uploads_and_pemirsa_sees_locked_controls(dash_duo, tmp_path):
 
     # the analis uploads through the wizard
     sign_in(dash_duo, "sari", PASSWORD)
-    open_tab(dash_duo, "Unggah data")
-    geojson, csv = write_kecamatan(tmp_path / "in")
-    send_file(dash_duo, "upload-boundaries", geojson)
-    dash_duo.wait_for_contains_text("#upload-boundaries-progress", "✓ batas_wado.geojson", timeout=TIMEOUT)
-    send_file(dash_duo, "upload-table", csv)
-    dash_duo.wait_for_contains_text("#upload-preview", "32.11.01.2001", timeout=TIMEOUT)
-    click(dash_duo, "#upload-check")
-    dash_duo.wait_for_contains_text("#upload-report", "Data valid: 10 desa", timeout=TIMEOUT)
-    dash_duo.find_element("#upload-name").send_keys("Wado uji")
-    click(dash_duo, "#upload-save")
-    dash_duo.wait_for_contains_text("#upload-status", "tersimpan", timeout=TIMEOUT)
-    until(lambda: trace(dash_duo, "gd.data[0].locations.length") == 10, timeout=TIMEOUT)
+    upload_wado(dash_duo, tmp_path / "in")
     (record,) = store.dataset_records()
     assert record["created_by"] == "sari"
     assert not dash_duo.find_element("#scn-save-new").get_attribute("disabled")

@@ -24,8 +24,7 @@ from tests.conftest_db import DATABASE_URL, is_postgresql
 from tests.e2e.helpers import ROOT, TIMEOUT
 from tests.e2e.test_map_page import trace, wait_for_map
 from tests.e2e.test_scoring_page import grid_values, pick
-from tests.e2e.test_upload_page import _accept_alert, click, open_tab, send_file
-from tests.upload_files import write_kecamatan
+from tests.e2e.test_upload_page import _accept_alert, click, open_tab, upload_wado
 
 pytestmark = pytest.mark.e2e
 pg_database = conftest_db.pg_database  # a fresh PostgreSQL database (when DATABASE_URL is one)
@@ -96,22 +95,6 @@ def picker_labels(dash_duo) -> list[str]:
     dash_duo.driver.execute_script("document.activeElement && document.activeElement.blur();")
     dash_duo.find_element("body").send_keys("\ue00c")  # Escape: close the list
     return labels
-
-
-def upload_wado(dash_duo, folder: Path) -> None:
-    """The wizard on the open page: boundaries and table, check, name, save."""
-    open_tab(dash_duo, "Unggah data")
-    geojson, csv = write_kecamatan(folder)
-    send_file(dash_duo, "upload-boundaries", geojson)
-    dash_duo.wait_for_contains_text("#upload-boundaries-progress", "✓ batas_wado.geojson", timeout=TIMEOUT)
-    send_file(dash_duo, "upload-table", csv)
-    dash_duo.wait_for_contains_text("#upload-preview", "32.11.01.2001", timeout=TIMEOUT)
-    click(dash_duo, "#upload-check")
-    dash_duo.wait_for_contains_text("#upload-report", "Data valid: 10 desa", timeout=TIMEOUT)
-    dash_duo.find_element("#upload-name").send_keys("Wado uji")
-    click(dash_duo, "#upload-save")
-    dash_duo.wait_for_contains_text("#upload-status", "tersimpan", timeout=TIMEOUT)
-    until(lambda: trace(dash_duo, "gd.data[0].locations.length") == 10, timeout=TIMEOUT)
 
 
 def test_e2e1301_dataset_saved_on_one_server_is_shown_scored_and_deleted_on_another(

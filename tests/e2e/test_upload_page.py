@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from dash.testing.wait import until
 
@@ -38,6 +40,22 @@ def click(dash_duo, selector: str) -> None:
 
 def send_file(dash_duo, upload_id: str, path) -> None:
     dash_duo.find_element(f"#{upload_id}").send_keys(str(path))
+
+
+def upload_wado(dash_duo, folder: Path) -> None:
+    """The wizard on the open page: boundaries and table, check, name, save."""
+    open_tab(dash_duo, "Unggah data")
+    geojson, csv = write_kecamatan(folder)
+    send_file(dash_duo, "upload-boundaries", geojson)
+    dash_duo.wait_for_contains_text("#upload-boundaries-progress", "✓ batas_wado.geojson", timeout=TIMEOUT)
+    send_file(dash_duo, "upload-table", csv)
+    dash_duo.wait_for_contains_text("#upload-preview", "32.11.01.2001", timeout=TIMEOUT)
+    click(dash_duo, "#upload-check")
+    dash_duo.wait_for_contains_text("#upload-report", "Data valid: 10 desa", timeout=TIMEOUT)
+    dash_duo.find_element("#upload-name").send_keys("Wado uji")
+    click(dash_duo, "#upload-save")
+    dash_duo.wait_for_contains_text("#upload-status", "tersimpan", timeout=TIMEOUT)
+    until(lambda: trace(dash_duo, "gd.data[0].locations.length") == 10, timeout=TIMEOUT)
 
 
 def test_e2e301_upload_check_save_switch_and_back(uploading, tmp_path):
